@@ -1,0 +1,93 @@
+import { types } from 'node:util';
+
+/**
+ * Reading anything off a thrown value can throw (getters, Proxy traps, revoked proxies), and
+ * the classifier must not. Every read of a thrown value goes through these helpers.
+ */
+
+/** True for objects and functions: values that can carry properties. */
+export function isObjectLike(value: unknown): value is object {
+  return (typeof value === 'object' && value !== null) || typeof value === 'function';
+}
+
+/** `target[key]`, or undefined when the read throws or `target` holds no properties. */
+export function readProp(target: unknown, key: string): unknown {
+  if (!isObjectLike(target)) return undefined;
+  try {
+    return (target as Record<string, unknown>)[key];
+  } catch {
+    return undefined;
+  }
+}
+
+/** `Array.isArray` that answers false instead of throwing on a revoked Proxy. */
+export function isArray(value: unknown): value is readonly unknown[] {
+  try {
+    return Array.isArray(value);
+  } catch {
+    return false;
+  }
+}
+
+/** {@link readProp} narrowed to a string. */
+export function readString(target: unknown, key: string): string | undefined {
+  const value = readProp(target, key);
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** {@link readProp} narrowed to a finite number. */
+export function readNumber(target: unknown, key: string): number | undefined {
+  const value = readProp(target, key);
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+/** Calls the zero-argument method `key` of `target`; undefined when absent or when it throws. */
+export function callMethod(target: unknown, key: string): unknown {
+  const method = readProp(target, key);
+  if (typeof method !== 'function') return undefined;
+  try {
+    return (method as () => unknown).call(target);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Name of the value's constructor, read without trusting the value. */
+export function constructorName(target: unknown): string | undefined {
+  return readString(readProp(target, 'constructor'), 'name');
+}
+
+/**
+ * True for Error instances, including ones from another realm (Jest's VM contexts, Node
+ * internals), where `instanceof Error` is false.
+ */
+export function isErrorValue(value: unknown): boolean {
+  if (!isObjectLike(value)) return false;
+  try {
+    return value instanceof Error || types.isNativeError(value) || inheritsForeignError(value);
+  } catch {
+    return false;
+  }
+}
+
+/** DOMException and subclasses from another realm: some prototype is an `Error.prototype`. */
+function inheritsForeignError(value: object): boolean {
+  let proto: unknown = Object.getPrototypeOf(value);
+  for (let depth = 0; depth < 10 && isObjectLike(proto); depth += 1) {
+    const ctor = Object.hasOwn(proto, 'constructor') ? readProp(proto, 'constructor') : undefined;
+    if (readString(ctor, 'name') === 'Error' && readProp(ctor, 'prototype') === proto) return true;
+    proto = Object.getPrototypeOf(proto);
+  }
+  return false;
+}
+
+/** The value and up to `levels` nested `cause` objects, stopping at a cycle. */
+export function causeChain(value: unknown, levels = 2): object[] {
+  const chain: object[] = [];
+  let current: unknown = value;
+  while (isObjectLike(current) && chain.length <= levels && !chain.includes(current)) {
+    chain.push(current);
+    current = readProp(current, 'cause');
+  }
+  return chain;
+}
