@@ -1,0 +1,37 @@
+import type { StrategyStep } from '../strategies/recovery-strategy.interface.js';
+
+/** One recorded action: a strategy's step, in plan order. */
+export interface ExecutedAction extends StrategyStep {
+  strategy: string;
+}
+
+/** What recovery of one error did. */
+export interface RecoveryReport {
+  /** True when a plan was run (even if every step was skipped). */
+  attempted: boolean;
+  /** True when the request was served by a strategy. */
+  success: boolean;
+  /** Name of the strategy that served the request. */
+  resolvedBy: string | null;
+  /** The response value produced by the resolving strategy. */
+  result?: unknown;
+  /** Client-safe summary. */
+  message: string;
+  actions: ExecutedAction[];
+}
+
+/** `pool_increase` → `Pool Increase`. */
+export const strategyTitle = (name: string): string =>
+  name
+    .split('_')
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join(' ');
+
+/** The report when recovery did not run at all. */
+export const NOT_ATTEMPTED: RecoveryReport = {
+  attempted: false,
+  success: false,
+  resolvedBy: null,
+  message: 'Recovery was not attempted',
+  actions: [],
+};

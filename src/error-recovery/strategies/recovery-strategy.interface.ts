@@ -1,0 +1,56 @@
+import type { JsonValue } from '../capture/safe-serialize.js';
+import type { Classification } from '../classify/classification.interface.js';
+import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
+import type { RecoveryBudget } from '../execute/recovery-budget.js';
+import type { RecoveryTrigger } from '../persistence/error-log.record.js';
+import type { Clock } from '../resilience/clock.js';
+
+/** What a strategy is given to work with for one error. */
+export interface RecoveryContext {
+  errorId: string;
+  error: unknown;
+  classification: Classification;
+  trigger: RecoveryTrigger;
+  /**
+   * Runs the original request handler again and resolves with its response value. Undefined when
+   * the original request is not in hand (manual trigger, errors from middleware or guards).
+   */
+  replay?: () => Promise<unknown>;
+  /** Whether running the request again is safe (idempotent method, Idempotency-Key or route opt-in). */
+  replaySafe: boolean;
+  /** Retry settings in force for this route. */
+  retry: ResolvedErrorRecoveryOptions['retry'];
+  budget: RecoveryBudget;
+  clock: Clock;
+  /** Classifies a new error seen while recovering (e.g. the error of a replay). */
+  classify(error: unknown): Classification;
+}
+
+/** One thing a strategy did (a retry attempt, a pool resize). Recorded as one recovery_action. */
+export interface StrategyStep {
+  success: boolean;
+  skipped: boolean;
+  /** For people reading the log; may name internals. Never sent to clients. */
+  message: string;
+  details?: { [key: string]: JsonValue };
+  startedAt: number;
+  durationMs: number;
+}
+
+/** What a strategy reports. */
+export interface StrategyOutcome {
+  /** True when the current request was served by this strategy; `result` is then the response value. */
+  resolved: boolean;
+  result?: unknown;
+  /** Every step taken, in order; at least one. */
+  steps: StrategyStep[];
+}
+
+/**
+ * A recovery strategy. `execute` must report what really happened: `skipped` with the reason
+ * when it does not apply, `success` only for an effect that happened.
+ */
+export interface RecoveryStrategy {
+  readonly name: string;
+  execute(context: RecoveryContext): Promise<StrategyOutcome>;
+}
