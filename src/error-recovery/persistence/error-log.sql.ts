@@ -1,0 +1,137 @@
+import type { ErrorLogRecord, PendingErrorLog, RecoveryActionRecord } from './error-log.record.js';
+
+/** A statement and its parameters. */
+export interface SqlStatement {
+  sql: string;
+  params: unknown[];
+}
+
+const LOG_COLUMNS: readonly [string, string, (r: ErrorLogRecord) => unknown][] = [
+  ['id', 'uuid', (r) => r.id],
+  ['occurred_at', 'timestamptz', (r) => r.occurredAt.toISOString()],
+  ['service', 'varchar', (r) => r.service.slice(0, 100)],
+  ['environment', 'varchar', (r) => r.environment.slice(0, 50)],
+  ['error_type', 'varchar', (r) => r.errorType.slice(0, 100)],
+  ['category', 'varchar', (r) => r.category],
+  ['severity', 'varchar', (r) => r.severity],
+  ['http_status', 'smallint', (r) => r.httpStatus],
+  ['transient', 'boolean', (r) => r.transient],
+  ['message', 'text', (r) => r.message],
+  ['stack', 'text', (r) => r.stack],
+  ['fingerprint', 'varchar', (r) => r.fingerprint.slice(0, 64)],
+  ['method', 'varchar', (r) => r.method?.slice(0, 10) ?? null],
+  ['route', 'varchar', (r) => r.route?.slice(0, 500) ?? null],
+  ['path', 'varchar', (r) => r.path?.slice(0, 2000) ?? null],
+  ['request_id', 'varchar', (r) => r.requestId?.slice(0, 200) ?? null],
+  ['context', 'jsonb', (r) => JSON.stringify(r.context)],
+  ['resolved', 'boolean', (r) => r.resolved],
+  ['resolved_at', 'timestamptz', (r) => r.resolvedAt?.toISOString() ?? null],
+  ['recovery_attempted', 'boolean', (r) => r.recoveryAttempted],
+  ['recovery_success', 'boolean', (r) => r.recoverySuccess],
+  ['recovery_strategy', 'varchar', (r) => r.recoveryStrategy?.slice(0, 50) ?? null],
+];
+
+const ACTION_COLUMNS: readonly [string, string, (a: RecoveryActionRecord) => unknown][] = [
+  ['id', 'uuid', (a) => a.id],
+  ['error_log_id', 'uuid', (a) => a.errorLogId],
+  ['position', 'int', (a) => a.position],
+  ['strategy', 'varchar', (a) => a.strategy.slice(0, 50)],
+  ['trigger', 'varchar', (a) => a.trigger],
+  ['success', 'boolean', (a) => a.success],
+  ['skipped', 'boolean', (a) => a.skipped],
+  ['message', 'text', (a) => a.message],
+  ['details', 'jsonb', (a) => (a.details === null ? null : JSON.stringify(a.details))],
+  ['duration_ms', 'int', (a) => Math.max(0, Math.round(a.durationMs))],
+  ['started_at', 'timestamptz', (a) => a.startedAt.toISOString()],
+];
+
+function values<T>(rows: readonly T[], columns: readonly [string, string, (r: T) => unknown][], params: unknown[]): string {
+  return rows
+    .map((row) => {
+      const cells = columns.map(([, type, get]) => {
+        params.push(get(row));
+        return `$${params.length}::${type}`;
+      });
+      return `(${cells.join(', ')})`;
+    })
+    .join(', ');
+}
+
+const names = (columns: readonly [string, ...unknown[]][]): string => columns.map(([c]) => `"${c}"`).join(', ');
+
+/**
+ * One statement for a whole batch: logs and their actions are written atomically without an
+ * explicit transaction (the embedded PGlite shares one session, so BEGIN/COMMIT could interleave
+ * with other queries). `ON CONFLICT DO NOTHING` makes re-sending a batch harmless.
+ */
+export function insertBatchStatement(batch: readonly PendingErrorLog[]): SqlStatement {
+  const params: unknown[] = [];
+  const logs = batch.map((p) => p.log);
+  const actions = batch.flatMap((p) => p.actions);
+  const insertLogs = `INSERT INTO "error_logs" (${names(LOG_COLUMNS)}) VALUES ${values(logs, LOG_COLUMNS, params)} ON CONFLICT ("id") DO NOTHING`;
+  if (actions.length === 0) return { sql: insertLogs, params };
+  const insertActions = `INSERT INTO "recovery_actions" (${names(ACTION_COLUMNS)}) VALUES ${values(actions, ACTION_COLUMNS, params)} ON CONFLICT ("id") DO NOTHING`;
+  return { sql: `WITH "logs" AS (${insertLogs} RETURNING "id") ${insertActions}`, params };
+}
+
+/** Appends actions and updates the recovery columns of one row, in one statement. */
+export function appendRecoveryStatement(
+  id: string,
+  outcome: { success: boolean; strategy: string | null },
+  actions: readonly RecoveryActionRecord[],
+): SqlStatement {
+  const params: unknown[] = [id, outcome.success, outcome.strategy];
+  const update = `UPDATE "error_logs" SET "recovery_attempted" = true, "recovery_success" = $2::boolean, "recovery_strategy" = $3::varchar WHERE "id" = $1::uuid`;
+  if (actions.length === 0) return { sql: update, params };
+  const insert = `INSERT INTO "recovery_actions" (${names(ACTION_COLUMNS)}) VALUES ${values(actions, ACTION_COLUMNS, params)} ON CONFLICT ("id") DO NOTHING`;
+  return { sql: `WITH "updated" AS (${update} RETURNING "id") ${insert}`, params };
+}
+
+type Row = Record<string, unknown>;
+const date = (v: unknown): Date | null => (v === null || v === undefined ? null : v instanceof Date ? v : new Date(String(v)));
+const json = (v: unknown): unknown => (typeof v === 'string' ? JSON.parse(v) : v);
+
+/** Maps a raw `error_logs` row to a record. */
+export function toErrorLogRecord(row: Row): ErrorLogRecord {
+  return {
+    id: String(row.id),
+    occurredAt: date(row.occurred_at) as Date,
+    service: String(row.service),
+    environment: String(row.environment),
+    errorType: String(row.error_type),
+    category: row.category as ErrorLogRecord['category'],
+    severity: row.severity as ErrorLogRecord['severity'],
+    httpStatus: Number(row.http_status),
+    transient: row.transient === true,
+    message: String(row.message),
+    stack: (row.stack as string | null) ?? null,
+    fingerprint: String(row.fingerprint),
+    method: (row.method as string | null) ?? null,
+    route: (row.route as string | null) ?? null,
+    path: (row.path as string | null) ?? null,
+    requestId: (row.request_id as string | null) ?? null,
+    context: (json(row.context) ?? {}) as ErrorLogRecord['context'],
+    resolved: row.resolved === true,
+    resolvedAt: date(row.resolved_at),
+    recoveryAttempted: row.recovery_attempted === true,
+    recoverySuccess: (row.recovery_success as boolean | null) ?? null,
+    recoveryStrategy: (row.recovery_strategy as string | null) ?? null,
+  };
+}
+
+/** Maps a raw `recovery_actions` row to a record. */
+export function toRecoveryActionRecord(row: Row): RecoveryActionRecord {
+  return {
+    id: String(row.id),
+    errorLogId: String(row.error_log_id),
+    position: Number(row.position),
+    strategy: String(row.strategy),
+    trigger: row.trigger as RecoveryActionRecord['trigger'],
+    success: row.success === true,
+    skipped: row.skipped === true,
+    message: String(row.message),
+    details: (json(row.details) ?? null) as RecoveryActionRecord['details'],
+    durationMs: Number(row.duration_ms),
+    startedAt: date(row.started_at) as Date,
+  };
+}

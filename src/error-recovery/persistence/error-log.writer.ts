@@ -1,0 +1,223 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { ERROR_LOG_STORE, ERROR_RECOVERY_OPTIONS } from '../error-recovery.constants.js';
+import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
+import { backoffDelay } from '../resilience/backoff.js';
+import type { ErrorLogStore } from './error-log-store.interface.js';
+import type { PendingErrorLog } from './error-log.record.js';
+
+/** Why a captured error was not stored. Each is counted; none happens silently. */
+export type DropReason = 'queue_full' | 'rejected_by_database' | 'shutdown_timeout';
+
+/** Counters of the writer, exposed by `GET /api/errors/stats`. */
+export interface WriterStats {
+  queued: number;
+  written: number;
+  dropped: Record<DropReason, number>;
+  failedFlushes: number;
+  connected: boolean;
+  lastError: string | null;
+}
+
+/** SQLSTATE classes 22 (data exception) and 23 (integrity): the row itself is bad, retrying cannot help. */
+function isRowError(error: unknown): boolean {
+  const e = error as { code?: unknown; driverError?: { code?: unknown } } | null;
+  const code = e?.driverError?.code ?? e?.code;
+  return typeof code === 'string' && /^2[23]/.test(code);
+}
+
+const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error)).slice(0, 300);
+
+/**
+ * Writes captured errors off the request path: an in-memory queue flushed in multi-row batches
+ * every `flushIntervalMs` or `batchSize` rows. A failed flush keeps the rows and retries with
+ * backoff; shutdown drains the queue. Inserts are idempotent by id, so a batch re-sent after a
+ * failure that had in fact committed is not stored twice.
+ */
+@Injectable()
+export class ErrorLogWriter implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
+  private readonly logger = new Logger('ErrorRecovery');
+  private readonly queue: PendingErrorLog[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private connecting: Promise<void> | undefined;
+  private connected = false;
+  private consecutiveFailures = 0;
+  private written = 0;
+  private failedFlushes = 0;
+  private lastError: string | null = null;
+  private readonly dropped: Record<DropReason, number> = {
+    queue_full: 0,
+    rejected_by_database: 0,
+    shutdown_timeout: 0,
+  };
+
+  constructor(
+    @Inject(ERROR_LOG_STORE) private readonly store: ErrorLogStore,
+    @Inject(ERROR_RECOVERY_OPTIONS) private readonly options: ResolvedErrorRecoveryOptions,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    // Never fail the app's start-up: if the store is down now, the writer keeps retrying.
+    try {
+      await this.ready();
+    } catch (error) {
+      this.logger.error(`initialization_failed: error store unreachable (${describe(error)}); will retry`);
+    }
+  }
+
+  /** Queues one captured error. Returns false (and counts it) when the queue is full. */
+  enqueue(entry: PendingErrorLog): boolean {
+    if (this.queue.length >= this.options.writer.maxQueue) {
+      this.dropped.queue_full++;
+      if (this.dropped.queue_full === 1 || this.dropped.queue_full % 1000 === 0) {
+        this.logger.error(`error log queue full (${this.queue.length}); dropped ${this.dropped.queue_full} so far`);
+      }
+      return false;
+    }
+    this.queue.push(entry);
+    this.schedule(this.queue.length >= this.options.writer.batchSize ? 0 : this.options.writer.flushIntervalMs);
+    return true;
+  }
+
+  /** Connects the store (and runs migrations) once; concurrent callers share the attempt. */
+  async ready(): Promise<void> {
+    if (this.connected) return;
+    this.connecting ??= this.store.connect().then(
+      () => {
+        this.connected = true;
+        this.connecting = undefined;
+      },
+      (error: unknown) => {
+        this.connecting = undefined;
+        throw error;
+      },
+    );
+    await this.connecting;
+  }
+
+  /** Writes everything queued now. Resolves true when the queue is empty, false at the deadline. */
+  async flush(timeoutMs = this.options.writer.shutdownTimeoutMs): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.queue.length > 0 && Date.now() < deadline) {
+      this.clearTimer();
+      await this.run();
+      if (this.queue.length > 0) {
+        const wait = Math.min(50, Math.max(0, deadline - Date.now()));
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    }
+    if (this.running) await this.running;
+    return this.queue.length === 0;
+  }
+
+  stats(): WriterStats {
+    return {
+      queued: this.queue.length,
+      written: this.written,
+      dropped: { ...this.dropped },
+      failedFlushes: this.failedFlushes,
+      connected: this.connected,
+      lastError: this.lastError,
+    };
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    const drained = await this.flush(this.options.writer.shutdownTimeoutMs);
+    if (!drained) {
+      this.dropped.shutdown_timeout += this.queue.length;
+      this.logger.error(`shutdown: ${this.queue.length} captured errors could not be stored (${this.lastError})`);
+      this.queue.length = 0;
+    }
+    this.clearTimer();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    try {
+      await this.store.close();
+    } catch (error) {
+      this.logger.warn(`closing the error store failed: ${describe(error)}`);
+    }
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.running) return;
+    if (this.timer && delayMs > 0) return;
+    this.clearTimer();
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.run();
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private run(): Promise<void> {
+    this.running ??= this.drain().finally(() => {
+      this.running = undefined;
+      if (this.queue.length > 0 && !this.timer) this.schedule(this.retryDelay());
+    });
+    return this.running;
+  }
+
+  private retryDelay(): number {
+    if (this.consecutiveFailures === 0) return 0;
+    return backoffDelay(
+      this.consecutiveFailures,
+      { kind: 'exponential', baseMs: 50, maxMs: this.options.writer.maxRetryDelayMs, jitter: false },
+    );
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.slice(0, this.options.writer.batchSize);
+      try {
+        await this.ready();
+        await this.store.insertBatch(batch);
+        this.queue.splice(0, batch.length);
+        this.written += batch.length;
+        this.consecutiveFailures = 0;
+      } catch (error) {
+        if (isRowError(error) && (await this.insertOneByOne(batch))) continue;
+        this.consecutiveFailures++;
+        this.failedFlushes++;
+        this.lastError = describe(error);
+        if (this.consecutiveFailures === 1) this.logger.warn(`writing error logs failed, will retry: ${this.lastError}`);
+        return;
+      }
+    }
+    if (this.failedFlushes > 0 && this.consecutiveFailures === 0 && this.lastError !== null) {
+      this.logger.log('writing error logs works again');
+      this.lastError = null;
+    }
+  }
+
+  /**
+   * Isolates the row a batch failed on, so one bad row does not block the others.
+   * Returns false when the store failed for another reason (the caller retries later).
+   */
+  private async insertOneByOne(batch: PendingErrorLog[]): Promise<boolean> {
+    for (const entry of batch) {
+      try {
+        await this.store.insertBatch([entry]);
+        this.written++;
+      } catch (error) {
+        if (!isRowError(error)) return false;
+        this.dropped.rejected_by_database++;
+        this.logger.error(`error log ${entry.log.id} rejected by the database: ${describe(error)}`);
+      }
+      this.queue.splice(this.queue.indexOf(entry), 1);
+    }
+    return true;
+  }
+}
