@@ -1,0 +1,21 @@
+import type { RetryOptions } from '../error-recovery-options.interface.js';
+import type { StrategyName } from '../plan/strategy-name.js';
+
+/** Per-controller or per-handler settings of `@AiErrorHandler()`. Handler settings beat class settings. */
+export interface AiErrorHandlerOptions {
+  /** Service name stored for errors of this route. Default: the module's `service`. */
+  service?: string;
+  /** Strategies to try for any error of this route, in order; replaces the map. */
+  strategies?: StrategyName[];
+  /**
+   * Whether the request may be run again. Default: GET/HEAD/OPTIONS/PUT/DELETE or a request with an
+   * Idempotency-Key. `true` opts a POST route in; `false` forbids replays.
+   */
+  replaySafe?: boolean;
+  /** Retry settings for this route, merged over the module's. */
+  retry?: RetryOptions;
+  /** `false` turns capture off for this route. Default true. */
+  capture?: boolean;
+  /** `false` captures but never recovers. Default true. */
+  recovery?: boolean;
+}

@@ -1,0 +1,148 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Classification } from '../classify/classification.interface.js';
+import { classifyError } from '../classify/error-classifier.js';
+import { ERROR_RECOVERY_OPTIONS } from '../error-recovery.constants.js';
+import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
+import { ErrorRecoveryStats } from '../error-recovery.stats.js';
+import { RecoveryExecutor } from '../execute/recovery-executor.js';
+import { NOT_ATTEMPTED, type RecoveryReport } from '../execute/recovery-report.js';
+import type { PendingErrorLog } from '../persistence/error-log.record.js';
+import { ErrorLogWriter } from '../persistence/error-log.writer.js';
+import { planRecovery } from '../plan/recovery-planner.js';
+import type { AiErrorHandlerOptions } from './ai-error-handler-options.interface.js';
+import { shouldCaptureError } from './capture-policy.js';
+import type { RequestSnapshot } from './request-snapshot.js';
+
+/** A captured error: its id, how it was classified and what recovery did. */
+export interface CapturedError {
+  id: string;
+  classification: Classification;
+  report: RecoveryReport;
+}
+
+/** How the error may be recovered: the handler to re-run (when in hand) and the route's settings. */
+export interface RecoveryInput {
+  replay?: () => Promise<unknown>;
+  replaySafe: boolean;
+  route?: AiErrorHandlerOptions;
+}
+
+/**
+ * capture → classify → plan → execute → record, shared by the filter, the interceptor and
+ * `withRecovery`. Recording only enqueues; the writer stores the row off the request path.
+ */
+@Injectable()
+export class ErrorCaptureService {
+  private readonly handled = new WeakMap<object, { error: unknown; captured: CapturedError }>();
+
+  constructor(
+    @Inject(ERROR_RECOVERY_OPTIONS) private readonly options: ResolvedErrorRecoveryOptions,
+    private readonly writer: ErrorLogWriter,
+    private readonly executor: RecoveryExecutor,
+    private readonly stats: ErrorRecoveryStats,
+  ) {}
+
+  shouldCapture(error: unknown, route?: AiErrorHandlerOptions): boolean {
+    return route?.capture !== false && shouldCaptureError(error, this.options.capture.statuses);
+  }
+
+  classify(error: unknown): Classification {
+    return classifyError(error, {
+      environment: this.options.environment,
+      severityOverrides: this.options.severityOverrides,
+      maxMessageLength: this.options.capture.maxMessageLength,
+      maxStackLength: this.options.capture.maxStackLength,
+    });
+  }
+
+  async capture(error: unknown, request: RequestSnapshot, input: RecoveryInput): Promise<CapturedError> {
+    const classification = this.classify(error);
+    const id = randomUUID();
+    const occurredAt = new Date(this.options.clock.now());
+    let report = NOT_ATTEMPTED;
+    if (this.options.recoveryEnabled && input.route?.recovery !== false) {
+      try {
+        report = await this.executor.run(
+          planRecovery({ classification, routeStrategies: input.route?.strategies, mapOverrides: this.options.strategyMap }),
+          {
+            errorId: id,
+            error,
+            classification,
+            trigger: 'automatic',
+            replay: input.replay,
+            replaySafe: input.replaySafe,
+            retry: { ...this.options.retry, ...input.route?.retry },
+            clock: this.options.clock,
+            classify: (e) => this.classify(e),
+          },
+        );
+      } catch (fault) {
+        this.stats.fault('recovery', fault);
+      }
+    }
+    this.writer.enqueue(this.toPending(id, occurredAt, classification, report, request, input.route?.service));
+    this.stats.captured++;
+    if (report.success) this.stats.recovered++;
+    return { id, classification, report };
+  }
+
+  /** Lets the filter find what the interceptor already did for this request and error. */
+  remember(request: object, error: unknown, captured: CapturedError): void {
+    this.handled.set(request, { error, captured });
+  }
+
+  recall(request: object, error: unknown): CapturedError | undefined {
+    const entry = this.handled.get(request);
+    return entry && entry.error === error ? entry.captured : undefined;
+  }
+
+  private toPending(
+    id: string,
+    occurredAt: Date,
+    c: Classification,
+    report: RecoveryReport,
+    request: RequestSnapshot,
+    service: string | undefined,
+  ): PendingErrorLog {
+    return {
+      log: {
+        id,
+        occurredAt,
+        service: service ?? this.options.service,
+        environment: this.options.environment,
+        errorType: c.errorType,
+        category: c.category,
+        severity: c.severity,
+        httpStatus: c.httpStatus,
+        transient: c.transient,
+        message: c.message,
+        stack: c.stack ?? null,
+        fingerprint: c.fingerprint,
+        method: request.method,
+        route: request.route,
+        path: request.path,
+        requestId: request.requestId,
+        context: request.context,
+        resolved: report.success,
+        resolvedAt: report.success ? new Date(this.options.clock.now()) : null,
+        recoveryAttempted: report.attempted,
+        recoverySuccess: report.attempted ? report.success : null,
+        recoveryStrategy: report.resolvedBy,
+      },
+      actions: report.actions.map((a, position) => ({
+        id: randomUUID(),
+        errorLogId: id,
+        position,
+        strategy: a.strategy,
+        trigger: 'automatic',
+        success: a.success,
+        skipped: a.skipped,
+        message: a.message,
+        details: a.details ?? null,
+        durationMs: a.durationMs,
+        startedAt: new Date(a.startedAt),
+      })),
+    };
+  }
+}

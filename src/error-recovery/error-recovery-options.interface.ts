@@ -1,0 +1,104 @@
+import type { DataSource } from 'typeorm';
+import type { Severity } from './classify/classification.interface.js';
+import type { ErrorLogStore } from './persistence/error-log-store.interface.js';
+import type { BackoffKind } from './resilience/backoff.js';
+import type { Clock } from './resilience/clock.js';
+import type { StrategyMap } from './plan/strategy-name.js';
+
+/** Where the module keeps `error_logs`. The module always uses a DataSource (and pool) of its own. */
+export interface ErrorRecoveryDatabaseOptions {
+  /** PostgreSQL URL, e.g. `postgres://user:pass@host:5432/db`. */
+  url?: string;
+  /**
+   * An existing TypeORM DataSource of the app. Its connection options are reused for a separate
+   * DataSource with its own small pool, so an exhausted app pool never blocks error logging.
+   */
+  dataSource?: DataSource;
+  /** Embedded PGlite directory, used when neither `url` nor `dataSource` is given. Default `./data`; `memory://` keeps it in memory. */
+  dataDir?: string;
+  /** Max connections of the module's own pool. Default 3. */
+  poolSize?: number;
+  /** Run the module's migrations when it starts. Default true. */
+  migrationsRun?: boolean;
+  /** Connection timeout of the module's pool, ms. Default 5000. */
+  connectTimeoutMs?: number;
+}
+
+/** What gets captured and how much of it is kept. */
+export interface CaptureOptions {
+  /**
+   * Extra HTTP statuses to capture besides the defaults (every non-HttpException error, every 5xx,
+   * 401, 403 and 429), e.g. `[404, 422]`. Default `[]`.
+   */
+  statuses?: number[];
+  /** Request headers stored in `context.headers` (case-insensitive, secrets scrubbed). */
+  headers?: string[];
+  /** Store the (scrubbed, capped) request body in `context.body`. Default true. */
+  includeBody?: boolean;
+  /** Max stored message length, characters. Default 2000. */
+  maxMessageLength?: number;
+  /** Max stored stack length, characters. Default 8000. */
+  maxStackLength?: number;
+  /** Max size of the stored context JSON, bytes. Default 16384. */
+  maxContextBytes?: number;
+}
+
+/** The background writer that batches rows into the store. */
+export interface WriterOptions {
+  /** Rows per INSERT. Default 100. */
+  batchSize?: number;
+  /** Longest time a captured error waits before it is written, ms. Default 25. */
+  flushIntervalMs?: number;
+  /** Rows held in memory at most; beyond that new errors are dropped and counted. Default 10000. */
+  maxQueue?: number;
+  /** Ceiling of the retry delay after a failed write, ms. Default 5000. */
+  maxRetryDelayMs?: number;
+  /** How long shutdown waits for the queue to drain, ms. Default 5000. */
+  shutdownTimeoutMs?: number;
+}
+
+/** Settings of the `retry` strategy (product defaults: 3 retries, 1000 ms, exponential). */
+export interface RetryOptions {
+  /** Retries after the first failure. Default 3. */
+  maxRetries?: number;
+  /** Base delay, ms. Default 1000. */
+  delayMs?: number;
+  /** Ceiling of one delay, ms. Default 10000. */
+  maxDelayMs?: number;
+  /** Growth of the delay. Default `exponential`. */
+  backoff?: BackoffKind;
+  /** Full jitter on each delay. Default true. */
+  jitter?: boolean;
+}
+
+/** Options of `ErrorRecoveryModule.forRoot()` / the factory of `forRootAsync()`. */
+export interface ErrorRecoveryModuleOptions {
+  /** Name stored with every error. Default `app`. */
+  service?: string;
+  /** `development` lowers severities one level; anything else keeps the table. Default `NODE_ENV` or `development`. */
+  environment?: string;
+  /** Where errors are stored. Default: embedded PGlite in `./data`. */
+  database?: ErrorRecoveryDatabaseOptions;
+  /** Replace the storage backend entirely (the default is the TypeORM store on `database`). */
+  store?: ErrorLogStore;
+  capture?: CaptureOptions;
+  writer?: WriterOptions;
+  /** Total time recovery may take for one error, ms. Default env `ERROR_RECOVERY_TIMEOUT` or 5000. */
+  recoveryTimeoutMs?: number;
+  /** Turn automatic recovery off (errors are still captured). Default true. */
+  recoveryEnabled?: boolean;
+  /** errorType → strategies, merged over the product's map. */
+  strategyMap?: StrategyMap;
+  retry?: RetryOptions;
+  /** Per-errorType severity overrides. */
+  severityOverrides?: Record<string, Severity>;
+  /**
+   * Put the error message and stack into client responses. Honoured only when `environment` is
+   * `development`; ignored (with a warning) anywhere else. Default false.
+   */
+  exposeDetails?: boolean;
+  /** Bearer token for the admin endpoints. Default env `ERROR_RECOVERY_ADMIN_TOKEN`. */
+  adminToken?: string;
+  /** Clock for delays and budgets. Default the system clock. */
+  clock?: Clock;
+}

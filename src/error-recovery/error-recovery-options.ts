@@ -1,0 +1,108 @@
+import type { Severity } from './classify/classification.interface.js';
+import type {
+  CaptureOptions,
+  ErrorRecoveryDatabaseOptions,
+  ErrorRecoveryModuleOptions,
+  RetryOptions,
+  WriterOptions,
+} from './error-recovery-options.interface.js';
+import type { StrategyMap } from './plan/strategy-name.js';
+import type { ErrorLogStore } from './persistence/error-log-store.interface.js';
+import { systemClock, type Clock } from './resilience/clock.js';
+
+/** Options after defaults were applied: what every provider of the module reads. */
+export interface ResolvedErrorRecoveryOptions {
+  service: string;
+  environment: string;
+  isDevelopment: boolean;
+  database: Required<Omit<ErrorRecoveryDatabaseOptions, 'url' | 'dataSource'>> &
+    Pick<ErrorRecoveryDatabaseOptions, 'url' | 'dataSource'>;
+  store?: ErrorLogStore;
+  capture: Required<CaptureOptions>;
+  writer: Required<WriterOptions>;
+  recoveryTimeoutMs: number;
+  recoveryEnabled: boolean;
+  strategyMap: StrategyMap;
+  retry: Required<RetryOptions>;
+  severityOverrides: Record<string, Severity>;
+  exposeDetails: boolean;
+  adminToken?: string;
+  clock: Clock;
+}
+
+/** Headers stored by default. Sensitive ones are kept only as `[Filtered]` so their presence shows. */
+export const DEFAULT_CAPTURED_HEADERS = [
+  'user-agent',
+  'content-type',
+  'content-length',
+  'accept',
+  'referer',
+  'host',
+  'x-request-id',
+  'x-correlation-id',
+  'x-forwarded-for',
+  'idempotency-key',
+  'authorization',
+  'cookie',
+  'x-api-key',
+];
+
+const DEVELOPMENT = new Set(['development', 'dev', 'local']);
+
+function envNumber(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const raw = env[name];
+  const value = raw === undefined || raw === '' ? NaN : Number(raw);
+  return Number.isFinite(value) && value > 0 ? value : undefined;
+}
+
+/** The one place where defaults live. `env` is injectable for tests. */
+export function resolveOptions(
+  options: ErrorRecoveryModuleOptions = {},
+  env: NodeJS.ProcessEnv = process.env,
+): ResolvedErrorRecoveryOptions {
+  const environment = options.environment ?? env.NODE_ENV ?? 'development';
+  const isDevelopment = DEVELOPMENT.has(environment.toLowerCase());
+  return {
+    service: options.service ?? 'app',
+    environment,
+    isDevelopment,
+    database: {
+      url: options.database?.url,
+      dataSource: options.database?.dataSource,
+      dataDir: options.database?.dataDir ?? './data',
+      poolSize: options.database?.poolSize ?? 3,
+      migrationsRun: options.database?.migrationsRun ?? true,
+      connectTimeoutMs: options.database?.connectTimeoutMs ?? 5000,
+    },
+    store: options.store,
+    capture: {
+      statuses: options.capture?.statuses ?? [],
+      headers: (options.capture?.headers ?? DEFAULT_CAPTURED_HEADERS).map((h) => h.toLowerCase()),
+      includeBody: options.capture?.includeBody ?? true,
+      maxMessageLength: options.capture?.maxMessageLength ?? 2000,
+      maxStackLength: options.capture?.maxStackLength ?? 8000,
+      maxContextBytes: options.capture?.maxContextBytes ?? 16384,
+    },
+    writer: {
+      batchSize: options.writer?.batchSize ?? 100,
+      flushIntervalMs: options.writer?.flushIntervalMs ?? 25,
+      maxQueue: options.writer?.maxQueue ?? 10000,
+      maxRetryDelayMs: options.writer?.maxRetryDelayMs ?? 5000,
+      shutdownTimeoutMs: options.writer?.shutdownTimeoutMs ?? 5000,
+    },
+    recoveryTimeoutMs: options.recoveryTimeoutMs ?? envNumber(env, 'ERROR_RECOVERY_TIMEOUT') ?? 5000,
+    recoveryEnabled: options.recoveryEnabled ?? true,
+    strategyMap: options.strategyMap ?? {},
+    retry: {
+      maxRetries: options.retry?.maxRetries ?? 3,
+      delayMs: options.retry?.delayMs ?? 1000,
+      maxDelayMs: options.retry?.maxDelayMs ?? 10000,
+      backoff: options.retry?.backoff ?? 'exponential',
+      jitter: options.retry?.jitter ?? true,
+    },
+    severityOverrides: options.severityOverrides ?? {},
+    exposeDetails: isDevelopment && options.exposeDetails === true,
+    adminToken: options.adminToken ?? (env.ERROR_RECOVERY_ADMIN_TOKEN || undefined),
+    clock: options.clock ?? systemClock,
+  };
+}

@@ -1,0 +1,14 @@
+import { Inject } from '@nestjs/common';
+
+/** Fully resolved options (defaults merged). Inject with {@link InjectErrorRecoveryOptions}. */
+export const ERROR_RECOVERY_OPTIONS = 'ERROR_RECOVERY:OPTIONS';
+/** The store behind `error_logs` / `recovery_actions`. See `ErrorLogStore`. */
+export const ERROR_LOG_STORE = 'ERROR_RECOVERY:ERROR_LOG_STORE';
+/** Metadata key written by `@AiErrorHandler()`. */
+export const AI_ERROR_HANDLER_METADATA = 'ERROR_RECOVERY:HANDLER';
+
+/** Injects the resolved module options. */
+export const InjectErrorRecoveryOptions = (): PropertyDecorator & ParameterDecorator =>
+  Inject(ERROR_RECOVERY_OPTIONS);
+/** Injects the active `ErrorLogStore`. */
+export const InjectErrorLogStore = (): PropertyDecorator & ParameterDecorator => Inject(ERROR_LOG_STORE);

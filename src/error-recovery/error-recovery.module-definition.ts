@@ -1,0 +1,48 @@
+import { ConfigurableModuleBuilder, type CanActivate, type Provider, type Type } from '@nestjs/common';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { ErrorCaptureFilter } from './capture/error-capture.filter.js';
+import { ErrorCaptureInterceptor } from './capture/error-capture.interceptor.js';
+import type { ErrorRecoveryModuleOptions } from './error-recovery-options.interface.js';
+import { AdminTokenGuard } from './http/admin-token.guard.js';
+import { createErrorsController } from './http/errors.controller.js';
+
+/** Settings that shape the module itself; given to `forRoot` and `forRootAsync` alike. */
+export interface ErrorRecoveryModuleExtras {
+  /**
+   * Register the exception filter and interceptor for the whole app. Default true. With false,
+   * put `@AiErrorHandler()` on the controllers or handlers that should be covered.
+   */
+  global?: boolean;
+  /** Path of the admin REST API; `false` leaves the API out. Default `api/errors`. */
+  apiPrefix?: string | false;
+  /** Guard of the admin REST API, replacing the bearer-token guard. */
+  adminGuard?: Type<CanActivate>;
+}
+
+export const DEFAULT_API_PREFIX = 'api/errors';
+
+export const {
+  ConfigurableModuleClass: ErrorRecoveryConfigurableModule,
+  MODULE_OPTIONS_TOKEN: ERROR_RECOVERY_MODULE_OPTIONS,
+  OPTIONS_TYPE: ERROR_RECOVERY_OPTIONS_TYPE,
+  ASYNC_OPTIONS_TYPE: ERROR_RECOVERY_ASYNC_OPTIONS_TYPE,
+} = new ConfigurableModuleBuilder<ErrorRecoveryModuleOptions>({ moduleName: 'ErrorRecovery' })
+  .setClassMethodName('forRoot')
+  .setExtras<ErrorRecoveryModuleExtras>({ global: true, apiPrefix: DEFAULT_API_PREFIX }, (definition, extras) => {
+    const enhancers: Provider[] =
+      extras.global === false
+        ? []
+        : [
+            { provide: APP_FILTER, useExisting: ErrorCaptureFilter },
+            { provide: APP_INTERCEPTOR, useExisting: ErrorCaptureInterceptor },
+          ];
+    const guard = extras.adminGuard ?? AdminTokenGuard;
+    return {
+      ...definition,
+      // Global so that RecoveryService and the enhancers behind @AiErrorHandler() resolve in every module.
+      global: true,
+      controllers: extras.apiPrefix === false ? [] : [createErrorsController(extras.apiPrefix ?? DEFAULT_API_PREFIX, guard)],
+      providers: [...(definition.providers ?? []), ...enhancers, ...(extras.adminGuard ? [extras.adminGuard] : [])],
+    };
+  })
+  .build();

@@ -1,0 +1,80 @@
+import { Logger, Module } from '@nestjs/common';
+import { ErrorCaptureFilter } from './capture/error-capture.filter.js';
+import { ErrorCaptureInterceptor } from './capture/error-capture.interceptor.js';
+import { ErrorCaptureService } from './capture/error-capture.service.js';
+import { ERROR_LOG_STORE, ERROR_RECOVERY_OPTIONS } from './error-recovery.constants.js';
+import { ERROR_RECOVERY_MODULE_OPTIONS, ErrorRecoveryConfigurableModule } from './error-recovery.module-definition.js';
+import type { ErrorRecoveryModuleOptions } from './error-recovery-options.interface.js';
+import { resolveOptions, type ResolvedErrorRecoveryOptions } from './error-recovery-options.js';
+import { ErrorRecoveryStats } from './error-recovery.stats.js';
+import { RecoveryExecutor } from './execute/recovery-executor.js';
+import { AdminTokenGuard } from './http/admin-token.guard.js';
+import type { ErrorLogStore } from './persistence/error-log-store.interface.js';
+import { ErrorLogWriter } from './persistence/error-log.writer.js';
+import { createErrorRecoveryDataSource } from './persistence/error-recovery-data-source.js';
+import { TypeOrmErrorLogStore } from './persistence/typeorm-error-log.store.js';
+import { RecoveryService } from './recovery.service.js';
+import { RetryStrategy } from './strategies/retry.strategy.js';
+import { StrategyRegistry } from './strategies/strategy-registry.js';
+
+function defaultStore(options: ResolvedErrorRecoveryOptions): ErrorLogStore {
+  const logger = new Logger('ErrorRecovery');
+  const dataSource = createErrorRecoveryDataSource(options.database, (error) =>
+    logger.warn(`error store connection lost: ${error instanceof Error ? error.message : String(error)}`),
+  );
+  return new TypeOrmErrorLogStore(dataSource, options.database.migrationsRun);
+}
+
+/**
+ * Captures, classifies, stores and recovers the app's errors.
+ *
+ * @example
+ * ```ts
+ * @Module({ imports: [ErrorRecoveryModule.forRoot({ service: 'orders', database: { url: process.env.DATABASE_URL } })] })
+ * export class AppModule {}
+ * ```
+ */
+@Module({
+  providers: [
+    {
+      provide: ERROR_RECOVERY_OPTIONS,
+      useFactory: (options: ErrorRecoveryModuleOptions) => resolveOptions(options),
+      inject: [ERROR_RECOVERY_MODULE_OPTIONS],
+    },
+    {
+      provide: ERROR_LOG_STORE,
+      useFactory: (options: ResolvedErrorRecoveryOptions) => options.store ?? defaultStore(options),
+      inject: [ERROR_RECOVERY_OPTIONS],
+    },
+    {
+      provide: StrategyRegistry,
+      useFactory: () => {
+        const registry = new StrategyRegistry();
+        registry.register(new RetryStrategy());
+        return registry;
+      },
+    },
+    ErrorRecoveryStats,
+    ErrorLogWriter,
+    RecoveryExecutor,
+    ErrorCaptureService,
+    RecoveryService,
+    ErrorCaptureFilter,
+    ErrorCaptureInterceptor,
+    AdminTokenGuard,
+  ],
+  exports: [
+    ERROR_RECOVERY_OPTIONS,
+    ERROR_LOG_STORE,
+    StrategyRegistry,
+    ErrorRecoveryStats,
+    ErrorLogWriter,
+    RecoveryExecutor,
+    ErrorCaptureService,
+    RecoveryService,
+    ErrorCaptureFilter,
+    ErrorCaptureInterceptor,
+    AdminTokenGuard,
+  ],
+})
+export class ErrorRecoveryModule extends ErrorRecoveryConfigurableModule {}

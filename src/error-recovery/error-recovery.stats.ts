@@ -1,0 +1,22 @@
+import { Injectable, Logger } from '@nestjs/common';
+
+/** Where in the module a fault happened. */
+export type FaultSite = 'filter' | 'interceptor' | 'capture' | 'recovery' | 'manual';
+
+/**
+ * Counters of the module itself. A fault is a bug or failure inside this module; when one happens
+ * the app is answered as plain Nest would answer, and the fault is counted and logged here.
+ */
+@Injectable()
+export class ErrorRecoveryStats {
+  private readonly logger = new Logger('ErrorRecovery');
+  captured = 0;
+  recovered = 0;
+  readonly faults: Record<FaultSite, number> = { filter: 0, interceptor: 0, capture: 0, recovery: 0, manual: 0 };
+
+  fault(site: FaultSite, error: unknown): void {
+    this.faults[site]++;
+    const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    this.logger.error(`internal fault in ${site} (the request was answered without the module): ${message.slice(0, 2000)}`);
+  }
+}

@@ -1,0 +1,120 @@
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  NotFoundException,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+  UseGuards,
+  UsePipes,
+  ValidationPipe,
+  type CanActivate,
+  type Type,
+} from '@nestjs/common';
+import { ERROR_LOG_STORE, ERROR_RECOVERY_OPTIONS } from '../error-recovery.constants.js';
+import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
+import { ErrorRecoveryStats } from '../error-recovery.stats.js';
+import { isErrorLogNotFoundError } from '../errors/error-log-not-found.error.js';
+import type { ErrorLogStore, ErrorSummary } from '../persistence/error-log-store.interface.js';
+import { ErrorLogWriter } from '../persistence/error-log.writer.js';
+import { RecoveryService, type ManualRecoveryResult } from '../recovery.service.js';
+import { ListErrorsQueryDto } from './dto/list-errors-query.dto.js';
+import { SummaryQueryDto } from './dto/summary-query.dto.js';
+import { TriggerRecoveryDto } from './dto/trigger-recovery.dto.js';
+import { errorLogJson, recoveryActionJson } from './error-log.json.js';
+
+const HOUR_MS = 3_600_000;
+/** How long a read waits for queued rows to be written, so the API shows what was just captured. */
+const READ_FLUSH_MS = 1000;
+
+/**
+ * Builds the admin controller under `prefix`, guarded by `guard`. A factory, because the path of
+ * a Nest controller is fixed when its class is decorated.
+ */
+export function createErrorsController(prefix: string, guard: Type<CanActivate>): Type<unknown> {
+  @Controller(prefix)
+  @UseGuards(guard)
+  @UsePipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }))
+  class ErrorsController {
+    constructor(
+      @Inject(ERROR_LOG_STORE) private readonly store: ErrorLogStore,
+      @Inject(ERROR_RECOVERY_OPTIONS) private readonly options: ResolvedErrorRecoveryOptions,
+      private readonly writer: ErrorLogWriter,
+      private readonly recovery: RecoveryService,
+      private readonly counters: ErrorRecoveryStats,
+    ) {}
+
+    @Get('summary')
+    async summary(@Query() query: SummaryQueryDto): Promise<ErrorSummary> {
+      await this.beforeRead();
+      const since = new Date(this.options.clock.now() - (query.hours ?? 24) * HOUR_MS);
+      return this.store.summary({ service: query.service, since });
+    }
+
+    @Get('stats')
+    stats(): Record<string, unknown> {
+      return {
+        captured: this.counters.captured,
+        recovered: this.counters.recovered,
+        internal_faults: this.counters.faults,
+        writer: this.writer.stats(),
+      };
+    }
+
+    @Post('recovery/trigger')
+    @HttpCode(200)
+    async trigger(@Body() body: TriggerRecoveryDto): Promise<ManualRecoveryResult> {
+      try {
+        return await this.recovery.triggerManualRecovery(body.error_id);
+      } catch (error) {
+        if (isErrorLogNotFoundError(error)) throw new NotFoundException(error.message);
+        throw error;
+      }
+    }
+
+    @Get()
+    async list(@Query() query: ListErrorsQueryDto): Promise<Record<string, unknown>> {
+      await this.beforeRead();
+      const page = await this.store.list({
+        service: query.service,
+        severity: query.severity,
+        errorType: query.error_type,
+        resolved: query.resolved,
+        since: query.since ? new Date(query.since) : undefined,
+        until: query.until ? new Date(query.until) : undefined,
+        page: query.page ?? 1,
+        limit: query.limit ?? 20,
+        sort: query.sort ?? 'occurred_at',
+        order: query.order ?? 'desc',
+      });
+      return { ...page, items: page.items.map(errorLogJson) };
+    }
+
+    @Get(':id')
+    async detail(@Param('id', new ParseUUIDPipe()) id: string): Promise<Record<string, unknown>> {
+      await this.beforeRead();
+      const found = await this.store.findById(id);
+      if (!found) throw new NotFoundException(`No error with id ${id} is stored.`);
+      return { ...errorLogJson(found), actions: found.actions.map(recoveryActionJson) };
+    }
+
+    @Patch(':id/resolve')
+    async resolve(@Param('id', new ParseUUIDPipe()) id: string): Promise<Record<string, unknown>> {
+      await this.beforeRead();
+      const row = await this.store.markResolved(id, new Date(this.options.clock.now()));
+      if (!row) throw new NotFoundException(`No error with id ${id} is stored.`);
+      return errorLogJson(row);
+    }
+
+    private async beforeRead(): Promise<void> {
+      await this.writer.flush(READ_FLUSH_MS);
+      await this.writer.ready();
+    }
+  }
+  return ErrorsController;
+}

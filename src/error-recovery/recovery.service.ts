@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import type { AiErrorHandlerOptions } from './capture/ai-error-handler-options.interface.js';
+import { ErrorCaptureService } from './capture/error-capture.service.js';
+import { NO_REQUEST } from './capture/request-snapshot.js';
+import { scrub } from './capture/scrub.js';
+import type { Classification } from './classify/classification.interface.js';
+import { ERROR_LOG_STORE, ERROR_RECOVERY_OPTIONS } from './error-recovery.constants.js';
+import type { ResolvedErrorRecoveryOptions } from './error-recovery-options.js';
+import { ErrorRecoveryStats } from './error-recovery.stats.js';
+import { ErrorLogNotFoundError } from './errors/error-log-not-found.error.js';
+import { RecoveryExecutor } from './execute/recovery-executor.js';
+import type { ErrorLogStore } from './persistence/error-log-store.interface.js';
+import type { ErrorLogRecord } from './persistence/error-log.record.js';
+import { ErrorLogWriter } from './persistence/error-log.writer.js';
+import { planRecovery } from './plan/recovery-planner.js';
+
+/** Options of {@link withRecovery} / {@link RecoveryService.run}. */
+export interface WithRecoveryOptions extends Omit<AiErrorHandlerOptions, 'capture'> {
+  /** Extra data stored with the error (scrubbed), e.g. a job id. */
+  context?: Record<string, unknown>;
+}
+
+/** Result of a manual recovery run, as `POST /api/errors/recovery/trigger` returns it. */
+export interface ManualRecoveryResult {
+  success: boolean;
+  error_id: string;
+  recovery: {
+    attempted: boolean;
+    success: boolean;
+    message: string;
+    actions: { strategy: string; success: boolean; skipped: boolean }[];
+  };
+}
+
+/** Rebuilds what the planner and strategies need from a stored row. */
+function storedClassification(row: ErrorLogRecord): Classification {
+  return {
+    errorType: row.errorType,
+    category: row.category,
+    severity: row.severity,
+    httpStatus: row.httpStatus,
+    transient: row.transient,
+    fingerprint: row.fingerprint,
+    userMessage: '',
+    message: row.message,
+    stack: row.stack ?? undefined,
+  };
+}
+
+/** Programmatic recovery: re-run the plan of a stored error, or wrap any function. */
+@Injectable()
+export class RecoveryService implements OnModuleInit, OnModuleDestroy {
+  private static active: RecoveryService | undefined;
+
+  constructor(
+    private readonly capture: ErrorCaptureService,
+    private readonly executor: RecoveryExecutor,
+    private readonly writer: ErrorLogWriter,
+    private readonly stats: ErrorRecoveryStats,
+    @Inject(ERROR_LOG_STORE) private readonly store: ErrorLogStore,
+    @Inject(ERROR_RECOVERY_OPTIONS) private readonly options: ResolvedErrorRecoveryOptions,
+  ) {}
+
+  /** The instance `withRecovery()` uses: the one of the running app. */
+  static current(): RecoveryService | undefined {
+    return RecoveryService.active;
+  }
+
+  onModuleInit(): void {
+    RecoveryService.active = this;
+  }
+
+  onModuleDestroy(): void {
+    if (RecoveryService.active === this) RecoveryService.active = undefined;
+  }
+
+  /**
+   * Runs the plan of a stored error again (trigger `manual`) and appends the actions to it.
+   * Strategies that need the original request report `skipped: original request not available`.
+   * @throws ErrorLogNotFoundError when no error has this id.
+   */
+  async triggerManualRecovery(errorId: string): Promise<ManualRecoveryResult> {
+    await this.writer.flush(2000);
+    await this.writer.ready();
+    const stored = await this.store.findById(errorId);
+    if (!stored) throw new ErrorLogNotFoundError(errorId);
+    const classification = storedClassification(stored);
+    const report = await this.executor.run(planRecovery({ classification, mapOverrides: this.options.strategyMap }), {
+      errorId,
+      error: undefined,
+      classification,
+      trigger: 'manual',
+      replaySafe: false,
+      retry: this.options.retry,
+      clock: this.options.clock,
+      classify: (e) => this.capture.classify(e),
+    });
+    const offset = stored.actions.reduce((max, a) => Math.max(max, a.position + 1), 0);
+    await this.store.appendRecovery(
+      errorId,
+      { success: report.success, strategy: report.resolvedBy },
+      report.actions.map((a, i) => ({
+        id: randomUUID(),
+        errorLogId: errorId,
+        position: offset + i,
+        strategy: a.strategy,
+        trigger: 'manual',
+        success: a.success,
+        skipped: a.skipped,
+        message: a.message,
+        details: a.details ?? null,
+        durationMs: a.durationMs,
+        startedAt: new Date(a.startedAt),
+      })),
+    );
+    return {
+      success: report.success,
+      error_id: errorId,
+      recovery: {
+        attempted: report.attempted,
+        success: report.success,
+        message: report.message,
+        actions: report.actions.map((a) => ({ strategy: a.strategy, success: a.success, skipped: a.skipped })),
+      },
+    };
+  }
+
+  /**
+   * Runs `fn`; on error captures it and recovers (retry runs `fn` again), returning the recovered
+   * value, or rethrows the original error when recovery did not succeed.
+   */
+  async run<T>(fn: () => T | Promise<T>, options: WithRecoveryOptions = {}): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      let recovered: { value: T } | undefined;
+      try {
+        const snapshot = options.context ? { ...NO_REQUEST, context: { extra: scrub(options.context) } } : NO_REQUEST;
+        const captured = await this.capture.capture(error, snapshot, {
+          replay: async () => fn(),
+          replaySafe: options.replaySafe ?? true,
+          route: options,
+        });
+        if (captured.report.success) recovered = { value: captured.report.result as T };
+      } catch (fault) {
+        this.stats.fault('capture', fault);
+      }
+      if (recovered) return recovered.value;
+      throw error;
+    }
+  }
+}
+
+/**
+ * Runs `fn` with capture and recovery of the running app's `ErrorRecoveryModule` — the equivalent
+ * of a context manager. Without a running module it simply runs `fn`.
+ */
+export async function withRecovery<T>(fn: () => T | Promise<T>, options: WithRecoveryOptions = {}): Promise<T> {
+  const service = RecoveryService.current();
+  return service ? service.run(fn, options) : fn();
+}
