@@ -1,0 +1,37 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { PGliteDriver } from 'typeorm-pglite';
+import { ErrorRecoveryModule } from '../error-recovery/index.js';
+import type { DemoConfig } from './demo.config.js';
+import { DemoController } from './demo.controller.js';
+import { FlakyDependency } from './flaky.dependency.js';
+
+/** The demo app: a few routes that fail on purpose, with the error-recovery module installed. */
+@Module({})
+export class DemoModule {
+  static forRoot(config: DemoConfig = {}): DynamicModule {
+    const dataDir = config.dataDir ?? './data';
+    return {
+      module: DemoModule,
+      imports: [
+        // The demo's own data. On the embedded database it shares the PGlite instance of the module.
+        TypeOrmModule.forRoot(
+          config.databaseUrl
+            ? { type: 'postgres', url: config.databaseUrl, poolSize: 5 }
+            : {
+                type: 'postgres',
+                driver: new PGliteDriver(dataDir === 'memory://' ? {} : { dataDir }).driver,
+                installExtensions: false,
+              },
+        ),
+        ErrorRecoveryModule.forRoot({
+          service: 'demo',
+          ...config.errorRecovery,
+          database: { url: config.databaseUrl, dataDir, ...config.errorRecovery?.database },
+        }),
+      ],
+      controllers: [DemoController],
+      providers: [FlakyDependency],
+    };
+  }
+}

@@ -1,0 +1,38 @@
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DemoModule } from './demo/demo.module.js';
+
+async function bootstrap(): Promise<void> {
+  const port = Number(process.env.PORT ?? 3000);
+  const adminToken = process.env.ERROR_RECOVERY_ADMIN_TOKEN || randomBytes(18).toString('base64url');
+  const app = await NestFactory.create(
+    DemoModule.forRoot({
+      databaseUrl: process.env.DATABASE_URL || undefined,
+      errorRecovery: { environment: process.env.NODE_ENV ?? 'development', adminToken },
+    }),
+  );
+  app.enableShutdownHooks();
+  await app.listen(port, '127.0.0.1');
+  const base = `http://127.0.0.1:${port}`;
+  const auth = `-H 'Authorization: Bearer ${adminToken}'`;
+  new Logger('Demo').log(
+    [
+      `demo listening on ${base} (${process.env.DATABASE_URL ? 'PostgreSQL from DATABASE_URL' : 'embedded PGlite in ./data'})`,
+      `  curl ${base}/demo/ok`,
+      `  curl ${base}/demo/crash`,
+      `  curl -i '${base}/demo/flaky?failures=2&key=a'     # recovered by retry`,
+      `  curl -i '${base}/demo/flaky?failures=5&key=b'     # retries exhausted`,
+      `  curl -i -X POST '${base}/demo/flaky?failures=1&key=c'  # POST is not replayed`,
+      `  curl ${base}/demo/db-error`,
+      `  curl '${base}/demo/slow?ms=500'`,
+      `admin token: ${adminToken}`,
+      `  curl ${auth} ${base}/api/errors/summary`,
+      `  curl ${auth} '${base}/api/errors?limit=5'`,
+      `  curl ${auth} -X POST -H 'Content-Type: application/json' -d '{"error_id":"<id>"}' ${base}/api/errors/recovery/trigger`,
+    ].join('\n'),
+  );
+}
+
+void bootstrap();
