@@ -1,0 +1,159 @@
+import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { actionsOf, flushed, rawQuery, rowsOf } from './support/app.js';
+import { startDemo } from './support/demo-app.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+describe('demo routes: capture → classify → record → recover → respond', () => {
+  let app: INestApplication;
+  let service: string;
+  let expectedRows = 0;
+
+  beforeAll(async () => {
+    ({ app, service } = await startDemo('demo'));
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  async function onlyRow(errorId: string): Promise<Record<string, unknown>> {
+    await flushed(app);
+    const rows = await rawQuery(`SELECT * FROM error_logs WHERE id = $1`, [errorId]);
+    expect(rows).toHaveLength(1);
+    return rows[0];
+  }
+
+  it('GET /demo/ok answers 200 and stores nothing', async () => {
+    await request(app.getHttpServer()).get('/demo/ok').expect(200, { ok: true });
+    await flushed(app);
+    expect(await rowsOf(service)).toHaveLength(0);
+  });
+
+  it('GET /demo/crash: a TypeError in our code is a 500 with a clean body and one row', async () => {
+    const res = await request(app.getHttpServer()).get('/demo/crash').expect(500);
+    expectedRows++;
+    const id = res.body.error.error_id as string;
+    expect(id).toMatch(UUID);
+    expect(res.headers['x-error-id']).toBe(id);
+    expect(res.body.error).toEqual({
+      type: 'TypeError',
+      message: 'An unexpected error occurred. Please try again later.',
+      error_id: id,
+      severity: 'medium',
+    });
+    expect(res.body.recovery).toMatchObject({ attempted: true, success: false });
+    expect(res.text).not.toMatch(/at \w+|\.ts:|\.js:|Cannot read|undefined/);
+    const row = await onlyRow(id);
+    expect(row).toMatchObject({
+      service,
+      environment: 'production',
+      error_type: 'TypeError',
+      category: 'runtime',
+      severity: 'medium',
+      http_status: 500,
+      transient: false,
+      method: 'GET',
+      route: '/demo/crash',
+      path: '/demo/crash',
+      resolved: false,
+      recovery_attempted: true,
+      recovery_success: false,
+    });
+    expect(String(row.message)).toMatch(/name/);
+    expect(String(row.stack)).toMatch(/DemoController\.crash/);
+    expect(String(row.fingerprint)).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('GET /demo/db-error: a failing SQL query is a critical DatabaseError, with no SQL in the answer', async () => {
+    const res = await request(app.getHttpServer()).get('/demo/db-error').expect(500);
+    expectedRows++;
+    expect(res.body.error).toMatchObject({ type: 'DatabaseError', severity: 'critical' });
+    expect(res.text).not.toMatch(/demo_table|SELECT|QueryFailed|relation|postgres|pglite/i);
+    const row = await onlyRow(res.body.error.error_id);
+    expect(row).toMatchObject({ error_type: 'DatabaseError', category: 'database', severity: 'critical', http_status: 500, route: '/demo/db-error' });
+    expect(String(row.message)).toMatch(/demo_table_that_does_not_exist/);
+    const actions = await actionsOf(res.body.error.error_id);
+    expect(actions.map((a) => [a.strategy, a.skipped, a.message])).toEqual([
+      ['pool_increase', true, 'not available'],
+      ['timeout_increase', true, 'not available'],
+      ['cache_clear', true, 'not available'],
+    ]);
+  });
+
+  it('GET /demo/flaky?failures=2 is recovered by retry: 200, X-Recovery, one row, two actions', async () => {
+    const res = await request(app.getHttpServer()).get('/demo/flaky?failures=2&key=recovers').expect(200);
+    expectedRows++;
+    expect(res.body).toEqual({ ok: true, calls: 3 });
+    expect(res.headers['x-recovery']).toBe('retry');
+    const id = res.headers['x-error-id'] as string;
+    expect(id).toMatch(UUID);
+    const row = await onlyRow(id);
+    expect(row).toMatchObject({
+      error_type: 'ConnectionError',
+      transient: true,
+      recovery_attempted: true,
+      recovery_success: true,
+      recovery_strategy: 'retry',
+      resolved: true,
+    });
+    const actions = await actionsOf(id);
+    expect(actions.map((a) => [a.strategy, a.success, a.skipped, a.trigger])).toEqual([
+      ['retry', false, false, 'automatic'],
+      ['retry', true, false, 'automatic'],
+    ]);
+  });
+
+  it('GET /demo/flaky?failures=5 exhausts the retries: 503 with Retry-After and every step recorded', async () => {
+    const res = await request(app.getHttpServer()).get('/demo/flaky?failures=5&key=exhausts').expect(503);
+    expectedRows++;
+    expect(res.headers['retry-after']).toMatch(/^\d+$/);
+    expect(res.body.error).toMatchObject({ type: 'ConnectionError', severity: 'high' });
+    expect(res.body.recovery).toEqual({
+      attempted: true,
+      success: false,
+      message: 'Recovery failed: no strategy resolved the error',
+      actions: [
+        { strategy: 'retry', success: false, skipped: false },
+        { strategy: 'retry', success: false, skipped: false },
+        { strategy: 'retry', success: false, skipped: false },
+        { strategy: 'circuit_break', success: false, skipped: true },
+        { strategy: 'fallback', success: false, skipped: true },
+      ],
+    });
+    const row = await onlyRow(res.body.error.error_id);
+    expect(row).toMatchObject({ recovery_success: false, recovery_strategy: null, http_status: 503 });
+  });
+
+  it('POST /demo/flaky is not replayed (not replay-safe)', async () => {
+    const res = await request(app.getHttpServer()).post('/demo/flaky?failures=1&key=post').expect(503);
+    expectedRows++;
+    const actions = await actionsOf((await onlyRow(res.body.error.error_id)).id as string);
+    expect(actions[0]).toMatchObject({ strategy: 'retry', skipped: true, message: 'not replay-safe' });
+    // Had the POST been run again it would have succeeded (one failure only): the next call is the 2nd.
+    await request(app.getHttpServer()).post('/demo/flaky?failures=1&key=post').expect(201, { ok: true, calls: 2 });
+  });
+
+  it('POST with an Idempotency-Key is replay-safe and recovered', async () => {
+    const res = await request(app.getHttpServer())
+      .post('/demo/flaky?failures=1&key=idem')
+      .set('Idempotency-Key', 'k-1')
+      .expect(201, { ok: true, calls: 2 });
+    expectedRows++;
+    expect(res.headers['x-recovery']).toBe('retry');
+  });
+
+  it('GET /demo/slow answers after the delay', async () => {
+    await request(app.getHttpServer()).get('/demo/slow?ms=20').expect(200, { ok: true, waitedMs: 20 });
+  });
+
+  it('an unknown route is a plain Nest 404 and is not stored', async () => {
+    const res = await request(app.getHttpServer()).get('/demo/nope').expect(404);
+    expect(res.body).toMatchObject({ statusCode: 404, message: 'Cannot GET /demo/nope' });
+  });
+
+  it('stored every captured error exactly once', async () => {
+    await flushed(app);
+    expect(await rowsOf(service)).toHaveLength(expectedRows);
+  });
+});

@@ -1,0 +1,26 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import type { ErrorRecoveryDatabaseOptions } from '../../src/error-recovery/index.js';
+
+/** Real PostgreSQL when DATABASE_URL is set, otherwise the embedded PGlite in memory. */
+export const DATABASE_URL = process.env.DATABASE_URL || undefined;
+export const usingPostgres = DATABASE_URL !== undefined;
+
+/** Database options for a test app. */
+export function testDatabase(): ErrorRecoveryDatabaseOptions {
+  return DATABASE_URL ? { url: DATABASE_URL, poolSize: 2 } : { dataDir: 'memory://' };
+}
+
+/** A service name no other test uses: tests share one database and filter by service. */
+export const uniqueService = (label: string): string => `${label}-${randomUUID().slice(0, 8)}`;
+
+/** Runs SQL on the real PostgreSQL with a fresh client (PG runs only). */
+export async function pgQuery<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: DATABASE_URL });
+  await client.connect();
+  try {
+    return (await client.query(sql, params)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
