@@ -1,0 +1,33 @@
+import { resolveOptions } from './error-recovery-options.js';
+
+describe('resolveOptions', () => {
+  it('applies the documented defaults', () => {
+    const o = resolveOptions({}, {});
+    expect(o).toMatchObject({
+      service: 'app',
+      environment: 'development',
+      isDevelopment: true,
+      recoveryTimeoutMs: 5000,
+      recoveryEnabled: true,
+      exposeDetails: false,
+      adminToken: undefined,
+      database: { dataDir: './data', poolSize: 3, migrationsRun: true, connectTimeoutMs: 5000 },
+      writer: { batchSize: 100, flushIntervalMs: 25, maxQueue: 10000, maxRetryDelayMs: 5000, shutdownTimeoutMs: 5000 },
+      retry: { maxRetries: 3, delayMs: 1000, maxDelayMs: 10000, backoff: 'exponential', jitter: true },
+      capture: { statuses: [], includeBody: true, maxMessageLength: 2000, maxStackLength: 8000, maxContextBytes: 16384 },
+    });
+  });
+
+  it('reads NODE_ENV, ERROR_RECOVERY_TIMEOUT and ERROR_RECOVERY_ADMIN_TOKEN when options do not say', () => {
+    const o = resolveOptions({}, { NODE_ENV: 'production', ERROR_RECOVERY_TIMEOUT: '8000', ERROR_RECOVERY_ADMIN_TOKEN: 's3' });
+    expect([o.environment, o.isDevelopment, o.recoveryTimeoutMs, o.adminToken]).toEqual(['production', false, 8000, 's3']);
+    const explicit = resolveOptions({ environment: 'staging', recoveryTimeoutMs: 100, adminToken: 'x' }, { NODE_ENV: 'production', ERROR_RECOVERY_TIMEOUT: '8000' });
+    expect([explicit.environment, explicit.recoveryTimeoutMs, explicit.adminToken]).toEqual(['staging', 100, 'x']);
+    expect(resolveOptions({}, { ERROR_RECOVERY_TIMEOUT: 'soon' }).recoveryTimeoutMs).toBe(5000);
+  });
+
+  it('honours exposeDetails only in development', () => {
+    expect(resolveOptions({ environment: 'development', exposeDetails: true }, {}).exposeDetails).toBe(true);
+    expect(resolveOptions({ environment: 'production', exposeDetails: true }, {}).exposeDetails).toBe(false);
+  });
+});

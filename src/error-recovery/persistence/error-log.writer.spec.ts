@@ -1,0 +1,118 @@
+import { jest } from '@jest/globals';
+import { resolveOptions } from '../error-recovery-options.js';
+import type { WriterOptions } from '../error-recovery-options.interface.js';
+import type { ErrorLogStore } from './error-log-store.interface.js';
+import type { PendingErrorLog } from './error-log.record.js';
+import { ErrorLogWriter } from './error-log.writer.js';
+
+/** A store double that keeps rows by id (idempotent like the real one) and fails on demand. */
+class MemoryStore implements Pick<ErrorLogStore, 'connect' | 'insertBatch' | 'close'> {
+  readonly rows = new Map<string, PendingErrorLog>();
+  readonly batches: number[] = [];
+  down = false;
+  badIds = new Set<string>();
+  async connect(): Promise<void> {
+    if (this.down) throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+  }
+  async insertBatch(batch: readonly PendingErrorLog[]): Promise<void> {
+    if (this.down) throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+    if (batch.some((p) => this.badIds.has(p.log.id))) throw Object.assign(new Error('value too long'), { code: '22001' });
+    this.batches.push(batch.length);
+    batch.forEach((p) => this.rows.set(p.log.id, p));
+  }
+  async close(): Promise<void> {}
+}
+
+const entry = (id: string) => ({ log: { id }, actions: [] }) as unknown as PendingErrorLog;
+
+function writer(store: MemoryStore, options: WriterOptions = {}): ErrorLogWriter {
+  const resolved = resolveOptions({ writer: { flushIntervalMs: 10, batchSize: 3, maxRetryDelayMs: 1000, ...options } }, {});
+  return new ErrorLogWriter(store as unknown as ErrorLogStore, resolved);
+}
+
+describe('ErrorLogWriter', () => {
+  beforeEach(() => jest.useFakeTimers({ now: 0 }));
+  afterEach(() => jest.useRealTimers());
+
+  it('writes off the request path, in batches of batchSize, after flushIntervalMs', async () => {
+    const store = new MemoryStore();
+    const w = writer(store);
+    ['a', 'b'].forEach((id) => w.enqueue(entry(id)));
+    expect(store.rows.size).toBe(0);
+    await jest.advanceTimersByTimeAsync(10);
+    expect([...store.rows.keys()]).toEqual(['a', 'b']);
+    ['c', 'd', 'e', 'f', 'g'].forEach((id) => w.enqueue(entry(id)));
+    await jest.advanceTimersByTimeAsync(10);
+    expect(store.batches).toEqual([2, 3, 2]);
+    expect(w.stats()).toMatchObject({ queued: 0, written: 7 });
+  });
+
+  it('keeps rows through an outage and writes each exactly once when the store is back', async () => {
+    const store = new MemoryStore();
+    const w = writer(store);
+    store.down = true;
+    ['a', 'b', 'c', 'd'].forEach((id) => w.enqueue(entry(id)));
+    await jest.advanceTimersByTimeAsync(3000);
+    expect(store.rows.size).toBe(0);
+    expect(w.stats().queued).toBe(4);
+    expect(w.stats().failedFlushes).toBeGreaterThanOrEqual(3);
+    expect(w.stats().lastError).toMatch(/ECONNREFUSED/);
+    store.down = false;
+    await jest.advanceTimersByTimeAsync(1000); // at most one retry delay (maxRetryDelayMs)
+    expect([...store.rows.keys()].sort()).toEqual(['a', 'b', 'c', 'd']);
+    expect(w.stats()).toMatchObject({ queued: 0, written: 4, dropped: { queue_full: 0, rejected_by_database: 0, shutdown_timeout: 0 } });
+  });
+
+  it('backs off exponentially between failed flushes, up to maxRetryDelayMs', async () => {
+    const store = new MemoryStore();
+    const w = writer(store, { maxRetryDelayMs: 400 });
+    store.down = true;
+    w.enqueue(entry('a'));
+    await jest.advanceTimersByTimeAsync(10); // first attempt
+    const failures: number[] = [];
+    for (let t = 0; t < 1500; t += 50) {
+      await jest.advanceTimersByTimeAsync(50);
+      failures.push(w.stats().failedFlushes);
+    }
+    // 50, 100, 200, 400, 400, 400 ms apart: about 6 attempts in 1.5 s, not 30.
+    expect(failures.at(-1)).toBeGreaterThanOrEqual(5);
+    expect(failures.at(-1)).toBeLessThanOrEqual(8);
+  });
+
+  it('isolates a row the database rejects, counts it, and writes the others', async () => {
+    const store = new MemoryStore();
+    store.badIds.add('bad');
+    const w = writer(store);
+    ['a', 'bad', 'c'].forEach((id) => w.enqueue(entry(id)));
+    await jest.advanceTimersByTimeAsync(10);
+    expect([...store.rows.keys()]).toEqual(['a', 'c']);
+    expect(w.stats()).toMatchObject({ queued: 0, written: 2, dropped: { rejected_by_database: 1 } });
+  });
+
+  it('counts what it drops when the queue is full', async () => {
+    const store = new MemoryStore();
+    store.down = true;
+    const w = writer(store, { maxQueue: 2 });
+    expect(['a', 'b', 'c'].map((id) => w.enqueue(entry(id)))).toEqual([true, true, false]);
+    expect(w.stats().dropped.queue_full).toBe(1);
+  });
+
+  it('drains the queue on shutdown', async () => {
+    const store = new MemoryStore();
+    const w = writer(store, { flushIntervalMs: 60_000, batchSize: 2 });
+    ['a', 'b', 'c', 'd', 'e'].forEach((id) => w.enqueue(entry(id)));
+    await w.beforeApplicationShutdown();
+    expect(store.rows.size).toBe(5);
+  });
+
+  it('gives up at the shutdown deadline and counts what was not stored', async () => {
+    const store = new MemoryStore();
+    store.down = true;
+    const w = writer(store, { shutdownTimeoutMs: 500 });
+    ['a', 'b'].forEach((id) => w.enqueue(entry(id)));
+    const closing = w.beforeApplicationShutdown();
+    await jest.advanceTimersByTimeAsync(600);
+    await closing;
+    expect(w.stats()).toMatchObject({ queued: 0, dropped: { shutdown_timeout: 2 } });
+  });
+});
