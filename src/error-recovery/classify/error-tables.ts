@@ -76,7 +76,7 @@ export const STATUS_BY_SEVERITY: Readonly<Record<Severity, number>> = {
   low: 500,
 };
 
-/** Retry-After sent with a high-severity 503 when the error does not say. */
+/** Retry-After sent to clients with a 503/429 answer when the error itself states none. */
 export const DEFAULT_RETRY_AFTER_SECONDS = 5;
 /** Retry-After values are clamped to 0..this. */
 export const MAX_RETRY_AFTER_SECONDS = 3600;
