@@ -25,6 +25,18 @@ function defaultStore(options: ResolvedErrorRecoveryOptions): ErrorLogStore {
   return new TypeOrmErrorLogStore(dataSource, options.database.migrationsRun);
 }
 
+/** Exported too: the enhancers behind @AiErrorHandler() are built in the modules that use it. */
+const SERVICES = [
+  ErrorRecoveryStats,
+  ErrorLogWriter,
+  RecoveryExecutor,
+  ErrorCaptureService,
+  RecoveryService,
+  ErrorCaptureFilter,
+  ErrorCaptureInterceptor,
+  AdminTokenGuard,
+];
+
 /**
  * Captures, classifies, stores and recovers the app's errors.
  *
@@ -54,27 +66,8 @@ function defaultStore(options: ResolvedErrorRecoveryOptions): ErrorLogStore {
         return registry;
       },
     },
-    ErrorRecoveryStats,
-    ErrorLogWriter,
-    RecoveryExecutor,
-    ErrorCaptureService,
-    RecoveryService,
-    ErrorCaptureFilter,
-    ErrorCaptureInterceptor,
-    AdminTokenGuard,
+    ...SERVICES,
   ],
-  exports: [
-    ERROR_RECOVERY_OPTIONS,
-    ERROR_LOG_STORE,
-    StrategyRegistry,
-    ErrorRecoveryStats,
-    ErrorLogWriter,
-    RecoveryExecutor,
-    ErrorCaptureService,
-    RecoveryService,
-    ErrorCaptureFilter,
-    ErrorCaptureInterceptor,
-    AdminTokenGuard,
-  ],
+  exports: [ERROR_RECOVERY_OPTIONS, ERROR_LOG_STORE, StrategyRegistry, ...SERVICES],
 })
 export class ErrorRecoveryModule extends ErrorRecoveryConfigurableModule {}

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { AiErrorHandlerOptions } from './capture/ai-error-handler-options.interface.js';
 import { ErrorCaptureService } from './capture/error-capture.service.js';
@@ -10,6 +9,8 @@ import type { ResolvedErrorRecoveryOptions } from './error-recovery-options.js';
 import { ErrorRecoveryStats } from './error-recovery.stats.js';
 import { ErrorLogNotFoundError } from './errors/error-log-not-found.error.js';
 import { RecoveryExecutor } from './execute/recovery-executor.js';
+import { recoverySummary, type RecoverySummary } from './execute/recovery-report.js';
+import { toActionRecords } from './persistence/recovery-action.records.js';
 import type { ErrorLogStore } from './persistence/error-log-store.interface.js';
 import type { ErrorLogRecord } from './persistence/error-log.record.js';
 import { ErrorLogWriter } from './persistence/error-log.writer.js';
@@ -25,12 +26,7 @@ export interface WithRecoveryOptions extends Omit<AiErrorHandlerOptions, 'captur
 export interface ManualRecoveryResult {
   success: boolean;
   error_id: string;
-  recovery: {
-    attempted: boolean;
-    success: boolean;
-    message: string;
-    actions: { strategy: string; success: boolean; skipped: boolean }[];
-  };
+  recovery: RecoverySummary;
 }
 
 /** Rebuilds what the planner and strategies need from a stored row. */
@@ -100,30 +96,9 @@ export class RecoveryService implements OnModuleInit, OnModuleDestroy {
     await this.store.appendRecovery(
       errorId,
       { success: report.success, strategy: report.resolvedBy },
-      report.actions.map((a, i) => ({
-        id: randomUUID(),
-        errorLogId: errorId,
-        position: offset + i,
-        strategy: a.strategy,
-        trigger: 'manual',
-        success: a.success,
-        skipped: a.skipped,
-        message: a.message,
-        details: a.details ?? null,
-        durationMs: a.durationMs,
-        startedAt: new Date(a.startedAt),
-      })),
+      toActionRecords(errorId, report.actions, 'manual', offset),
     );
-    return {
-      success: report.success,
-      error_id: errorId,
-      recovery: {
-        attempted: report.attempted,
-        success: report.success,
-        message: report.message,
-        actions: report.actions.map((a) => ({ strategy: a.strategy, success: a.success, skipped: a.skipped })),
-      },
-    };
+    return { success: report.success, error_id: errorId, recovery: recoverySummary(report) };
   }
 
   /**

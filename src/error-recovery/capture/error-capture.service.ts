@@ -9,6 +9,7 @@ import { RecoveryExecutor } from '../execute/recovery-executor.js';
 import { NOT_ATTEMPTED, type RecoveryReport } from '../execute/recovery-report.js';
 import type { PendingErrorLog } from '../persistence/error-log.record.js';
 import { ErrorLogWriter } from '../persistence/error-log.writer.js';
+import { toActionRecords } from '../persistence/recovery-action.records.js';
 import { planRecovery } from '../plan/recovery-planner.js';
 import type { AiErrorHandlerOptions } from './ai-error-handler-options.interface.js';
 import { shouldCaptureError } from './capture-policy.js';
@@ -130,19 +131,7 @@ export class ErrorCaptureService {
         recoverySuccess: report.attempted ? report.success : null,
         recoveryStrategy: report.resolvedBy,
       },
-      actions: report.actions.map((a, position) => ({
-        id: randomUUID(),
-        errorLogId: id,
-        position,
-        strategy: a.strategy,
-        trigger: 'automatic',
-        success: a.success,
-        skipped: a.skipped,
-        message: a.message,
-        details: a.details ?? null,
-        durationMs: a.durationMs,
-        startedAt: new Date(a.startedAt),
-      })),
+      actions: toActionRecords(id, report.actions, 'automatic'),
     };
   }
 }

@@ -1,5 +1,5 @@
 import type { Classification } from '../classify/classification.interface.js';
-import type { RecoveryReport } from '../execute/recovery-report.js';
+import { recoverySummary, type RecoveryReport, type RecoverySummary } from '../execute/recovery-report.js';
 
 /** The body a client gets when an error was captured and not recovered. */
 export interface ErrorResponseBody {
@@ -11,12 +11,7 @@ export interface ErrorResponseBody {
     /** Only with `exposeDetails` in development. */
     details?: { message: string; stack?: string };
   };
-  recovery: {
-    attempted: boolean;
-    success: boolean;
-    message: string;
-    actions: { strategy: string; success: boolean; skipped: boolean }[];
-  };
+  recovery: RecoverySummary;
 }
 
 /**
@@ -37,11 +32,6 @@ export function buildErrorBody(
       severity: classification.severity,
       ...(exposeDetails ? { details: { message: classification.message, stack: classification.stack } } : {}),
     },
-    recovery: {
-      attempted: report.attempted,
-      success: report.success,
-      message: report.message,
-      actions: report.actions.map((a) => ({ strategy: a.strategy, success: a.success, skipped: a.skipped })),
-    },
+    recovery: recoverySummary(report),
   };
 }

@@ -35,3 +35,18 @@ export const NOT_ATTEMPTED: RecoveryReport = {
   message: 'Recovery was not attempted',
   actions: [],
 };
+
+/** The client-safe part of a report: outcome per strategy, never the step messages. */
+export interface RecoverySummary {
+  attempted: boolean;
+  success: boolean;
+  message: string;
+  actions: { strategy: string; success: boolean; skipped: boolean }[];
+}
+
+export const recoverySummary = (report: RecoveryReport): RecoverySummary => ({
+  attempted: report.attempted,
+  success: report.success,
+  message: report.message,
+  actions: report.actions.map((a) => ({ strategy: a.strategy, success: a.success, skipped: a.skipped })),
+});
