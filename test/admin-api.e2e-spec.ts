@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { actionsOf, flushed } from './support/app.js';
+import { actionsOf, flushed, resetBreakers } from './support/app.js';
 import { ADMIN_TOKEN, startDemo } from './support/demo-app.js';
 
 const auth = { Authorization: `Bearer ${ADMIN_TOKEN}` };
@@ -24,6 +24,7 @@ describe('admin REST API', () => {
       await request(server()).get('/demo/crash').expect(500);
       await request(server()).get('/demo/db-error').expect(500);
       await request(server()).get('/demo/flaky?failures=9&key=s').expect(503);
+      resetBreakers(app); // the failure above opened the route's breaker
       await request(server()).get('/demo/flaky?failures=1&key=r').expect(200);
       const res = await request(server()).get(`/api/errors/summary?service=${service}`).set(auth).expect(200);
       expect(res.body).toEqual({
@@ -101,8 +102,10 @@ describe('admin REST API', () => {
     });
 
     it('re-runs the plan of a stored error as manual actions appended after the automatic ones', async () => {
+      resetBreakers(app);
       const failed = await request(server()).get('/demo/flaky?failures=9&key=manual').expect(503);
       const id = failed.body.error.error_id as string;
+      resetBreakers(app); // closed again, so the manual run has something to do
       const res = await request(server()).post('/api/errors/recovery/trigger').set(auth).send({ error_id: id }).expect(200);
       expect(res.body).toEqual({
         success: false,
@@ -110,20 +113,23 @@ describe('admin REST API', () => {
         recovery: {
           attempted: true,
           success: false,
-          message: 'No recovery strategy could be applied',
+          message: 'Recovery failed: no strategy resolved the error',
           actions: [
             { strategy: 'retry', success: false, skipped: true },
-            { strategy: 'circuit_break', success: false, skipped: true },
+            { strategy: 'circuit_break', success: true, skipped: false },
             { strategy: 'fallback', success: false, skipped: true },
           ],
         },
       });
+      // The manual run really acted on the shared target: the stored route's breaker is open.
+      const breakers = await request(server()).get('/api/errors/circuit-breakers').set(auth).expect(200);
+      expect(breakers.body.items).toContainEqual(expect.objectContaining({ name: 'GET /demo/flaky', state: 'open' }));
       await flushed(app);
       const actions = await actionsOf(id);
       const manual = actions.filter((a) => a.trigger === 'manual');
       expect(manual.map((a) => [a.strategy, a.message])).toEqual([
         ['retry', 'original request not available'],
-        ['circuit_break', 'not available'],
+        ['circuit_break', 'breaker "GET /demo/flaky" opened for 60 s (was closed)'],
         ['fallback', 'not available'],
       ]);
       expect(manual[0].position).toBe(actions.filter((a) => a.trigger === 'automatic').length);

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { actionsOf, flushed, rawQuery, rowsOf } from './support/app.js';
+import { actionsOf, flushed, rawQuery, resetBreakers, rowsOf } from './support/app.js';
 import { startDemo } from './support/demo-app.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -16,6 +16,8 @@ describe('demo routes: capture → classify → record → recover → respond',
   afterAll(async () => {
     await app.close();
   });
+  // circuit_break really opens a route's breaker; each test here starts with closed ones.
+  beforeEach(() => resetBreakers(app));
 
   async function onlyRow(errorId: string): Promise<Record<string, unknown>> {
     await flushed(app);
@@ -117,12 +119,16 @@ describe('demo routes: capture → classify → record → recover → respond',
         { strategy: 'retry', success: false, skipped: false },
         { strategy: 'retry', success: false, skipped: false },
         { strategy: 'retry', success: false, skipped: false },
-        { strategy: 'circuit_break', success: false, skipped: true },
+        { strategy: 'circuit_break', success: true, skipped: false },
         { strategy: 'fallback', success: false, skipped: true },
       ],
     });
     const row = await onlyRow(res.body.error.error_id);
     expect(row).toMatchObject({ recovery_success: false, recovery_strategy: null, http_status: 503 });
+    // The breaker of the route is now open: the next request fails fast, without a row.
+    const refused = await request(app.getHttpServer()).get('/demo/flaky?failures=0&key=other').expect(503);
+    expect(refused.body).toMatchObject({ error: { type: 'ServiceUnavailableError', error_id: null }, recovery: { message: 'Circuit breaker open: failing fast' } });
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(50);
   });
 
   it('POST /demo/flaky is not replayed (not replay-safe)', async () => {
@@ -131,6 +137,7 @@ describe('demo routes: capture → classify → record → recover → respond',
     const actions = await actionsOf((await onlyRow(res.body.error.error_id)).id as string);
     expect(actions[0]).toMatchObject({ strategy: 'retry', skipped: true, message: 'not replay-safe' });
     // Had the POST been run again it would have succeeded (one failure only): the next call is the 2nd.
+    resetBreakers(app);
     await request(app.getHttpServer()).post('/demo/flaky?failures=1&key=post').expect(201, { ok: true, calls: 2 });
   });
 

@@ -3,6 +3,7 @@ import type { Severity } from './classify/classification.interface.js';
 import type { ErrorLogStore } from './persistence/error-log-store.interface.js';
 import type { BackoffKind } from './resilience/backoff.js';
 import type { Clock } from './resilience/clock.js';
+import type { CircuitStateStore } from './state/circuit-state.store.js';
 import type { StrategyMap } from './plan/strategy-name.js';
 
 /** Where the module keeps `error_logs`. The module always uses a DataSource (and pool) of its own. */
@@ -71,6 +72,16 @@ export interface RetryOptions {
   jitter?: boolean;
 }
 
+/** Circuit breakers (product defaults: 5 failures, 60 s, 1 probe). */
+export interface CircuitBreakerOptions {
+  /** Consecutive transient failures of a route that open its breaker. Default 5. */
+  failureThreshold?: number;
+  /** How long an open breaker fails fast before letting probes through, seconds. Default 60. */
+  timeoutSeconds?: number;
+  /** Probes let through while half-open; as many successes close it. Default 1. */
+  halfOpenRequests?: number;
+}
+
 /** Options of `ErrorRecoveryModule.forRoot()` / the factory of `forRootAsync()`. */
 export interface ErrorRecoveryModuleOptions {
   /** Name stored with every error. Default `app`. */
@@ -90,6 +101,9 @@ export interface ErrorRecoveryModuleOptions {
   /** errorType → strategies, merged over the product's map. */
   strategyMap?: StrategyMap;
   retry?: RetryOptions;
+  circuitBreaker?: CircuitBreakerOptions;
+  /** Where breaker states live. Default: in this process. */
+  circuitStateStore?: CircuitStateStore;
   /** Per-errorType severity overrides. */
   severityOverrides?: Record<string, Severity>;
   /**

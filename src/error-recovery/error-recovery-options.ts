@@ -8,7 +8,9 @@ import type {
 } from './error-recovery-options.interface.js';
 import type { StrategyMap } from './plan/strategy-name.js';
 import type { ErrorLogStore } from './persistence/error-log-store.interface.js';
+import type { CircuitPolicy } from './resilience/circuit-state.js';
 import { systemClock, type Clock } from './resilience/clock.js';
+import type { CircuitStateStore } from './state/circuit-state.store.js';
 
 /** Options after defaults were applied: what every provider of the module reads. */
 export interface ResolvedErrorRecoveryOptions {
@@ -24,6 +26,8 @@ export interface ResolvedErrorRecoveryOptions {
   recoveryEnabled: boolean;
   strategyMap: StrategyMap;
   retry: Required<RetryOptions>;
+  circuitBreaker: CircuitPolicy;
+  circuitStateStore?: CircuitStateStore;
   severityOverrides: Record<string, Severity>;
   exposeDetails: boolean;
   adminToken?: string;
@@ -100,6 +104,12 @@ export function resolveOptions(
       backoff: options.retry?.backoff ?? 'exponential',
       jitter: options.retry?.jitter ?? true,
     },
+    circuitBreaker: {
+      failureThreshold: options.circuitBreaker?.failureThreshold ?? 5,
+      openMs: (options.circuitBreaker?.timeoutSeconds ?? 60) * 1000,
+      halfOpenRequests: options.circuitBreaker?.halfOpenRequests ?? 1,
+    },
+    circuitStateStore: options.circuitStateStore,
     severityOverrides: options.severityOverrides ?? {},
     exposeDetails: isDevelopment && options.exposeDetails === true,
     adminToken: options.adminToken ?? (env.ERROR_RECOVERY_ADMIN_TOKEN || undefined),

@@ -4,6 +4,8 @@ import { Inject } from '@nestjs/common';
 export const ERROR_RECOVERY_OPTIONS = 'ERROR_RECOVERY:OPTIONS';
 /** The store behind `error_logs` / `recovery_actions`. See `ErrorLogStore`. */
 export const ERROR_LOG_STORE = 'ERROR_RECOVERY:ERROR_LOG_STORE';
+/** Where circuit breaker states are kept. See `CircuitStateStore`. */
+export const CIRCUIT_STATE_STORE = 'ERROR_RECOVERY:CIRCUIT_STATE_STORE';
 /** Metadata key written by `@AiErrorHandler()`. */
 export const AI_ERROR_HANDLER_METADATA = 'ERROR_RECOVERY:HANDLER';
 

@@ -1,8 +1,15 @@
 import { Logger, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { RouteResolver } from './capture/route-resolver.js';
+import { RecoveryEvents } from './events/recovery-events.js';
+import { CircuitBreakerRegistry } from './state/circuit-breaker.registry.js';
+import { InMemoryCircuitStateStore } from './state/circuit-state.store.js';
+import { CircuitBreakStrategy } from './strategies/circuit-break.strategy.js';
+import { StrategyExplorer } from './strategies/strategy.explorer.js';
 import { ErrorCaptureFilter } from './capture/error-capture.filter.js';
 import { ErrorCaptureInterceptor } from './capture/error-capture.interceptor.js';
 import { ErrorCaptureService } from './capture/error-capture.service.js';
-import { ERROR_LOG_STORE, ERROR_RECOVERY_OPTIONS } from './error-recovery.constants.js';
+import { CIRCUIT_STATE_STORE, ERROR_LOG_STORE, ERROR_RECOVERY_OPTIONS } from './error-recovery.constants.js';
 import { ERROR_RECOVERY_MODULE_OPTIONS, ErrorRecoveryConfigurableModule } from './error-recovery.module-definition.js';
 import type { ErrorRecoveryModuleOptions } from './error-recovery-options.interface.js';
 import { resolveOptions, type ResolvedErrorRecoveryOptions } from './error-recovery-options.js';
@@ -25,8 +32,15 @@ function defaultStore(options: ResolvedErrorRecoveryOptions): ErrorLogStore {
   return new TypeOrmErrorLogStore(dataSource, options.database.migrationsRun);
 }
 
+/** The strategies that ship with the module; the app's own are found by `@RegisterStrategy()`. */
+const BUILT_IN_STRATEGIES = [RetryStrategy, CircuitBreakStrategy];
+
 /** Exported too: the enhancers behind @AiErrorHandler() are built in the modules that use it. */
 const SERVICES = [
+  StrategyRegistry,
+  RecoveryEvents,
+  CircuitBreakerRegistry,
+  RouteResolver,
   ErrorRecoveryStats,
   ErrorLogWriter,
   RecoveryExecutor,
@@ -47,6 +61,7 @@ const SERVICES = [
  * ```
  */
 @Module({
+  imports: [DiscoveryModule],
   providers: [
     {
       provide: ERROR_RECOVERY_OPTIONS,
@@ -59,15 +74,14 @@ const SERVICES = [
       inject: [ERROR_RECOVERY_OPTIONS],
     },
     {
-      provide: StrategyRegistry,
-      useFactory: () => {
-        const registry = new StrategyRegistry();
-        registry.register(new RetryStrategy());
-        return registry;
-      },
+      provide: CIRCUIT_STATE_STORE,
+      useFactory: (options: ResolvedErrorRecoveryOptions) => options.circuitStateStore ?? new InMemoryCircuitStateStore(),
+      inject: [ERROR_RECOVERY_OPTIONS],
     },
+    StrategyExplorer,
+    ...BUILT_IN_STRATEGIES,
     ...SERVICES,
   ],
-  exports: [ERROR_RECOVERY_OPTIONS, ERROR_LOG_STORE, StrategyRegistry, ...SERVICES],
+  exports: [ERROR_RECOVERY_OPTIONS, ERROR_LOG_STORE, CIRCUIT_STATE_STORE, ...SERVICES],
 })
 export class ErrorRecoveryModule extends ErrorRecoveryConfigurableModule {}

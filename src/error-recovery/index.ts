@@ -3,6 +3,7 @@ export { ErrorRecoveryModule } from './error-recovery.module.js';
 export type { ErrorRecoveryModuleExtras } from './error-recovery.module-definition.js';
 export type {
   CaptureOptions,
+  CircuitBreakerOptions,
   ErrorRecoveryDatabaseOptions,
   ErrorRecoveryModuleOptions,
   RetryOptions,
@@ -11,6 +12,7 @@ export type {
 export type { ResolvedErrorRecoveryOptions } from './error-recovery-options.js';
 export {
   AI_ERROR_HANDLER_METADATA,
+  CIRCUIT_STATE_STORE,
   ERROR_LOG_STORE,
   ERROR_RECOVERY_OPTIONS,
   InjectErrorLogStore,
@@ -43,8 +45,23 @@ export { DEFAULT_STRATEGY_MAP, SEVERITY_FALLBACK_PLAN } from './plan/default-str
 export { planRecovery } from './plan/recovery-planner.js';
 export { STRATEGY_NAMES, type BuiltInStrategyName, type StrategyMap, type StrategyName } from './plan/strategy-name.js';
 
-export type { RecoveryContext, RecoveryStrategy, StrategyOutcome, StrategyStep } from './strategies/recovery-strategy.interface.js';
-export { StrategyRegistry } from './strategies/strategy-registry.js';
+export type {
+  RecoveryContext,
+  RecoveryStrategy,
+  ReplayOverrides,
+  RouteInfo,
+  StrategyOutcome,
+  StrategyStep,
+} from './strategies/recovery-strategy.interface.js';
+export { DuplicateStrategyError, StrategyRegistry } from './strategies/strategy-registry.js';
+export { RegisterStrategy } from './strategies/register-strategy.decorator.js';
+export { RetryStrategy } from './strategies/retry.strategy.js';
+export { CircuitBreakStrategy } from './strategies/circuit-break.strategy.js';
+export { CircuitBreakerRegistry, type CircuitBreakerView } from './state/circuit-breaker.registry.js';
+export { InMemoryCircuitStateStore, type CircuitStateStore } from './state/circuit-state.store.js';
+export type { CircuitPolicy, CircuitState } from './resilience/circuit-state.js';
+export { RecoveryEvents, type CircuitEvent, type RecoveryEventMap } from './events/recovery-events.js';
+export { CircuitOpenError, isCircuitOpenError } from './errors/circuit-open.error.js';
 export type { RecoveryReport } from './execute/recovery-report.js';
 
 export { RecoveryService, withRecovery, type ManualRecoveryResult, type WithRecoveryOptions } from './recovery.service.js';

@@ -88,6 +88,7 @@ export class RecoveryService implements OnModuleInit, OnModuleDestroy {
       classification,
       trigger: 'manual',
       replaySafe: false,
+      route: stored.method && stored.route ? { key: `${stored.method} ${stored.route}`, method: stored.method, pattern: stored.route } : undefined,
       retry: this.options.retry,
       clock: this.options.clock,
       classify: (e) => this.capture.classify(e),
@@ -115,7 +116,7 @@ export class RecoveryService implements OnModuleInit, OnModuleDestroy {
         const captured = await this.capture.capture(error, snapshot, {
           replay: async () => fn(),
           replaySafe: options.replaySafe ?? true,
-          route: options,
+          routeOptions: options,
         });
         if (captured.report.success) recovered = { value: captured.report.result as T };
       } catch (fault) {

@@ -1,7 +1,7 @@
 import type { INestApplication, ModuleMetadata } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { getPGliteInstance } from 'typeorm-pglite';
-import { ErrorLogWriter } from '../../src/error-recovery/index.js';
+import { CircuitBreakerRegistry, ErrorLogWriter } from '../../src/error-recovery/index.js';
 import { pgQuery, usingPostgres } from './database.js';
 
 /** Compiles and starts a fixture app (not listening; supertest drives its server). */
@@ -32,3 +32,9 @@ export const rowsOf = (service: string): Promise<Record<string, unknown>[]> =>
 /** The actions of one error, in order. */
 export const actionsOf = (errorId: string): Promise<Record<string, unknown>[]> =>
   rawQuery(`SELECT * FROM recovery_actions WHERE error_log_id = $1 ORDER BY position`, [errorId]);
+
+/** Closes every circuit breaker of the app (tests that are not about breakers start clean). */
+export function resetBreakers(app: INestApplication): void {
+  const breakers = app.get(CircuitBreakerRegistry);
+  for (const b of breakers.list()) breakers.reset(b.name);
+}

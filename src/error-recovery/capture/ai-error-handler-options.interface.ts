@@ -1,4 +1,4 @@
-import type { RetryOptions } from '../error-recovery-options.interface.js';
+import type { CircuitBreakerOptions, RetryOptions } from '../error-recovery-options.interface.js';
 import type { StrategyName } from '../plan/strategy-name.js';
 
 /** Per-controller or per-handler settings of `@AiErrorHandler()`. Handler settings beat class settings. */
@@ -18,4 +18,11 @@ export interface AiErrorHandlerOptions {
   capture?: boolean;
   /** `false` captures but never recovers. Default true. */
   recovery?: boolean;
+  /**
+   * Name of the circuit breaker guarding this route. Routes calling the same dependency can share
+   * one (`'payments-api'`). Default: the route itself (`GET /orders/:id`).
+   */
+  circuit?: string;
+  /** Breaker policy of this route, over the module's; `false` turns the breaker off for it. */
+  circuitBreaker?: CircuitBreakerOptions | false;
 }

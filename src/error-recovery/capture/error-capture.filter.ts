@@ -5,7 +5,8 @@ import { ERROR_RECOVERY_OPTIONS } from '../error-recovery.constants.js';
 import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
 import { DEFAULT_RETRY_AFTER_SECONDS } from '../classify/error-tables.js';
 import { ErrorRecoveryStats } from '../error-recovery.stats.js';
-import { buildErrorBody, type ErrorResponseBody } from './error-response.js';
+import { isCircuitOpenError, type CircuitOpenError } from '../errors/circuit-open.error.js';
+import { buildErrorBody, circuitOpenBody, type ErrorResponseBody } from './error-response.js';
 import { ErrorCaptureService, type CapturedError } from './error-capture.service.js';
 import { NO_REQUEST, snapshotRequest } from './request-snapshot.js';
 
@@ -53,6 +54,7 @@ export class ErrorCaptureFilter implements ExceptionFilter {
 
   private async respond(exception: unknown, host: ArgumentsHost): Promise<void> {
     const http = host.switchToHttp();
+    if (isCircuitOpenError(exception)) return this.failFast(exception, http.getResponse<unknown>());
     const request = http.getRequest<object>();
     let captured = this.capture.recall(request, exception);
     if (!captured) {
@@ -72,6 +74,14 @@ export class ErrorCaptureFilter implements ExceptionFilter {
       adapter.setHeader(response, 'Retry-After', String(retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS));
     }
     adapter.reply(response, this.toResponse(captured), httpStatus);
+  }
+
+  /** An open breaker's refusal: the standard body, 503 + Retry-After, no row (the breaker counts it). */
+  private failFast(error: CircuitOpenError, response: unknown): void {
+    const adapter = this.adapterHost.httpAdapter;
+    if (adapter.isHeadersSent(response)) return void adapter.end(response);
+    adapter.setHeader(response, 'Retry-After', String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))));
+    adapter.reply(response, circuitOpenBody(), 503);
   }
 
   private answerAsNest(exception: unknown, host: ArgumentsHost): void {

@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Classification } from '../classify/classification.interface.js';
 import { classifyError } from '../classify/error-classifier.js';
 import { ERROR_RECOVERY_OPTIONS } from '../error-recovery.constants.js';
+import { isCircuitOpenError } from '../errors/circuit-open.error.js';
 import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
 import { ErrorRecoveryStats } from '../error-recovery.stats.js';
 import { RecoveryExecutor } from '../execute/recovery-executor.js';
@@ -11,6 +12,7 @@ import type { PendingErrorLog } from '../persistence/error-log.record.js';
 import { ErrorLogWriter } from '../persistence/error-log.writer.js';
 import { toActionRecords } from '../persistence/recovery-action.records.js';
 import { planRecovery } from '../plan/recovery-planner.js';
+import type { ReplayOverrides, RouteInfo } from '../strategies/recovery-strategy.interface.js';
 import type { AiErrorHandlerOptions } from './ai-error-handler-options.interface.js';
 import { shouldCaptureError } from './capture-policy.js';
 import type { RequestSnapshot } from './request-snapshot.js';
@@ -24,9 +26,10 @@ export interface CapturedError {
 
 /** How the error may be recovered: the handler to re-run (when in hand) and the route's settings. */
 export interface RecoveryInput {
-  replay?: () => Promise<unknown>;
+  replay?: (overrides?: ReplayOverrides) => Promise<unknown>;
   replaySafe: boolean;
-  route?: AiErrorHandlerOptions;
+  routeOptions?: AiErrorHandlerOptions;
+  route?: RouteInfo;
 }
 
 /**
@@ -45,7 +48,7 @@ export class ErrorCaptureService {
   ) {}
 
   shouldCapture(error: unknown, route?: AiErrorHandlerOptions): boolean {
-    return route?.capture !== false && shouldCaptureError(error, this.options.capture.statuses);
+    return route?.capture !== false && !isCircuitOpenError(error) && shouldCaptureError(error, this.options.capture.statuses);
   }
 
   classify(error: unknown): Classification {
@@ -62,10 +65,10 @@ export class ErrorCaptureService {
     const id = randomUUID();
     const occurredAt = new Date(this.options.clock.now());
     let report = NOT_ATTEMPTED;
-    if (this.options.recoveryEnabled && input.route?.recovery !== false) {
+    if (this.options.recoveryEnabled && input.routeOptions?.recovery !== false) {
       try {
         report = await this.executor.run(
-          planRecovery({ classification, routeStrategies: input.route?.strategies, mapOverrides: this.options.strategyMap }),
+          planRecovery({ classification, routeStrategies: input.routeOptions?.strategies, mapOverrides: this.options.strategyMap }),
           {
             errorId: id,
             error,
@@ -73,7 +76,9 @@ export class ErrorCaptureService {
             trigger: 'automatic',
             replay: input.replay,
             replaySafe: input.replaySafe,
-            retry: { ...this.options.retry, ...input.route?.retry },
+            route: input.route,
+            routeOptions: input.routeOptions,
+            retry: { ...this.options.retry, ...input.routeOptions?.retry },
             clock: this.options.clock,
             classify: (e) => this.classify(e),
           },
@@ -82,7 +87,7 @@ export class ErrorCaptureService {
         this.stats.fault('recovery', fault);
       }
     }
-    this.writer.enqueue(this.toPending(id, occurredAt, classification, report, request, input.route?.service));
+    this.writer.enqueue(this.toPending(id, occurredAt, classification, report, request, input.routeOptions?.service));
     this.stats.captured++;
     if (report.success) this.stats.recovered++;
     return { id, classification, report };

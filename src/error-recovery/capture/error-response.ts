@@ -1,4 +1,5 @@
 import type { Classification } from '../classify/classification.interface.js';
+import { userMessageFor } from '../classify/user-messages.js';
 import { recoverySummary, type RecoveryReport, type RecoverySummary } from '../execute/recovery-report.js';
 
 /** The body a client gets when an error was captured and not recovered. */
@@ -6,7 +7,8 @@ export interface ErrorResponseBody {
   error: {
     type: string;
     message: string;
-    error_id: string;
+    /** null for a request refused by an open breaker (nothing is stored for it). */
+    error_id: string | null;
     severity: string;
     /** Only with `exposeDetails` in development. */
     details?: { message: string; stack?: string };
@@ -33,5 +35,13 @@ export function buildErrorBody(
       ...(exposeDetails ? { details: { message: classification.message, stack: classification.stack } } : {}),
     },
     recovery: recoverySummary(report),
+  };
+}
+
+/** Body of a request refused by an open circuit breaker. */
+export function circuitOpenBody(): ErrorResponseBody {
+  return {
+    error: { type: 'ServiceUnavailableError', message: userMessageFor('ServiceUnavailableError'), error_id: null, severity: 'high' },
+    recovery: { attempted: false, success: false, message: 'Circuit breaker open: failing fast', actions: [] },
   };
 }

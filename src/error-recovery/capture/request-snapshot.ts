@@ -43,7 +43,8 @@ function userId(user: unknown): JsonValue {
 }
 
 /** Route pattern from the framework (Express `route.path` under `baseUrl`, Fastify `routeOptions.url`). */
-function routePattern(req: RequestLike): string | null {
+export function routePattern(request: unknown): string | null {
+  const req = request as RequestLike;
   const fastify = str(req.routeOptions?.url, 500);
   if (fastify) return fastify;
   const path = str(req.route?.path, 500);

@@ -42,7 +42,7 @@ export class RecoveryExecutor {
         const outcome = await this.execute(name, strategy.execute.bind(strategy), { ...context, budget }, startedAt);
         actions.push(...outcome.steps.map((step) => ({ ...step, strategy: name })));
         if (outcome.resolved) {
-          return { attempted: true, success: true, resolvedBy: name, result: outcome.result, message: `Recovery successful: ${strategyTitle(name)}`, actions };
+          return { attempted: true, success: true, resolvedBy: name, result: outcome.result, headers: outcome.headers, message: `Recovery successful: ${strategyTitle(name)}`, actions };
         }
       }
     } catch (error) {

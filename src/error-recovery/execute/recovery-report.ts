@@ -15,6 +15,8 @@ export interface RecoveryReport {
   resolvedBy: string | null;
   /** The response value produced by the resolving strategy. */
   result?: unknown;
+  /** Headers the resolving strategy asked for. */
+  headers?: Record<string, string>;
   /** Client-safe summary. */
   message: string;
   actions: ExecutedAction[];

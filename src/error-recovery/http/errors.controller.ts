@@ -23,6 +23,7 @@ import { isErrorLogNotFoundError } from '../errors/error-log-not-found.error.js'
 import type { ErrorLogStore, ErrorSummary } from '../persistence/error-log-store.interface.js';
 import { ErrorLogWriter } from '../persistence/error-log.writer.js';
 import { RecoveryService, type ManualRecoveryResult } from '../recovery.service.js';
+import { CircuitBreakerRegistry, type CircuitBreakerView } from '../state/circuit-breaker.registry.js';
 import { ListErrorsQueryDto } from './dto/list-errors-query.dto.js';
 import { SummaryQueryDto } from './dto/summary-query.dto.js';
 import { TriggerRecoveryDto } from './dto/trigger-recovery.dto.js';
@@ -47,6 +48,7 @@ export function createErrorsController(prefix: string, guard: Type<CanActivate>)
       private readonly writer: ErrorLogWriter,
       private readonly recovery: RecoveryService,
       private readonly counters: ErrorRecoveryStats,
+      private readonly breakers: CircuitBreakerRegistry,
     ) {}
 
     @Get('summary')
@@ -64,6 +66,19 @@ export function createErrorsController(prefix: string, guard: Type<CanActivate>)
         internal_faults: this.counters.faults,
         writer: this.writer.stats(),
       };
+    }
+
+    @Get('circuit-breakers')
+    circuitBreakers(): { items: CircuitBreakerView[] } {
+      return { items: this.breakers.list() };
+    }
+
+    /** `name` is URL-encoded, e.g. `GET%20%2Forders%2F%3Aid`. */
+    @Post('circuit-breakers/:name/reset')
+    @HttpCode(200)
+    resetCircuitBreaker(@Param('name') name: string): CircuitBreakerView {
+      if (!this.breakers.reset(name)) throw new NotFoundException(`No circuit breaker named "${name}". List them with GET circuit-breakers.`);
+      return this.breakers.list().find((b) => b.name === name)!;
     }
 
     @Post('recovery/trigger')

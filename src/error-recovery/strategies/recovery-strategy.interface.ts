@@ -1,9 +1,24 @@
 import type { JsonValue } from '../capture/safe-serialize.js';
+import type { AiErrorHandlerOptions } from '../capture/ai-error-handler-options.interface.js';
 import type { Classification } from '../classify/classification.interface.js';
 import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
 import type { RecoveryBudget } from '../execute/recovery-budget.js';
 import type { RecoveryTrigger } from '../persistence/error-log.record.js';
 import type { Clock } from '../resilience/clock.js';
+
+/** The route an error happened on. `key` names per-route state (breakers, timeouts, throttles). */
+export interface RouteInfo {
+  /** `METHOD pattern`, e.g. `GET /orders/:id`. */
+  key: string;
+  method: string;
+  pattern: string;
+}
+
+/** Changes a strategy may ask for when it runs the handler again. */
+export interface ReplayOverrides {
+  /** Timeout for this run of the handler, ms. */
+  timeoutMs?: number;
+}
 
 /** What a strategy is given to work with for one error. */
 export interface RecoveryContext {
@@ -15,7 +30,11 @@ export interface RecoveryContext {
    * Runs the original request handler again and resolves with its response value. Undefined when
    * the original request is not in hand (manual trigger, errors from middleware or guards).
    */
-  replay?: () => Promise<unknown>;
+  replay?: (overrides?: ReplayOverrides) => Promise<unknown>;
+  /** The route, when the error happened on one (also rebuilt from a stored row for manual runs). */
+  route?: RouteInfo;
+  /** `@AiErrorHandler()` settings of the route. */
+  routeOptions?: AiErrorHandlerOptions;
   /** Whether running the request again is safe (idempotent method, Idempotency-Key or route opt-in). */
   replaySafe: boolean;
   /** Retry settings in force for this route. */
@@ -42,6 +61,8 @@ export interface StrategyOutcome {
   /** True when the current request was served by this strategy; `result` is then the response value. */
   resolved: boolean;
   result?: unknown;
+  /** Response headers to add when `resolved` (e.g. `X-Degraded`); `X-Recovery` defaults to the strategy name. */
+  headers?: Record<string, string>;
   /** Every step taken, in order; at least one. */
   steps: StrategyStep[];
 }

@@ -22,13 +22,15 @@ function replayer(failures: number) {
   return { at, replay };
 }
 
+const withRandom = (random: () => number): RetryStrategy => Object.assign(new RetryStrategy(), { random });
+
 describe('RetryStrategy', () => {
   beforeEach(() => jest.useFakeTimers({ now: 0 }));
   afterEach(() => jest.useRealTimers());
 
   it('re-runs the handler with exponential backoff and full jitter, one step per attempt', async () => {
     const { at, replay } = replayer(2);
-    const strategy = new RetryStrategy(() => 0.5); // half of each cap: 500, 1000, 2000 ms
+    const strategy = withRandom(() => 0.5); // half of each cap: 500, 1000, 2000 ms
     const running = strategy.execute(context(replay));
     await jest.advanceTimersByTimeAsync(5000);
     const outcome = await running;
@@ -59,7 +61,7 @@ describe('RetryStrategy', () => {
   it('waits at least the Retry-After the error states', async () => {
     const { at, replay } = replayer(0);
     const ctx = context(replay, { classification: { ...transientConnection, retryAfterSeconds: 2 } });
-    const running = new RetryStrategy(() => 0).execute(ctx);
+    const running = withRandom(() => 0).execute(ctx);
     await jest.advanceTimersByTimeAsync(5000);
     await running;
     expect(at).toEqual([2000]);
@@ -67,7 +69,7 @@ describe('RetryStrategy', () => {
 
   it('never waits past the budget', async () => {
     const { at, replay } = replayer(10);
-    const running = new RetryStrategy(() => 0.99).execute(context(replay, {}, 2500));
+    const running = withRandom(() => 0.99).execute(context(replay, {}, 2500));
     await jest.advanceTimersByTimeAsync(5000);
     const outcome = await running;
     expect(at).toEqual([990]); // the next delay (1980 ms) would end after the 2500 ms budget
@@ -81,7 +83,7 @@ describe('RetryStrategy', () => {
       throw new TypeError('bug');
     };
     const ctx = context(replay, { classify: () => ({ ...transientConnection, errorType: 'TypeError', transient: false }) });
-    const running = new RetryStrategy(() => 0).execute(ctx);
+    const running = withRandom(() => 0).execute(ctx);
     await jest.advanceTimersByTimeAsync(5000);
     const outcome = await running;
     expect(calls).toBe(1);

@@ -1,6 +1,8 @@
+import { Injectable } from '@nestjs/common';
 import type { Classification } from '../classify/classification.interface.js';
 import { backoffDelay } from '../resilience/backoff.js';
 import type { RecoveryContext, RecoveryStrategy, StrategyOutcome, StrategyStep } from './recovery-strategy.interface.js';
+import { RegisterStrategy } from './register-strategy.decorator.js';
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error)).slice(0, 300);
 
@@ -9,10 +11,12 @@ const message = (error: unknown): string => (error instanceof Error ? error.mess
  * honouring Retry-After and never past the recovery budget. One recorded step per attempt.
  * Applies only to transient errors of replay-safe requests whose handler is in hand.
  */
+@Injectable()
+@RegisterStrategy()
 export class RetryStrategy implements RecoveryStrategy {
   readonly name = 'retry';
-
-  constructor(private readonly random: () => number = Math.random) {}
+  /** Source of the jitter, in [0, 1). Replaceable in tests. */
+  random: () => number = Math.random;
 
   async execute(ctx: RecoveryContext): Promise<StrategyOutcome> {
     const skip = this.reasonToSkip(ctx);

@@ -1,0 +1,54 @@
+import { Injectable, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AI_ERROR_HANDLER_METADATA } from '../error-recovery.constants.js';
+import { CircuitBreakerRegistry } from '../state/circuit-breaker.registry.js';
+import type { RouteInfo } from '../strategies/recovery-strategy.interface.js';
+import type { AiErrorHandlerOptions } from './ai-error-handler-options.interface.js';
+import { routePattern } from './request-snapshot.js';
+
+/** What the interceptor needs to know about the route of a request. */
+export interface RouteSetup {
+  route: RouteInfo;
+  options: AiErrorHandlerOptions | undefined;
+  /** Name of the breaker guarding the route; null when the route turned its breaker off. */
+  breaker: string | null;
+}
+
+/**
+ * Resolves the route of a request once per handler: its `@AiErrorHandler()` options (a handler's
+ * beat its controller's), its key and its breaker (configured with the route's policy).
+ */
+@Injectable()
+export class RouteResolver {
+  private readonly options = new WeakMap<object, { value: AiErrorHandlerOptions | undefined }>();
+
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly breakers: CircuitBreakerRegistry,
+  ) {}
+
+  resolve(context: ExecutionContext, request: { method?: string }): RouteSetup {
+    const handler = context.getHandler();
+    let cached = this.options.get(handler);
+    if (!cached) {
+      const value = this.reflector.getAllAndOverride<AiErrorHandlerOptions | undefined>(AI_ERROR_HANDLER_METADATA, [handler, context.getClass()]);
+      cached = { value };
+      this.options.set(handler, cached);
+    }
+    const method = (request.method ?? 'GET').toUpperCase();
+    const pattern = routePattern(request) ?? `${context.getClass().name}.${handler.name}`;
+    const route = { key: `${method} ${pattern}`, method, pattern };
+    const options = cached.value;
+    const breaker = options?.circuitBreaker === false ? null : (options?.circuit ?? route.key);
+    if (breaker && options?.circuitBreaker) this.breakers.configureOnce(breaker, toPolicy(options.circuitBreaker));
+    return { route, options, breaker };
+  }
+}
+
+function toPolicy(o: { failureThreshold?: number; timeoutSeconds?: number; halfOpenRequests?: number }) {
+  return {
+    ...(o.failureThreshold !== undefined && { failureThreshold: o.failureThreshold }),
+    ...(o.timeoutSeconds !== undefined && { openMs: o.timeoutSeconds * 1000 }),
+    ...(o.halfOpenRequests !== undefined && { halfOpenRequests: o.halfOpenRequests }),
+  };
+}

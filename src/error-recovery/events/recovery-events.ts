@@ -1,0 +1,47 @@
+import { EventEmitter } from 'node:events';
+import { Injectable, Logger } from '@nestjs/common';
+import type { CircuitState } from '../resilience/circuit-state.js';
+
+/** A breaker changed state. */
+export interface CircuitEvent {
+  name: string;
+  from: CircuitState['kind'];
+  to: CircuitState['kind'];
+  state: CircuitState;
+  /** Why: `threshold`, `strategy`, `probe_failed`, `probe_succeeded`, `timeout_elapsed`, `reset`. */
+  reason: string;
+}
+
+/** Every event the module emits, by name. */
+export interface RecoveryEventMap {
+  'circuit.opened': CircuitEvent;
+  'circuit.half_open': CircuitEvent;
+  'circuit.closed': CircuitEvent;
+}
+
+/**
+ * Typed events of the recovery core. Alerts and metrics subscribe here instead of being called
+ * inline; a listener that throws is logged and never reaches the code that emitted.
+ */
+@Injectable()
+export class RecoveryEvents {
+  private readonly logger = new Logger('ErrorRecovery');
+  private readonly emitter = new EventEmitter();
+
+  /** Subscribes; returns the function that unsubscribes. */
+  on<K extends keyof RecoveryEventMap>(event: K, listener: (payload: RecoveryEventMap[K]) => void): () => void {
+    const safe = (payload: RecoveryEventMap[K]): void => {
+      try {
+        listener(payload);
+      } catch (error) {
+        this.logger.error(`listener of ${event} failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    };
+    this.emitter.on(event, safe);
+    return () => this.emitter.off(event, safe);
+  }
+
+  emit<K extends keyof RecoveryEventMap>(event: K, payload: RecoveryEventMap[K]): void {
+    this.emitter.emit(event, payload);
+  }
+}
