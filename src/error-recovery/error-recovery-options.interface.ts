@@ -4,6 +4,7 @@ import type { ErrorLogStore } from './persistence/error-log-store.interface.js';
 import type { BackoffKind } from './resilience/backoff.js';
 import type { Clock } from './resilience/clock.js';
 import type { CircuitStateStore } from './state/circuit-state.store.js';
+import type { RecoveryTargets, StrategyParameters } from './strategies/strategy-parameters.interface.js';
 import type { StrategyMap } from './plan/strategy-name.js';
 
 /** Where the module keeps `error_logs`. The module always uses a DataSource (and pool) of its own. */
@@ -102,6 +103,10 @@ export interface ErrorRecoveryModuleOptions {
   strategyMap?: StrategyMap;
   retry?: RetryOptions;
   circuitBreaker?: CircuitBreakerOptions;
+  /** Parameters of the strategies, over the product defaults (`@AiErrorHandler({ parameters })` per route). */
+  parameters?: StrategyParameters;
+  /** Targets of the strategies' effects. */
+  targets?: RecoveryTargets;
   /** Where breaker states live. Default: in this process. */
   circuitStateStore?: CircuitStateStore;
   /** Per-errorType severity overrides. */

@@ -11,6 +11,7 @@ import type { ErrorLogStore } from './persistence/error-log-store.interface.js';
 import type { CircuitPolicy } from './resilience/circuit-state.js';
 import { systemClock, type Clock } from './resilience/clock.js';
 import type { CircuitStateStore } from './state/circuit-state.store.js';
+import type { RecoveryTargets, StrategyParameters } from './strategies/strategy-parameters.interface.js';
 
 /** Options after defaults were applied: what every provider of the module reads. */
 export interface ResolvedErrorRecoveryOptions {
@@ -27,6 +28,8 @@ export interface ResolvedErrorRecoveryOptions {
   strategyMap: StrategyMap;
   retry: Required<RetryOptions>;
   circuitBreaker: CircuitPolicy;
+  parameters: ResolvedStrategyParameters;
+  targets: RecoveryTargets;
   circuitStateStore?: CircuitStateStore;
   severityOverrides: Record<string, Severity>;
   exposeDetails: boolean;
@@ -50,6 +53,33 @@ export const DEFAULT_CAPTURED_HEADERS = [
   'cookie',
   'x-api-key',
 ];
+
+/** Every strategy parameter, with defaults applied. */
+export type ResolvedStrategyParameters = { [K in keyof StrategyParameters]-?: Required<NonNullable<StrategyParameters[K]>> };
+
+function envFlag(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
+  const raw = env[name]?.toLowerCase();
+  return raw === undefined || raw === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(raw);
+}
+
+/** Product defaults of the strategies, merged under the app's parameters. */
+export function resolveParameters(p: StrategyParameters, env: NodeJS.ProcessEnv): ResolvedStrategyParameters {
+  return {
+    timeout_increase: { currentTimeoutMs: 5000, newTimeoutMs: 15_000, incrementPercent: 200, coolDownMs: 300_000, ...p.timeout_increase },
+    cache_clear: { cacheType: 'all', clearPattern: '*', graceful: true, ...p.cache_clear },
+    pool_increase: { incrementPercent: 150, ceiling: 50, coolDownMs: 300_000, ...p.pool_increase },
+    resource_scale: {
+      resourceType: 'cpu',
+      scaleFactor: 1.5,
+      autoScale: envFlag(env, 'AUTO_SCALE_ON_ERROR') ?? false,
+      maxScaleFactor: envNumber(env, 'MAX_SCALE_FACTOR') ?? 3,
+      coolDownMs: 300_000,
+      ...p.resource_scale,
+    },
+    request_throttle: { requestsPerMinute: 100, burstSize: 10, coolDownMs: 300_000, scope: 'route', ...p.request_throttle },
+    service_restart: { graceful: true, timeoutSeconds: 30, healthCheck: true, maxRestarts: 3, windowMs: 600_000, ...p.service_restart },
+  };
+}
 
 const DEVELOPMENT = new Set(['development', 'dev', 'local']);
 
@@ -110,9 +140,19 @@ export function resolveOptions(
       halfOpenRequests: options.circuitBreaker?.halfOpenRequests ?? 1,
     },
     circuitStateStore: options.circuitStateStore,
+    parameters: resolveParameters(options.parameters ?? {}, env),
+    targets: options.targets ?? {},
     severityOverrides: options.severityOverrides ?? {},
     exposeDetails: isDevelopment && options.exposeDetails === true,
     adminToken: options.adminToken ?? (env.ERROR_RECOVERY_ADMIN_TOKEN || undefined),
     clock: options.clock ?? systemClock,
   };
+}
+
+/** The parameters in force on a route: the module's, with the route's on top. */
+export function routeParameters(base: ResolvedStrategyParameters, route?: StrategyParameters): ResolvedStrategyParameters {
+  if (!route) return base;
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(route)) merged[key] = { ...(base as Record<string, object>)[key], ...value };
+  return merged as ResolvedStrategyParameters;
 }

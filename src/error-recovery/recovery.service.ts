@@ -90,6 +90,7 @@ export class RecoveryService implements OnModuleInit, OnModuleDestroy {
       replaySafe: false,
       route: stored.method && stored.route ? { key: `${stored.method} ${stored.route}`, method: stored.method, pattern: stored.route } : undefined,
       retry: this.options.retry,
+      parameters: this.options.parameters,
       clock: this.options.clock,
       classify: (e) => this.capture.classify(e),
     });

@@ -1,5 +1,6 @@
 import type { CircuitBreakerOptions, RetryOptions } from '../error-recovery-options.interface.js';
 import type { StrategyName } from '../plan/strategy-name.js';
+import type { StrategyParameters } from '../strategies/strategy-parameters.interface.js';
 
 /** Per-controller or per-handler settings of `@AiErrorHandler()`. Handler settings beat class settings. */
 export interface AiErrorHandlerOptions {
@@ -23,6 +24,8 @@ export interface AiErrorHandlerOptions {
    * one (`'payments-api'`). Default: the route itself (`GET /orders/:id`).
    */
   circuit?: string;
+  /** Strategy parameters for this route, over the module's. */
+  parameters?: StrategyParameters;
   /** Breaker policy of this route, over the module's; `false` turns the breaker off for it. */
   circuitBreaker?: CircuitBreakerOptions | false;
 }

@@ -4,7 +4,7 @@ import type { Classification } from '../classify/classification.interface.js';
 import { classifyError } from '../classify/error-classifier.js';
 import { ERROR_RECOVERY_OPTIONS } from '../error-recovery.constants.js';
 import { isCircuitOpenError } from '../errors/circuit-open.error.js';
-import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
+import { routeParameters, type ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
 import { ErrorRecoveryStats } from '../error-recovery.stats.js';
 import { RecoveryExecutor } from '../execute/recovery-executor.js';
 import { NOT_ATTEMPTED, type RecoveryReport } from '../execute/recovery-report.js';
@@ -79,6 +79,7 @@ export class ErrorCaptureService {
             route: input.route,
             routeOptions: input.routeOptions,
             retry: { ...this.options.retry, ...input.routeOptions?.retry },
+            parameters: routeParameters(this.options.parameters, input.routeOptions?.parameters),
             clock: this.options.clock,
             classify: (e) => this.classify(e),
           },

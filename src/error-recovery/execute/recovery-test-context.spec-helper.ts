@@ -24,6 +24,7 @@ export function specContext(overrides: Partial<Omit<RecoveryContext, 'budget'>> 
     trigger: 'automatic',
     replaySafe: true,
     retry: resolveOptions({}, {}).retry,
+    parameters: resolveOptions({}, {}).parameters,
     clock: systemClock,
     classify: () => transientConnection,
     ...overrides,

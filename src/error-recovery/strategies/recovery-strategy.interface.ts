@@ -39,6 +39,8 @@ export interface RecoveryContext {
   replaySafe: boolean;
   /** Retry settings in force for this route. */
   retry: ResolvedErrorRecoveryOptions['retry'];
+  /** Strategy parameters in force for this route (module's, then the route's). */
+  parameters: ResolvedErrorRecoveryOptions['parameters'];
   budget: RecoveryBudget;
   clock: Clock;
   /** Classifies a new error seen while recovering (e.g. the error of a replay). */
