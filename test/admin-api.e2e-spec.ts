@@ -130,7 +130,7 @@ describe('admin REST API', () => {
       expect(manual.map((a) => [a.strategy, a.message])).toEqual([
         ['retry', 'original request not available'],
         ['circuit_break', 'breaker "GET /demo/flaky" opened for 60 s (was closed)'],
-        ['fallback', 'not available'],
+        ['fallback', 'no fallback: the route has none, no fresh stale response, no fallback upstream configured'],
       ]);
       expect(manual[0].position).toBe(actions.filter((a) => a.trigger === 'automatic').length);
     });

@@ -38,7 +38,9 @@ describe('capture paths (global filter + interceptor)', () => {
     const actions = await actionsOf(String(row.id));
     // A plain Error is low severity and permanent: the low plan is retry → fallback, and a
     // permanent error never plans a retry.
-    expect(actions.map((a) => [a.strategy, a.message])).toEqual([['fallback', 'not available']]);
+    expect(actions.map((a) => [a.strategy, a.skipped, a.message])).toEqual([
+      ['fallback', true, 'no fallback: the route has none, no fresh stale response, no fallback upstream configured'],
+    ]);
   });
 
   it('captures an error thrown by middleware', async () => {

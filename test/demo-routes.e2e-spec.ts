@@ -78,7 +78,7 @@ describe('demo routes: capture → classify → record → recover → respond',
     const actions = await actionsOf(res.body.error.error_id);
     expect(actions.map((a) => [a.strategy, a.skipped, a.message])).toEqual([
       ['pool_increase', true, 'not available'],
-      ['timeout_increase', true, 'not available'],
+      ['timeout_increase', true, 'only applies to timeouts (this is a DatabaseError)'],
       ['cache_clear', true, 'not available'],
     ]);
   });

@@ -67,17 +67,36 @@ export function resolveParameters(p: StrategyParameters, env: NodeJS.ProcessEnv)
   return {
     timeout_increase: { currentTimeoutMs: 5000, newTimeoutMs: 15_000, incrementPercent: 200, coolDownMs: 300_000, ...p.timeout_increase },
     cache_clear: { cacheType: 'all', clearPattern: '*', graceful: true, ...p.cache_clear },
-    pool_increase: { incrementPercent: 150, ceiling: 50, coolDownMs: 300_000, ...p.pool_increase },
+    pool_increase: { incrementPercent: 150, ceiling: 50, coolDownMs: 300_000, dataSource: null, ...p.pool_increase },
     resource_scale: {
       resourceType: 'cpu',
       scaleFactor: 1.5,
       autoScale: envFlag(env, 'AUTO_SCALE_ON_ERROR') ?? false,
       maxScaleFactor: envNumber(env, 'MAX_SCALE_FACTOR') ?? 3,
       coolDownMs: 300_000,
+      scalers: [],
       ...p.resource_scale,
     },
+    fallback: {
+      staleCache: true,
+      staleMaxEntries: 500,
+      staleMaxAgeMs: 300_000,
+      staleIncludeAuthenticated: false,
+      upstreamUrl: '',
+      upstreamTimeoutMs: 3000,
+      ...p.fallback,
+    },
     request_throttle: { requestsPerMinute: 100, burstSize: 10, coolDownMs: 300_000, scope: 'route', ...p.request_throttle },
-    service_restart: { graceful: true, timeoutSeconds: 30, healthCheck: true, maxRestarts: 3, windowMs: 600_000, ...p.service_restart },
+    service_restart: {
+      graceful: true,
+      timeoutSeconds: 30,
+      healthCheck: true,
+      maxRestarts: 3,
+      windowMs: 600_000,
+      target: null,
+      dataSource: null,
+      ...p.service_restart,
+    },
   };
 }
 

@@ -1,6 +1,13 @@
 import { Logger, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { RouteGates } from './capture/route-gates.js';
 import { RouteResolver } from './capture/route-resolver.js';
+import { RouteTimeouts } from './state/route-timeouts.registry.js';
+import { StaleResponseCache } from './state/stale-response.cache.js';
+import { ThrottleRegistry } from './state/throttle.registry.js';
+import { FallbackStrategy } from './strategies/fallback.strategy.js';
+import { RequestThrottleStrategy } from './strategies/request-throttle.strategy.js';
+import { TimeoutIncreaseStrategy } from './strategies/timeout-increase.strategy.js';
 import { RecoveryEvents } from './events/recovery-events.js';
 import { CircuitBreakerRegistry } from './state/circuit-breaker.registry.js';
 import { InMemoryCircuitStateStore } from './state/circuit-state.store.js';
@@ -33,14 +40,18 @@ function defaultStore(options: ResolvedErrorRecoveryOptions): ErrorLogStore {
 }
 
 /** The strategies that ship with the module; the app's own are found by `@RegisterStrategy()`. */
-const BUILT_IN_STRATEGIES = [RetryStrategy, CircuitBreakStrategy];
+const BUILT_IN_STRATEGIES = [RetryStrategy, CircuitBreakStrategy, TimeoutIncreaseStrategy, RequestThrottleStrategy, FallbackStrategy];
 
 /** Exported too: the enhancers behind @AiErrorHandler() are built in the modules that use it. */
 const SERVICES = [
   StrategyRegistry,
   RecoveryEvents,
   CircuitBreakerRegistry,
+  RouteTimeouts,
+  ThrottleRegistry,
+  StaleResponseCache,
   RouteResolver,
+  RouteGates,
   ErrorRecoveryStats,
   ErrorLogWriter,
   RecoveryExecutor,

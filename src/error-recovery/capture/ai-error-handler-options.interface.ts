@@ -24,6 +24,17 @@ export interface AiErrorHandlerOptions {
    * one (`'payments-api'`). Default: the route itself (`GET /orders/:id`).
    */
   circuit?: string;
+  /**
+   * Timeout the interceptor enforces on this route, ms; `0` turns it off. Default:
+   * `parameters.timeout_increase.currentTimeoutMs` (5000). timeout_increase may raise it for a while.
+   */
+  timeoutMs?: number;
+  /**
+   * What the fallback strategy (and an open breaker) answers with: the name of a method of the same
+   * controller, or a function; called as `(error, request)`. Its result is sent with
+   * `X-Recovery: fallback` and `X-Degraded: true`.
+   */
+  fallback?: string | ((error: unknown, request: unknown) => unknown);
   /** Strategy parameters for this route, over the module's. */
   parameters?: StrategyParameters;
   /** Breaker policy of this route, over the module's; `false` turns the breaker off for it. */

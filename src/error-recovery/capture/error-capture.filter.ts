@@ -5,8 +5,9 @@ import { ERROR_RECOVERY_OPTIONS } from '../error-recovery.constants.js';
 import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
 import { DEFAULT_RETRY_AFTER_SECONDS } from '../classify/error-tables.js';
 import { ErrorRecoveryStats } from '../error-recovery.stats.js';
-import { isCircuitOpenError, type CircuitOpenError } from '../errors/circuit-open.error.js';
-import { buildErrorBody, circuitOpenBody, type ErrorResponseBody } from './error-response.js';
+import { isCircuitOpenError } from '../errors/circuit-open.error.js';
+import { isRequestThrottledError } from '../errors/request-throttled.error.js';
+import { buildErrorBody, refusalBody, type ErrorResponseBody } from './error-response.js';
 import { ErrorCaptureService, type CapturedError } from './error-capture.service.js';
 import { NO_REQUEST, snapshotRequest } from './request-snapshot.js';
 
@@ -54,7 +55,8 @@ export class ErrorCaptureFilter implements ExceptionFilter {
 
   private async respond(exception: unknown, host: ArgumentsHost): Promise<void> {
     const http = host.switchToHttp();
-    if (isCircuitOpenError(exception)) return this.failFast(exception, http.getResponse<unknown>());
+    if (isCircuitOpenError(exception)) return this.refuse(http.getResponse<unknown>(), 503, exception.retryAfterMs, refusalBody('ServiceUnavailableError', 'high', 'Circuit breaker open: failing fast'));
+    if (isRequestThrottledError(exception)) return this.refuse(http.getResponse<unknown>(), 429, exception.retryAfterMs, refusalBody('RateLimitError', 'low', 'Request throttled while the route recovers'));
     const request = http.getRequest<object>();
     let captured = this.capture.recall(request, exception);
     if (!captured) {
@@ -76,12 +78,15 @@ export class ErrorCaptureFilter implements ExceptionFilter {
     adapter.reply(response, this.toResponse(captured), httpStatus);
   }
 
-  /** An open breaker's refusal: the standard body, 503 + Retry-After, no row (the breaker counts it). */
-  private failFast(error: CircuitOpenError, response: unknown): void {
+  /**
+   * A refusal by an effect of recovery (open breaker, throttle): the standard body with Retry-After
+   * and no row — a storm of refusals must not become a storm of rows; the breaker/throttle counts them.
+   */
+  private refuse(response: unknown, status: number, retryAfterMs: number, body: ErrorResponseBody): void {
     const adapter = this.adapterHost.httpAdapter;
     if (adapter.isHeadersSent(response)) return void adapter.end(response);
-    adapter.setHeader(response, 'Retry-After', String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))));
-    adapter.reply(response, circuitOpenBody(), 503);
+    adapter.setHeader(response, 'Retry-After', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
+    adapter.reply(response, body, status);
   }
 
   private answerAsNest(exception: unknown, host: ArgumentsHost): void {

@@ -6,32 +6,37 @@ import {
   type NestInterceptor,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { catchError, defer, lastValueFrom, tap, throwError, type Observable } from 'rxjs';
+import { catchError, defer, lastValueFrom, tap, throwError, timeout, type Observable } from 'rxjs';
 import { ERROR_RECOVERY_OPTIONS } from '../error-recovery.constants.js';
 import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
 import { ErrorRecoveryStats } from '../error-recovery.stats.js';
-import { CircuitOpenError } from '../errors/circuit-open.error.js';
 import { CircuitBreakerRegistry } from '../state/circuit-breaker.registry.js';
+import type { ReplayOverrides } from '../strategies/recovery-strategy.interface.js';
 import { isReplaySafe } from './capture-policy.js';
 import { ErrorCaptureService, type CapturedError } from './error-capture.service.js';
 import { snapshotRequest } from './request-snapshot.js';
+import { RouteGates } from './route-gates.js';
 import { RouteResolver, type RouteSetup } from './route-resolver.js';
 
 /** Requests an instance of this interceptor already wraps (global and `@AiErrorHandler()` both apply). */
 const claimed = new WeakSet<object>();
 
+const withTimeout = (source: Observable<unknown>, ms: number): Observable<unknown> =>
+  ms > 0 ? source.pipe(timeout({ first: ms })) : source;
+
 /**
- * Captures errors of route handlers with the handler in hand, so recovery can run it again, and
- * consults the route's circuit breaker first (an open breaker fails fast without running the
- * handler). The success path adds a breaker lookup and two rxjs operators. When recovery serves
- * the request the client gets the handler's normal response with `X-Error-Id` and `X-Recovery`;
- * otherwise the original error goes on to the exception filters.
+ * Captures errors of route handlers with the handler in hand, so recovery can run it again.
+ * Before the handler it applies what recovery put in place (throttle, breaker, raised timeout);
+ * after a GET it may keep the response for the fallback strategy. When recovery serves the request
+ * the client gets the handler's normal response with `X-Error-Id` and `X-Recovery`; otherwise the
+ * original error goes on to the exception filters.
  */
 @Injectable()
 export class ErrorCaptureInterceptor implements NestInterceptor {
   constructor(
     private readonly capture: ErrorCaptureService,
     private readonly routes: RouteResolver,
+    private readonly gates: RouteGates,
     private readonly breakers: CircuitBreakerRegistry,
     private readonly adapterHost: HttpAdapterHost,
     private readonly stats: ErrorRecoveryStats,
@@ -44,13 +49,21 @@ export class ErrorCaptureInterceptor implements NestInterceptor {
     if (claimed.has(request)) return next.handle();
     claimed.add(request);
     const setup = this.routes.resolve(context, request);
-    const breaker = setup.breaker;
-    if (breaker) {
-      const decision = this.breakers.admit(breaker);
-      if (!decision.allow) return throwError(() => new CircuitOpenError(breaker, decision.retryAfterMs));
+    const admission = this.gates.admit(context, request, setup);
+    if (admission.kind === 'refuse') return throwError(() => admission.error);
+    if (admission.kind === 'fallback') {
+      return defer(async () => {
+        const answer = await this.gates.answerOpen(context, request, setup, admission.open);
+        this.setHeaders(context, answer.headers);
+        return answer.value;
+      });
     }
-    return next.handle().pipe(
-      tap({ complete: () => breaker && this.breakers.recordSuccess(breaker) }),
+    const { staleKey, timeoutMs } = admission;
+    return withTimeout(next.handle(), timeoutMs).pipe(
+      tap({
+        next: (value) => staleKey && this.gates.keep(staleKey, value, setup),
+        complete: () => setup.breaker && this.breakers.recordSuccess(setup.breaker),
+      }),
       catchError((error: unknown) => defer(() => this.recover(error, context, next, setup))),
     );
   }
@@ -69,14 +82,15 @@ export class ErrorCaptureInterceptor implements NestInterceptor {
       else this.breakers.recordSuccess(setup.breaker);
     }
     if (!captured?.report.success) throw error;
+    this.setHeaders(context, { 'X-Error-Id': captured.id, 'X-Recovery': captured.report.resolvedBy ?? 'unknown', ...captured.report.headers });
+    return captured.report.result;
+  }
+
+  private setHeaders(context: ExecutionContext, headers: Record<string, string>): void {
     const response = context.switchToHttp().getResponse<unknown>();
     const adapter = this.adapterHost.httpAdapter;
-    if (!adapter.isHeadersSent(response)) {
-      adapter.setHeader(response, 'X-Error-Id', captured.id);
-      adapter.setHeader(response, 'X-Recovery', captured.report.resolvedBy ?? 'unknown');
-      for (const [name, value] of Object.entries(captured.report.headers ?? {})) adapter.setHeader(response, name, value);
-    }
-    return captured.report.result;
+    if (adapter.isHeadersSent(response)) return;
+    for (const [name, value] of Object.entries(headers)) adapter.setHeader(response, name, value);
   }
 
   private async captureError(
@@ -87,17 +101,27 @@ export class ErrorCaptureInterceptor implements NestInterceptor {
   ): Promise<CapturedError | undefined> {
     if (!this.capture.shouldCapture(error, setup.options)) return undefined;
     const http = context.switchToHttp();
-    const request = http.getRequest<object>();
+    const request = http.getRequest<{ originalUrl?: string; url?: string; body?: unknown }>();
     const response = http.getResponse<unknown>();
     const snapshot = snapshotRequest(request, this.options.capture);
     const adapter = this.adapterHost.httpAdapter;
     const replaySafe =
       isReplaySafe(snapshot.method, snapshot.headers, setup.options?.replaySafe) && !adapter.isHeadersSent(response);
+    const replay = (overrides?: ReplayOverrides): Promise<unknown> =>
+      lastValueFrom(withTimeout(next.handle(), overrides?.timeoutMs ?? this.gates.timeoutFor(setup)), { defaultValue: undefined });
     const captured = await this.capture.capture(error, snapshot, {
-      replay: () => lastValueFrom(next.handle(), { defaultValue: undefined }),
+      replay,
       replaySafe,
       routeOptions: setup.options,
       route: setup.route,
+      controller: context.getClass(),
+      request: {
+        raw: request,
+        method: setup.route.method,
+        url: request.originalUrl ?? request.url ?? '',
+        headers: snapshot.headers,
+        body: request.body,
+      },
     });
     this.capture.remember(request, error, captured);
     return captured;

@@ -4,6 +4,7 @@ import type { Classification } from '../classify/classification.interface.js';
 import { classifyError } from '../classify/error-classifier.js';
 import { ERROR_RECOVERY_OPTIONS } from '../error-recovery.constants.js';
 import { isCircuitOpenError } from '../errors/circuit-open.error.js';
+import { isRequestThrottledError } from '../errors/request-throttled.error.js';
 import { routeParameters, type ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
 import { ErrorRecoveryStats } from '../error-recovery.stats.js';
 import { RecoveryExecutor } from '../execute/recovery-executor.js';
@@ -12,7 +13,7 @@ import type { PendingErrorLog } from '../persistence/error-log.record.js';
 import { ErrorLogWriter } from '../persistence/error-log.writer.js';
 import { toActionRecords } from '../persistence/recovery-action.records.js';
 import { planRecovery } from '../plan/recovery-planner.js';
-import type { ReplayOverrides, RouteInfo } from '../strategies/recovery-strategy.interface.js';
+import type { RecoveryContext, ReplayOverrides, RequestInfo, RouteInfo } from '../strategies/recovery-strategy.interface.js';
 import type { AiErrorHandlerOptions } from './ai-error-handler-options.interface.js';
 import { shouldCaptureError } from './capture-policy.js';
 import type { RequestSnapshot } from './request-snapshot.js';
@@ -30,6 +31,8 @@ export interface RecoveryInput {
   replaySafe: boolean;
   routeOptions?: AiErrorHandlerOptions;
   route?: RouteInfo;
+  request?: RequestInfo;
+  controller?: RecoveryContext['controller'];
 }
 
 /**
@@ -48,7 +51,7 @@ export class ErrorCaptureService {
   ) {}
 
   shouldCapture(error: unknown, route?: AiErrorHandlerOptions): boolean {
-    return route?.capture !== false && !isCircuitOpenError(error) && shouldCaptureError(error, this.options.capture.statuses);
+    return route?.capture !== false && !isCircuitOpenError(error) && !isRequestThrottledError(error) && shouldCaptureError(error, this.options.capture.statuses);
   }
 
   classify(error: unknown): Classification {
@@ -78,6 +81,8 @@ export class ErrorCaptureService {
             replaySafe: input.replaySafe,
             route: input.route,
             routeOptions: input.routeOptions,
+            request: input.request,
+            controller: input.controller,
             retry: { ...this.options.retry, ...input.routeOptions?.retry },
             parameters: routeParameters(this.options.parameters, input.routeOptions?.parameters),
             clock: this.options.clock,

@@ -38,10 +38,10 @@ export function buildErrorBody(
   };
 }
 
-/** Body of a request refused by an open circuit breaker. */
-export function circuitOpenBody(): ErrorResponseBody {
+/** Body of a request refused by an effect of recovery (open breaker, throttle); nothing is stored. */
+export function refusalBody(type: string, severity: string, message: string): ErrorResponseBody {
   return {
-    error: { type: 'ServiceUnavailableError', message: userMessageFor('ServiceUnavailableError'), error_id: null, severity: 'high' },
-    recovery: { attempted: false, success: false, message: 'Circuit breaker open: failing fast', actions: [] },
+    error: { type, message: userMessageFor(type), error_id: null, severity },
+    recovery: { attempted: false, success: false, message, actions: [] },
   };
 }

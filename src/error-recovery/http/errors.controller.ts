@@ -24,6 +24,8 @@ import type { ErrorLogStore, ErrorSummary } from '../persistence/error-log-store
 import { ErrorLogWriter } from '../persistence/error-log.writer.js';
 import { RecoveryService, type ManualRecoveryResult } from '../recovery.service.js';
 import { CircuitBreakerRegistry, type CircuitBreakerView } from '../state/circuit-breaker.registry.js';
+import { RouteTimeouts } from '../state/route-timeouts.registry.js';
+import { ThrottleRegistry } from '../state/throttle.registry.js';
 import { ListErrorsQueryDto } from './dto/list-errors-query.dto.js';
 import { SummaryQueryDto } from './dto/summary-query.dto.js';
 import { TriggerRecoveryDto } from './dto/trigger-recovery.dto.js';
@@ -49,6 +51,8 @@ export function createErrorsController(prefix: string, guard: Type<CanActivate>)
       private readonly recovery: RecoveryService,
       private readonly counters: ErrorRecoveryStats,
       private readonly breakers: CircuitBreakerRegistry,
+      private readonly timeouts: RouteTimeouts,
+      private readonly throttles: ThrottleRegistry,
     ) {}
 
     @Get('summary')
@@ -66,6 +70,12 @@ export function createErrorsController(prefix: string, guard: Type<CanActivate>)
         internal_faults: this.counters.faults,
         writer: this.writer.stats(),
       };
+    }
+
+    /** Every shared effect recovery has put in place and that has not reverted yet. */
+    @Get('recovery/effects')
+    effects(): Record<string, unknown> {
+      return { circuit_breakers: this.breakers.list(), timeouts: this.timeouts.list(), throttles: this.throttles.list() };
     }
 
     @Get('circuit-breakers')

@@ -14,6 +14,17 @@ export interface RouteInfo {
   pattern: string;
 }
 
+/** The request in hand, for strategies that answer it another way (fallback) or forward it. */
+export interface RequestInfo {
+  /** The framework's request object, passed to the route's own fallback. */
+  raw: unknown;
+  method: string;
+  /** Path and query string as received. */
+  url: string;
+  headers: Record<string, unknown>;
+  body: unknown;
+}
+
 /** Changes a strategy may ask for when it runs the handler again. */
 export interface ReplayOverrides {
   /** Timeout for this run of the handler, ms. */
@@ -35,6 +46,10 @@ export interface RecoveryContext {
   route?: RouteInfo;
   /** `@AiErrorHandler()` settings of the route. */
   routeOptions?: AiErrorHandlerOptions;
+  /** The request, when the error happened on one that is still in hand. */
+  request?: RequestInfo;
+  /** The controller class of the route, when the handler is in hand. */
+  controller?: abstract new (...args: never[]) => unknown;
   /** Whether running the request again is safe (idempotent method, Idempotency-Key or route opt-in). */
   replaySafe: boolean;
   /** Retry settings in force for this route. */

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import type { JsonValue } from '../capture/safe-serialize.js';
 
 /** Parameters of each built-in strategy (product defaults in brackets), global or per route. */
 export interface StrategyParameters {
@@ -27,8 +28,14 @@ export interface StrategyParameters {
     ceiling?: number;
     /** How long the grown pool stays before it shrinks back, ms [300000]. */
     coolDownMs?: number;
+    /**
+     * Name of the DataSource whose pool grows [null: the only registered one]. Needed when the app
+     * has several (`'default'` for the unnamed @nestjs/typeorm one, else its `name`).
+     */
+    dataSource?: string | null;
   };
   resource_scale?: {
+    /** What to add capacity for; sent to scalers (webhook `resource_type`) ['cpu']. */
     resourceType?: string;
     /** Replicas (or capacity) × this [1.5]. */
     scaleFactor?: number;
@@ -36,8 +43,24 @@ export interface StrategyParameters {
     autoScale?: boolean;
     /** Never past the original size × this [env MAX_SCALE_FACTOR, else 3]. */
     maxScaleFactor?: number;
-    /** At most one scale-up per target in this window, ms [300000]. */
+    /** At most one scale-up per scaler in this window, ms [300000]. */
     coolDownMs?: number;
+    /** Names of the scalers to call; empty calls every registered one [[]]. */
+    scalers?: string[];
+  };
+  fallback?: {
+    /** Keep the last good response of GET routes to serve stale when they fail [true]. */
+    staleCache?: boolean;
+    /** Responses kept at most (least recently used go first) [500]. */
+    staleMaxEntries?: number;
+    /** Oldest stale response served, ms [300000]. */
+    staleMaxAgeMs?: number;
+    /** Also keep responses to requests with Authorization or Cookie (per route only!) [false]. */
+    staleIncludeAuthenticated?: boolean;
+    /** Base URL of a fallback deployment the request is forwarded to, e.g. `http://orders-b:3000`. */
+    upstreamUrl?: string;
+    /** Timeout of the forwarded request, ms [3000]. */
+    upstreamTimeoutMs?: number;
   };
   request_throttle?: {
     /** Sustained rate of the throttle [100]. */
@@ -50,7 +73,10 @@ export interface StrategyParameters {
     scope?: 'route' | 'client';
   };
   service_restart?: {
-    /** Let work in flight finish before restarting [true]. */
+    /**
+     * Let work in flight finish before restarting [true]. A DataSource always does: TypeORM's
+     * `destroy()` waits for checked-out connections to be released (bounded by `timeoutSeconds`).
+     */
     graceful?: boolean;
     /** Longest a restart (and its health check) may take, seconds [30]. */
     timeoutSeconds?: number;
@@ -60,13 +86,28 @@ export interface StrategyParameters {
     maxRestarts?: number;
     /** The window of `maxRestarts`, ms [600000]. */
     windowMs?: number;
+    /**
+     * Name of the target to restart: a `@RestartableTarget()` provider, a `targets.restartables`
+     * entry or a DataSource [null: chosen from the error, see README].
+     */
+    target?: string | null;
+    /** Name of the DataSource to restart on database errors when the app has several [null]. */
+    dataSource?: string | null;
   };
 }
 
 /** A cache the cache_clear strategy may clear. */
 export interface ClearableCache {
   readonly name: string;
-  /** Clears everything, or the keys matching a glob-style pattern when given and supported. */
+  /**
+   * True when `clear(pattern)` honours glob-style patterns (`*`, `?`). Without it the strategy
+   * only clears such a cache for the pattern `'*'`, calling `clear()` with no argument.
+   */
+  readonly supportsPatterns?: boolean;
+  /**
+   * Clears everything (no pattern), or the keys matching `pattern`. Returns how many keys were
+   * cleared when it knows; `0` means nothing matched.
+   */
   clear(pattern?: string): Promise<number | void> | number | void;
 }
 
@@ -78,11 +119,33 @@ export interface Restartable {
   healthCheck?(): Promise<boolean | void>;
 }
 
-/** Something that can add capacity (an autoscaler, a Deployment). */
+/** What the resource_scale strategy asks of a scaler. */
+export interface ScaleRequest {
+  /** Size × this, e.g. 1.5. */
+  factor: number;
+  /** Never past the size first seen × this. */
+  maxFactor: number;
+  /** The `resourceType` parameter in force (e.g. `'cpu'`, `'memory'`). */
+  resourceType: string;
+  /** Service of the error. */
+  service: string;
+  /** Id of the error that asked for capacity. */
+  errorId: string;
+}
+
+/** What a scaler did: scaled (sizes when known), skipped with the reason, or failed. */
+export type ScaleResult =
+  | { kind: 'scaled'; from?: number; to?: number; message: string; details?: { [key: string]: JsonValue } }
+  | { kind: 'skipped'; reason: string; details?: { [key: string]: JsonValue } }
+  | { kind: 'failed'; reason: string; details?: { [key: string]: JsonValue } };
+
+/**
+ * Something that can add capacity (an autoscaler webhook, a Deployment). Built in: `WebhookScaler`,
+ * `KubernetesScaler`. `scaleUp` reports failures as `{ kind: 'failed' }`; a throw is recorded as one.
+ */
 export interface Scaler {
   readonly name: string;
-  /** Scales up by `factor`, capped at `maxFactor` × the size it had first; reports what changed. */
-  scaleUp(factor: number, maxFactor: number): Promise<{ from: number; to: number } | { skipped: string }>;
+  scaleUp(request: ScaleRequest): Promise<ScaleResult>;
 }
 
 /** Targets of effects, given in options (providers marked with the target decorators are found too). */

@@ -1,0 +1,105 @@
+import { HTTP_CODE_METADATA, REDIRECT_METADATA } from '@nestjs/common/constants.js';
+import { Inject, Injectable, type ExecutionContext } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { ERROR_RECOVERY_OPTIONS } from '../error-recovery.constants.js';
+import { routeParameters, type ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
+import { CircuitOpenError } from '../errors/circuit-open.error.js';
+import { RequestThrottledError } from '../errors/request-throttled.error.js';
+import { CircuitBreakerRegistry } from '../state/circuit-breaker.registry.js';
+import { RouteTimeouts } from '../state/route-timeouts.registry.js';
+import { StaleResponseCache } from '../state/stale-response.cache.js';
+import { ThrottleRegistry } from '../state/throttle.registry.js';
+import { callRouteFallback, degraded } from '../strategies/fallback-answers.js';
+import type { RouteSetup } from './route-resolver.js';
+
+interface RequestLike {
+  method?: string;
+  originalUrl?: string;
+  url?: string;
+  ip?: string;
+  headers?: Record<string, unknown>;
+  user?: { id?: unknown; sub?: unknown };
+}
+
+/** What happens before the handler runs. */
+export type Admission =
+  | { kind: 'refuse'; error: Error }
+  | { kind: 'fallback'; open: CircuitOpenError }
+  | { kind: 'run'; timeoutMs: number; staleKey: string | null };
+
+/**
+ * The per-request checks that the recovery strategies' effects put in place: an active throttle,
+ * an open breaker (answered by the route's fallback when it has one), the route's timeout, and
+ * whether the response may be kept as a stale fallback. Each costs a Map lookup when inactive.
+ */
+@Injectable()
+export class RouteGates {
+  constructor(
+    private readonly breakers: CircuitBreakerRegistry,
+    private readonly throttles: ThrottleRegistry,
+    private readonly timeouts: RouteTimeouts,
+    private readonly stale: StaleResponseCache,
+    private readonly moduleRef: ModuleRef,
+    @Inject(ERROR_RECOVERY_OPTIONS) private readonly options: ResolvedErrorRecoveryOptions,
+  ) {}
+
+  /** Synchronous: the success path must not pay for a promise here. */
+  admit(context: ExecutionContext, request: RequestLike, setup: RouteSetup): Admission {
+    const key = setup.route.key;
+    const throttle = this.throttles.check(key, clientKey(request));
+    if (!throttle.allowed) return { kind: 'refuse', error: new RequestThrottledError(key, throttle.retryAfterMs) };
+    if (setup.breaker) {
+      const decision = this.breakers.admit(setup.breaker);
+      if (!decision.allow) {
+        const open = new CircuitOpenError(setup.breaker, decision.retryAfterMs);
+        return setup.options?.fallback === undefined ? { kind: 'refuse', error: open } : { kind: 'fallback', open };
+      }
+    }
+    return { kind: 'run', timeoutMs: this.timeoutFor(setup), staleKey: this.staleKey(context, request, setup) };
+  }
+
+  /** An open breaker on a route with a fallback: the fallback answers, marked degraded. */
+  async answerOpen(context: ExecutionContext, request: RequestLike, setup: RouteSetup, open: CircuitOpenError): Promise<{ value: unknown; headers: Record<string, string> }> {
+    const answer = await callRouteFallback(
+      { routeOptions: setup.options, controller: context.getClass(), error: open, request: { raw: request, method: setup.route.method, url: request.originalUrl ?? '', headers: request.headers ?? {}, body: undefined } },
+      this.moduleRef,
+    );
+    return { value: answer?.value, headers: degraded('fallback') };
+  }
+
+  /** Timeout in force on the route, ms (0: none). */
+  timeoutFor(setup: RouteSetup): number {
+    const base = setup.options?.timeoutMs ?? this.options.parameters.timeout_increase.currentTimeoutMs;
+    return this.timeouts.current(setup.route.key, base);
+  }
+
+  /** Keeps a good response for the fallback strategy. */
+  keep(staleKey: string, value: unknown, setup: RouteSetup): void {
+    if (value === undefined || (typeof value === 'object' && value !== null && typeof (value as { pipe?: unknown }).pipe === 'function')) return;
+    this.stale.set(staleKey, value, this.parameters(setup).staleMaxEntries);
+  }
+
+  private staleKey(context: ExecutionContext, request: RequestLike, setup: RouteSetup): string | null {
+    if (setup.route.method !== 'GET') return null;
+    const p = this.parameters(setup);
+    if (!p.staleCache) return null;
+    const headers = request.headers ?? {};
+    if (!p.staleIncludeAuthenticated && (headers.authorization !== undefined || headers.cookie !== undefined)) return null;
+    const handler = context.getHandler();
+    const code: unknown = Reflect.getMetadata(HTTP_CODE_METADATA, handler);
+    if ((typeof code === 'number' && (code < 200 || code > 299)) || Reflect.getMetadata(REDIRECT_METADATA, handler)) return null;
+    return StaleResponseCache.key(setup.route.key, request.originalUrl ?? request.url ?? '');
+  }
+
+  private parameters(setup: RouteSetup): ResolvedErrorRecoveryOptions['parameters']['fallback'] {
+    return setup.options?.parameters?.fallback
+      ? routeParameters(this.options.parameters, setup.options.parameters).fallback
+      : this.options.parameters.fallback;
+  }
+}
+
+/** Who a per-client throttle counts: the authenticated user, else the IP. */
+function clientKey(request: RequestLike): string {
+  const user = request.user?.id ?? request.user?.sub;
+  return typeof user === 'string' || typeof user === 'number' ? `user:${user}` : `ip:${request.ip ?? 'unknown'}`;
+}

@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { StaleResponseCache } from '../state/stale-response.cache.js';
+import { callRouteFallback, degraded, forwardToUpstream } from './fallback-answers.js';
+import type { RecoveryContext, RecoveryStrategy, StrategyOutcome, StrategyStep } from './recovery-strategy.interface.js';
+import { RegisterStrategy } from './register-strategy.decorator.js';
+import { steps } from './strategy-steps.js';
+
+const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error)).slice(0, 300);
+
+/**
+ * Answers the request another way, in this order: (a) the route's own fallback, (b) for GET, the
+ * last good response of the same route and query (served stale with its age), (c) the configured
+ * fallback upstream. Each answer is marked degraded. Nothing applies → skipped.
+ */
+@Injectable()
+@RegisterStrategy()
+export class FallbackStrategy implements RecoveryStrategy {
+  readonly name = 'fallback';
+
+  constructor(
+    private readonly moduleRef: ModuleRef,
+    private readonly stale: StaleResponseCache,
+  ) {}
+
+  async execute(ctx: RecoveryContext): Promise<StrategyOutcome> {
+    const tried: StrategyStep[] = [];
+    const p = ctx.parameters.fallback;
+
+    if (ctx.routeOptions?.fallback !== undefined) {
+      const startedAt = ctx.clock.now();
+      try {
+        const own = await callRouteFallback(ctx, this.moduleRef);
+        if (own) {
+          tried.push(steps.done(ctx, startedAt, true, "served the route's own fallback", { source: 'route' }));
+          return { resolved: true, result: own.value, headers: degraded('fallback'), steps: tried };
+        }
+      } catch (error) {
+        tried.push(steps.done(ctx, startedAt, false, `route fallback failed: ${describe(error)}`, { source: 'route' }));
+      }
+    }
+
+    if (ctx.request?.method === 'GET' && ctx.route) {
+      const hit = this.stale.get(StaleResponseCache.key(ctx.route.key, ctx.request.url), p.staleMaxAgeMs);
+      if (hit) {
+        const ageSeconds = Math.floor(hit.ageMs / 1000);
+        tried.push(steps.done(ctx, ctx.clock.now(), true, `served the last good response, ${ageSeconds} s old`, { source: 'stale', ageSeconds }));
+        return { resolved: true, result: hit.value, headers: degraded('fallback-stale', { Age: String(ageSeconds) }), steps: tried };
+      }
+    }
+
+    if (p.upstreamUrl && ctx.request) {
+      const startedAt = ctx.clock.now();
+      try {
+        const answer = await forwardToUpstream(ctx, p.upstreamUrl, p.upstreamTimeoutMs);
+        tried.push(steps.done(ctx, startedAt, true, `forwarded to the fallback upstream (${answer.status})`, { source: 'upstream', status: answer.status }));
+        return { resolved: true, result: answer.value, headers: degraded('fallback-upstream'), steps: tried };
+      } catch (error) {
+        tried.push(steps.done(ctx, startedAt, false, `fallback upstream failed: ${describe(error)}`, { source: 'upstream' }));
+      }
+    }
+
+    if (tried.length > 0) return { resolved: false, steps: tried };
+    return steps.skip(ctx, 'no fallback: the route has none, no fresh stale response, no fallback upstream configured');
+  }
+}

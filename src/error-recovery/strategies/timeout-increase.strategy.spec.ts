@@ -1,0 +1,67 @@
+import { RecoveryBudget } from '../execute/recovery-budget.js';
+import { specContext, transientConnection } from '../execute/recovery-test-context.spec-helper.js';
+import { resolveOptions } from '../error-recovery-options.js';
+import type { Clock } from '../resilience/clock.js';
+import { RouteTimeouts } from '../state/route-timeouts.registry.js';
+import type { RecoveryContext } from './recovery-strategy.interface.js';
+import { TimeoutIncreaseStrategy } from './timeout-increase.strategy.js';
+
+const clock = { t: 0, now() { return this.t; }, sleep: async () => undefined } satisfies Clock & { t: number };
+const timeoutError = { ...transientConnection, errorType: 'TimeoutError', category: 'timeout' as const };
+const route = { key: 'GET /x', method: 'GET', pattern: '/x' };
+
+function setup() {
+  const timeouts = new RouteTimeouts(resolveOptions({ clock }, {}));
+  const strategy = new TimeoutIncreaseStrategy(timeouts);
+  const replays: (number | undefined)[] = [];
+  const ctx = (overrides: Partial<RecoveryContext> = {}): RecoveryContext => ({
+    ...specContext({ clock, classification: timeoutError, route, replay: async (o) => void replays.push(o?.timeoutMs) }),
+    budget: new RecoveryBudget(clock, 60_000),
+    ...overrides,
+  });
+  return { timeouts, strategy, replays, ctx };
+}
+
+describe('TimeoutIncreaseStrategy', () => {
+  it('triples the timeout (+200 %), capped at newTimeoutMs, and replays under the raised value', async () => {
+    const { strategy, replays, ctx, timeouts } = setup();
+    const first = await strategy.execute(ctx());
+    expect(first.resolved).toBe(true);
+    expect(first.steps[0]).toMatchObject({ success: true, details: { fromMs: 5000, toMs: 15_000 } });
+    expect(replays).toEqual([15_000]);
+    expect(timeouts.current('GET /x', 5000)).toBe(15_000);
+    const again = await strategy.execute(ctx());
+    expect(again.steps[0]).toMatchObject({ skipped: true, message: 'timeout of GET /x already at the ceiling (15000 ms)' });
+  });
+
+  it('decays back to the base after the cool-down', async () => {
+    const { strategy, ctx, timeouts } = setup();
+    clock.t = 0;
+    await strategy.execute(ctx());
+    clock.t = 299_999;
+    expect(timeouts.current('GET /x', 5000)).toBe(15_000);
+    clock.t = 300_000;
+    expect(timeouts.current('GET /x', 5000)).toBe(5000);
+  });
+
+  it.each<[string, Partial<RecoveryContext>, string]>([
+    ['a non-timeout error', { classification: transientConnection }, 'only applies to timeouts (this is a ConnectionError)'],
+    ['no route', { route: undefined }, 'no route whose timeout could be raised'],
+    ['a route without timeout', { routeOptions: { timeoutMs: 0 } }, 'GET /x runs without a timeout'],
+  ])('is skipped for %s', async (_label, overrides, message) => {
+    const { strategy, ctx, replays } = setup();
+    const outcome = await strategy.execute(ctx(overrides));
+    expect(outcome).toMatchObject({ resolved: false, steps: [{ skipped: true, message }] });
+    expect(replays).toEqual([]);
+  });
+
+  it('raises but does not replay an unsafe request', async () => {
+    const { strategy, ctx, replays } = setup();
+    const outcome = await strategy.execute(ctx({ replaySafe: false }));
+    expect(outcome.steps.map((s) => [s.success, s.skipped, s.message])).toEqual([
+      [true, false, 'timeout of GET /x 5000 → 15000 ms for 300 s'],
+      [false, true, 'replay: not replay-safe'],
+    ]);
+    expect(replays).toEqual([]);
+  });
+});
