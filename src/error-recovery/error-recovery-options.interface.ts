@@ -109,6 +109,11 @@ export interface ErrorRecoveryModuleOptions {
   targets?: RecoveryTargets;
   /** Where breaker states live. Default: in this process. */
   circuitStateStore?: CircuitStateStore;
+  /**
+   * Request header carrying a request's priority (`low`, `normal`, `high`, `critical`) for route
+   * bulkheads. Only set it when a proxy you trust sets or strips that header. Default: none.
+   */
+  priorityHeader?: string;
   /** Per-errorType severity overrides. */
   severityOverrides?: Record<string, Severity>;
   /**

@@ -6,6 +6,8 @@ import { RouteTimeouts } from './state/route-timeouts.registry.js';
 import { StaleResponseCache } from './state/stale-response.cache.js';
 import { ThrottleRegistry } from './state/throttle.registry.js';
 import { FallbackStrategy } from './strategies/fallback.strategy.js';
+import { QueuePriorityStrategy } from './strategies/queue-priority.strategy.js';
+import { BulkheadRegistry } from './state/bulkhead.registry.js';
 import { RequestThrottleStrategy } from './strategies/request-throttle.strategy.js';
 import { TimeoutIncreaseStrategy } from './strategies/timeout-increase.strategy.js';
 import { RecoveryEvents } from './events/recovery-events.js';
@@ -40,7 +42,7 @@ function defaultStore(options: ResolvedErrorRecoveryOptions): ErrorLogStore {
 }
 
 /** The strategies that ship with the module; the app's own are found by `@RegisterStrategy()`. */
-const BUILT_IN_STRATEGIES = [RetryStrategy, CircuitBreakStrategy, TimeoutIncreaseStrategy, RequestThrottleStrategy, FallbackStrategy];
+const BUILT_IN_STRATEGIES = [RetryStrategy, CircuitBreakStrategy, TimeoutIncreaseStrategy, RequestThrottleStrategy, FallbackStrategy, QueuePriorityStrategy];
 
 /** Exported too: the enhancers behind @AiErrorHandler() are built in the modules that use it. */
 const SERVICES = [
@@ -50,6 +52,7 @@ const SERVICES = [
   RouteTimeouts,
   ThrottleRegistry,
   StaleResponseCache,
+  BulkheadRegistry,
   RouteResolver,
   RouteGates,
   ErrorRecoveryStats,

@@ -1,5 +1,6 @@
 import type { CircuitBreakerOptions, RetryOptions } from '../error-recovery-options.interface.js';
 import type { StrategyName } from '../plan/strategy-name.js';
+import type { BulkheadOptions } from '../state/bulkhead.registry.js';
 import type { StrategyParameters } from '../strategies/strategy-parameters.interface.js';
 
 /** Per-controller or per-handler settings of `@AiErrorHandler()`. Handler settings beat class settings. */
@@ -35,6 +36,11 @@ export interface AiErrorHandlerOptions {
    * `X-Recovery: fallback` and `X-Degraded: true`.
    */
   fallback?: string | ((error: unknown, request: unknown) => unknown);
+  /**
+   * A concurrency limit for the route with a priority queue (used by queue_priority). The priority
+   * of a request comes from the module's `priorityHeader` when set, else `bulkhead.priority`.
+   */
+  bulkhead?: BulkheadOptions;
   /** Strategy parameters for this route, over the module's. */
   parameters?: StrategyParameters;
   /** Breaker policy of this route, over the module's; `false` turns the breaker off for it. */

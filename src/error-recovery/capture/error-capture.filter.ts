@@ -7,6 +7,7 @@ import { DEFAULT_RETRY_AFTER_SECONDS } from '../classify/error-tables.js';
 import { ErrorRecoveryStats } from '../error-recovery.stats.js';
 import { isCircuitOpenError } from '../errors/circuit-open.error.js';
 import { isRequestThrottledError } from '../errors/request-throttled.error.js';
+import { isBulkheadRejectedError } from '../errors/bulkhead-full.error.js';
 import { buildErrorBody, refusalBody, type ErrorResponseBody } from './error-response.js';
 import { ErrorCaptureService, type CapturedError } from './error-capture.service.js';
 import { NO_REQUEST, snapshotRequest } from './request-snapshot.js';
@@ -56,6 +57,7 @@ export class ErrorCaptureFilter implements ExceptionFilter {
   private async respond(exception: unknown, host: ArgumentsHost): Promise<void> {
     const http = host.switchToHttp();
     if (isCircuitOpenError(exception)) return this.refuse(http.getResponse<unknown>(), 503, exception.retryAfterMs, refusalBody('ServiceUnavailableError', 'high', 'Circuit breaker open: failing fast'));
+    if (isBulkheadRejectedError(exception)) return this.refuse(http.getResponse<unknown>(), 503, 1000, refusalBody('ServiceUnavailableError', 'high', 'Route at capacity: queue full'));
     if (isRequestThrottledError(exception)) return this.refuse(http.getResponse<unknown>(), 429, exception.retryAfterMs, refusalBody('RateLimitError', 'low', 'Request throttled while the route recovers'));
     const request = http.getRequest<object>();
     let captured = this.capture.recall(request, exception);

@@ -6,12 +6,13 @@ import {
   type NestInterceptor,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { catchError, defer, lastValueFrom, tap, throwError, timeout, type Observable } from 'rxjs';
+import { catchError, defer, finalize, lastValueFrom, mergeMap, tap, throwError, timeout, type Observable } from 'rxjs';
 import { ERROR_RECOVERY_OPTIONS } from '../error-recovery.constants.js';
 import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
 import { ErrorRecoveryStats } from '../error-recovery.stats.js';
 import { CircuitBreakerRegistry } from '../state/circuit-breaker.registry.js';
-import type { ReplayOverrides } from '../strategies/recovery-strategy.interface.js';
+import { BulkheadRegistry } from '../state/bulkhead.registry.js';
+import type { BulkheadSlot, ReplayOverrides } from '../strategies/recovery-strategy.interface.js';
 import { isReplaySafe } from './capture-policy.js';
 import { ErrorCaptureService, type CapturedError } from './error-capture.service.js';
 import { snapshotRequest } from './request-snapshot.js';
@@ -38,6 +39,7 @@ export class ErrorCaptureInterceptor implements NestInterceptor {
     private readonly routes: RouteResolver,
     private readonly gates: RouteGates,
     private readonly breakers: CircuitBreakerRegistry,
+    private readonly bulkheads: BulkheadRegistry,
     private readonly adapterHost: HttpAdapterHost,
     private readonly stats: ErrorRecoveryStats,
     @Inject(ERROR_RECOVERY_OPTIONS) private readonly options: ResolvedErrorRecoveryOptions,
@@ -59,19 +61,28 @@ export class ErrorCaptureInterceptor implements NestInterceptor {
       });
     }
     const { staleKey, timeoutMs } = admission;
-    return withTimeout(next.handle(), timeoutMs).pipe(
-      tap({
-        next: (value) => staleKey && this.gates.keep(staleKey, value, setup),
-        complete: () => setup.breaker && this.breakers.recordSuccess(setup.breaker),
-      }),
-      catchError((error: unknown) => defer(() => this.recover(error, context, next, setup))),
+    const run = (slot?: BulkheadSlot): Observable<unknown> =>
+      withTimeout(next.handle(), timeoutMs).pipe(
+        tap({
+          next: (value) => staleKey && this.gates.keep(staleKey, value, setup),
+          complete: () => setup.breaker && this.breakers.recordSuccess(setup.breaker),
+        }),
+        catchError((error: unknown) => defer(() => this.recover(error, context, next, setup, slot))),
+      );
+    const bulkhead = setup.options?.bulkhead;
+    if (!bulkhead) return run();
+    // Only routes that declare a bulkhead pay for waiting on a slot.
+    const held = this.bulkheads.slot(setup.route.key, bulkhead, this.gates.priorityOf(request, bulkhead.priority));
+    return defer(() => held.acquire()).pipe(
+      mergeMap(() => run(held.slot)),
+      finalize(() => held.release()),
     );
   }
 
-  private async recover(error: unknown, context: ExecutionContext, next: CallHandler, setup: RouteSetup): Promise<unknown> {
+  private async recover(error: unknown, context: ExecutionContext, next: CallHandler, setup: RouteSetup, slot?: BulkheadSlot): Promise<unknown> {
     let captured: CapturedError | undefined;
     try {
-      captured = await this.captureError(error, context, next, setup);
+      captured = await this.captureError(error, context, next, setup, slot);
     } catch (fault) {
       this.stats.fault('interceptor', fault);
     }
@@ -98,6 +109,7 @@ export class ErrorCaptureInterceptor implements NestInterceptor {
     context: ExecutionContext,
     next: CallHandler,
     setup: RouteSetup,
+    slot: BulkheadSlot | undefined,
   ): Promise<CapturedError | undefined> {
     if (!this.capture.shouldCapture(error, setup.options)) return undefined;
     const http = context.switchToHttp();
@@ -115,6 +127,7 @@ export class ErrorCaptureInterceptor implements NestInterceptor {
       routeOptions: setup.options,
       route: setup.route,
       controller: context.getClass(),
+      slot,
       request: {
         raw: request,
         method: setup.route.method,

@@ -5,6 +5,7 @@ import { classifyError } from '../classify/error-classifier.js';
 import { ERROR_RECOVERY_OPTIONS } from '../error-recovery.constants.js';
 import { isCircuitOpenError } from '../errors/circuit-open.error.js';
 import { isRequestThrottledError } from '../errors/request-throttled.error.js';
+import { isBulkheadRejectedError } from '../errors/bulkhead-full.error.js';
 import { routeParameters, type ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
 import { ErrorRecoveryStats } from '../error-recovery.stats.js';
 import { RecoveryExecutor } from '../execute/recovery-executor.js';
@@ -33,6 +34,7 @@ export interface RecoveryInput {
   route?: RouteInfo;
   request?: RequestInfo;
   controller?: RecoveryContext['controller'];
+  slot?: RecoveryContext['slot'];
 }
 
 /**
@@ -51,7 +53,7 @@ export class ErrorCaptureService {
   ) {}
 
   shouldCapture(error: unknown, route?: AiErrorHandlerOptions): boolean {
-    return route?.capture !== false && !isCircuitOpenError(error) && !isRequestThrottledError(error) && shouldCaptureError(error, this.options.capture.statuses);
+    return route?.capture !== false && !isCircuitOpenError(error) && !isRequestThrottledError(error) && !isBulkheadRejectedError(error) && shouldCaptureError(error, this.options.capture.statuses);
   }
 
   classify(error: unknown): Classification {
@@ -83,6 +85,7 @@ export class ErrorCaptureService {
             routeOptions: input.routeOptions,
             request: input.request,
             controller: input.controller,
+            slot: input.slot,
             retry: { ...this.options.retry, ...input.routeOptions?.retry },
             parameters: routeParameters(this.options.parameters, input.routeOptions?.parameters),
             clock: this.options.clock,

@@ -5,6 +5,7 @@ import { ERROR_RECOVERY_OPTIONS } from '../error-recovery.constants.js';
 import { routeParameters, type ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
 import { CircuitOpenError } from '../errors/circuit-open.error.js';
 import { RequestThrottledError } from '../errors/request-throttled.error.js';
+import { PRIORITIES, type Priority } from '../resilience/priority-bulkhead.js';
 import { CircuitBreakerRegistry } from '../state/circuit-breaker.registry.js';
 import { RouteTimeouts } from '../state/route-timeouts.registry.js';
 import { StaleResponseCache } from '../state/stale-response.cache.js';
@@ -65,6 +66,12 @@ export class RouteGates {
       this.moduleRef,
     );
     return { value: answer?.value, headers: degraded('fallback') };
+  }
+
+  /** Priority of a request: the trusted header when configured and valid, else the route's. */
+  priorityOf(request: RequestLike, routePriority: Priority = 'normal'): Priority {
+    const header = this.options.priorityHeader ? request.headers?.[this.options.priorityHeader] : undefined;
+    return typeof header === 'string' && (PRIORITIES as readonly string[]).includes(header) ? (header as Priority) : routePriority;
   }
 
   /** Timeout in force on the route, ms (0: none). */

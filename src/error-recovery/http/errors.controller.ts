@@ -26,6 +26,7 @@ import { RecoveryService, type ManualRecoveryResult } from '../recovery.service.
 import { CircuitBreakerRegistry, type CircuitBreakerView } from '../state/circuit-breaker.registry.js';
 import { RouteTimeouts } from '../state/route-timeouts.registry.js';
 import { ThrottleRegistry } from '../state/throttle.registry.js';
+import { BulkheadRegistry } from '../state/bulkhead.registry.js';
 import { ListErrorsQueryDto } from './dto/list-errors-query.dto.js';
 import { SummaryQueryDto } from './dto/summary-query.dto.js';
 import { TriggerRecoveryDto } from './dto/trigger-recovery.dto.js';
@@ -53,6 +54,7 @@ export function createErrorsController(prefix: string, guard: Type<CanActivate>)
       private readonly breakers: CircuitBreakerRegistry,
       private readonly timeouts: RouteTimeouts,
       private readonly throttles: ThrottleRegistry,
+      private readonly bulkheads: BulkheadRegistry,
     ) {}
 
     @Get('summary')
@@ -75,7 +77,12 @@ export function createErrorsController(prefix: string, guard: Type<CanActivate>)
     /** Every shared effect recovery has put in place and that has not reverted yet. */
     @Get('recovery/effects')
     effects(): Record<string, unknown> {
-      return { circuit_breakers: this.breakers.list(), timeouts: this.timeouts.list(), throttles: this.throttles.list() };
+      return {
+        circuit_breakers: this.breakers.list(),
+        timeouts: this.timeouts.list(),
+        throttles: this.throttles.list(),
+        bulkheads: this.bulkheads.list(),
+      };
     }
 
     @Get('circuit-breakers')

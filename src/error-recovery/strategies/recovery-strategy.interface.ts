@@ -5,6 +5,7 @@ import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js'
 import type { RecoveryBudget } from '../execute/recovery-budget.js';
 import type { RecoveryTrigger } from '../persistence/error-log.record.js';
 import type { Clock } from '../resilience/clock.js';
+import type { Priority } from '../resilience/priority-bulkhead.js';
 
 /** The route an error happened on. `key` names per-route state (breakers, timeouts, throttles). */
 export interface RouteInfo {
@@ -23,6 +24,13 @@ export interface RequestInfo {
   url: string;
   headers: Record<string, unknown>;
   body: unknown;
+}
+
+/** A request's place in its route's bulkhead. */
+export interface BulkheadSlot {
+  readonly priority: Priority;
+  /** Gives the slot up and waits for one again at `priority` (ahead of lower waiters). */
+  requeue(priority: Priority, signal?: AbortSignal): Promise<void>;
 }
 
 /** Changes a strategy may ask for when it runs the handler again. */
@@ -48,6 +56,8 @@ export interface RecoveryContext {
   routeOptions?: AiErrorHandlerOptions;
   /** The request, when the error happened on one that is still in hand. */
   request?: RequestInfo;
+  /** The request's bulkhead slot, when its route declares a bulkhead. */
+  slot?: BulkheadSlot;
   /** The controller class of the route, when the handler is in hand. */
   controller?: abstract new (...args: never[]) => unknown;
   /** Whether running the request again is safe (idempotent method, Idempotency-Key or route opt-in). */
