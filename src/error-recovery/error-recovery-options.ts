@@ -31,6 +31,7 @@ export interface ResolvedErrorRecoveryOptions {
   parameters: ResolvedStrategyParameters;
   targets: RecoveryTargets;
   circuitStateStore?: CircuitStateStore;
+  priorityHeader?: string;
   severityOverrides: Record<string, Severity>;
   exposeDetails: boolean;
   adminToken?: string;
@@ -86,6 +87,7 @@ export function resolveParameters(p: StrategyParameters, env: NodeJS.ProcessEnv)
       upstreamTimeoutMs: 3000,
       ...p.fallback,
     },
+    queue_priority: { boostFactor: 2, ...p.queue_priority },
     request_throttle: { requestsPerMinute: 100, burstSize: 10, coolDownMs: 300_000, scope: 'route', ...p.request_throttle },
     service_restart: {
       graceful: true,
@@ -161,6 +163,7 @@ export function resolveOptions(
     circuitStateStore: options.circuitStateStore,
     parameters: resolveParameters(options.parameters ?? {}, env),
     targets: options.targets ?? {},
+    priorityHeader: options.priorityHeader?.toLowerCase(),
     severityOverrides: options.severityOverrides ?? {},
     exposeDetails: isDevelopment && options.exposeDetails === true,
     adminToken: options.adminToken ?? (env.ERROR_RECOVERY_ADMIN_TOKEN || undefined),

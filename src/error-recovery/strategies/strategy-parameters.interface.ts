@@ -62,6 +62,10 @@ export interface StrategyParameters {
     /** Timeout of the forwarded request, ms [3000]. */
     upstreamTimeoutMs?: number;
   };
+  queue_priority?: {
+    /** Priority levels up: normal × 2 → high [2]. */
+    boostFactor?: number;
+  };
   request_throttle?: {
     /** Sustained rate of the throttle [100]. */
     requestsPerMinute?: number;
