@@ -2,6 +2,7 @@ import { Logger, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { RouteGates } from './capture/route-gates.js';
 import { RouteResolver } from './capture/route-resolver.js';
+import { SelfReplay } from './capture/self-replay.js';
 import { RouteTimeouts } from './state/route-timeouts.registry.js';
 import { StaleResponseCache } from './state/stale-response.cache.js';
 import { ThrottleRegistry } from './state/throttle.registry.js';
@@ -53,6 +54,7 @@ const SERVICES = [
   ThrottleRegistry,
   StaleResponseCache,
   BulkheadRegistry,
+  SelfReplay,
   RouteResolver,
   RouteGates,
   ErrorRecoveryStats,

@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { AiErrorHandlerOptions } from './capture/ai-error-handler-options.interface.js';
 import { ErrorCaptureService } from './capture/error-capture.service.js';
+import { SelfReplay } from './capture/self-replay.js';
 import { NO_REQUEST } from './capture/request-snapshot.js';
 import { scrub } from './capture/scrub.js';
 import type { Classification } from './classify/classification.interface.js';
@@ -56,6 +57,7 @@ export class RecoveryService implements OnModuleInit, OnModuleDestroy {
     private readonly stats: ErrorRecoveryStats,
     @Inject(ERROR_LOG_STORE) private readonly store: ErrorLogStore,
     @Inject(ERROR_RECOVERY_OPTIONS) private readonly options: ResolvedErrorRecoveryOptions,
+    private readonly selfReplay: SelfReplay,
   ) {}
 
   /** The instance `withRecovery()` uses: the one of the running app. */
@@ -73,7 +75,8 @@ export class RecoveryService implements OnModuleInit, OnModuleDestroy {
 
   /**
    * Runs the plan of a stored error again (trigger `manual`) and appends the actions to it.
-   * Strategies that need the original request report `skipped: original request not available`.
+   * Strategies acting on shared targets really act; strategies that run the request again replay a
+   * stored GET/HEAD against the app itself, and otherwise report `skipped: original request not available`.
    * @throws ErrorLogNotFoundError when no error has this id.
    */
   async triggerManualRecovery(errorId: string): Promise<ManualRecoveryResult> {
@@ -82,12 +85,15 @@ export class RecoveryService implements OnModuleInit, OnModuleDestroy {
     const stored = await this.store.findById(errorId);
     if (!stored) throw new ErrorLogNotFoundError(errorId);
     const classification = storedClassification(stored);
+    const replay = this.selfReplay.forStored(stored);
     const report = await this.executor.run(planRecovery({ classification, mapOverrides: this.options.strategyMap }), {
       errorId,
       error: undefined,
       classification,
       trigger: 'manual',
-      replaySafe: false,
+      replay: 'replay' in replay ? replay.replay : undefined,
+      noReplayReason: 'reason' in replay ? replay.reason : undefined,
+      replaySafe: 'replay' in replay,
       route: stored.method && stored.route ? { key: `${stored.method} ${stored.route}`, method: stored.method, pattern: stored.route } : undefined,
       retry: this.options.retry,
       parameters: this.options.parameters,

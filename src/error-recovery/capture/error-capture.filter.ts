@@ -11,6 +11,7 @@ import { isBulkheadRejectedError } from '../errors/bulkhead-full.error.js';
 import { buildErrorBody, refusalBody, type ErrorResponseBody } from './error-response.js';
 import { ErrorCaptureService, type CapturedError } from './error-capture.service.js';
 import { NO_REQUEST, snapshotRequest } from './request-snapshot.js';
+import { SelfReplay } from './self-replay.js';
 
 /**
  * Answers every error that reaches the global filter layer. Errors of middleware, guards and pipes
@@ -28,6 +29,7 @@ export class ErrorCaptureFilter implements ExceptionFilter {
     private readonly adapterHost: HttpAdapterHost,
     private readonly stats: ErrorRecoveryStats,
     @Inject(ERROR_RECOVERY_OPTIONS) private readonly options: ResolvedErrorRecoveryOptions,
+    private readonly selfReplay: SelfReplay,
   ) {}
 
   catch(exception: unknown, host: ArgumentsHost): unknown {
@@ -62,7 +64,7 @@ export class ErrorCaptureFilter implements ExceptionFilter {
     const request = http.getRequest<object>();
     let captured = this.capture.recall(request, exception);
     if (!captured) {
-      if (!this.capture.shouldCapture(exception)) return this.answerAsNest(exception, host);
+      if (!this.capture.shouldCapture(exception) || this.selfReplay.isReplay(request)) return this.answerAsNest(exception, host);
       const snapshot = snapshotRequest(request, this.options.capture);
       captured = await this.capture.capture(exception, snapshot, { replaySafe: false });
     }

@@ -17,6 +17,7 @@ import { isReplaySafe } from './capture-policy.js';
 import { ErrorCaptureService, type CapturedError } from './error-capture.service.js';
 import { snapshotRequest } from './request-snapshot.js';
 import { RouteGates } from './route-gates.js';
+import { SelfReplay } from './self-replay.js';
 import { RouteResolver, type RouteSetup } from './route-resolver.js';
 
 /** Requests an instance of this interceptor already wraps (global and `@AiErrorHandler()` both apply). */
@@ -40,6 +41,7 @@ export class ErrorCaptureInterceptor implements NestInterceptor {
     private readonly gates: RouteGates,
     private readonly breakers: CircuitBreakerRegistry,
     private readonly bulkheads: BulkheadRegistry,
+    private readonly selfReplay: SelfReplay,
     private readonly adapterHost: HttpAdapterHost,
     private readonly stats: ErrorRecoveryStats,
     @Inject(ERROR_RECOVERY_OPTIONS) private readonly options: ResolvedErrorRecoveryOptions,
@@ -111,9 +113,9 @@ export class ErrorCaptureInterceptor implements NestInterceptor {
     setup: RouteSetup,
     slot: BulkheadSlot | undefined,
   ): Promise<CapturedError | undefined> {
-    if (!this.capture.shouldCapture(error, setup.options)) return undefined;
     const http = context.switchToHttp();
-    const request = http.getRequest<{ originalUrl?: string; url?: string; body?: unknown }>();
+    const request = http.getRequest<{ originalUrl?: string; url?: string; body?: unknown; headers?: Record<string, unknown> }>();
+    if (!this.capture.shouldCapture(error, setup.options) || this.selfReplay.isReplay(request)) return undefined;
     const response = http.getResponse<unknown>();
     const snapshot = snapshotRequest(request, this.options.capture);
     const adapter = this.adapterHost.httpAdapter;

@@ -50,6 +50,8 @@ export interface RecoveryContext {
    * the original request is not in hand (manual trigger, errors from middleware or guards).
    */
   replay?: (overrides?: ReplayOverrides) => Promise<unknown>;
+  /** Why `replay` is missing, when more is known than "not in hand" (e.g. a stored query had secrets removed). */
+  noReplayReason?: string;
   /** The route, when the error happened on one (also rebuilt from a stored row for manual runs). */
   route?: RouteInfo;
   /** `@AiErrorHandler()` settings of the route. */

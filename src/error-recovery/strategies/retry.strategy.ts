@@ -50,7 +50,7 @@ export class RetryStrategy implements RecoveryStrategy {
 
   private reasonToSkip(ctx: RecoveryContext): string | undefined {
     if (!ctx.classification.transient) return 'permanent error: running it again cannot help';
-    if (!ctx.replay) return 'original request not available';
+    if (!ctx.replay) return ctx.noReplayReason ?? 'original request not available';
     if (!ctx.replaySafe) return 'not replay-safe';
     if (ctx.retry.maxRetries < 1) return 'retries disabled (maxRetries 0)';
     return undefined;

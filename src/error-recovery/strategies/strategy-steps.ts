@@ -21,7 +21,7 @@ const describe = (error: unknown): string => (error instanceof Error ? error.mes
  * resolved only when the replay succeeded.
  */
 export async function replayOnce(ctx: RecoveryContext, effect: StrategyStep, timeoutMs?: number): Promise<StrategyOutcome> {
-  if (!ctx.replay) return { resolved: false, steps: [effect, steps.skipped(ctx, 'replay: original request not available')] };
+  if (!ctx.replay) return { resolved: false, steps: [effect, steps.skipped(ctx, `replay: ${ctx.noReplayReason ?? 'original request not available'}`)] };
   if (!ctx.replaySafe) return { resolved: false, steps: [effect, steps.skipped(ctx, 'replay: not replay-safe')] };
   const budget = ctx.budget.remaining();
   if (budget <= 0) return { resolved: false, steps: [effect, steps.skipped(ctx, 'replay: recovery budget exhausted')] };
