@@ -154,6 +154,18 @@ describe('demo routes: capture → classify → record → recover → respond',
     await request(app.getHttpServer()).get('/demo/slow?ms=20').expect(200, { ok: true, waitedMs: 20 });
   });
 
+  it('GET /demo/slow beyond its 1 s timeout is recovered by timeout_increase', async () => {
+    const res = await request(app.getHttpServer()).get('/demo/slow?ms=1200').expect(200, { ok: true, waitedMs: 1200 });
+    expectedRows++;
+    expect(res.headers['x-recovery']).toBe('timeout_increase');
+  });
+
+  it("GET /demo/quote is answered by the route's own fallback", async () => {
+    const res = await request(app.getHttpServer()).get('/demo/quote').expect(200, { quote: 'Stay calm and recover', source: 'fallback' });
+    expectedRows++;
+    expect(res.headers).toMatchObject({ 'x-recovery': 'fallback', 'x-degraded': 'true' });
+  });
+
   it('an unknown route is a plain Nest 404 and is not stored', async () => {
     const res = await request(app.getHttpServer()).get('/demo/nope').expect(404);
     expect(res.body).toMatchObject({ statusCode: 404, message: 'Cannot GET /demo/nope' });

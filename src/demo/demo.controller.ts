@@ -1,5 +1,6 @@
 import { Controller, Get, Inject, Post, Query } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { AiErrorHandler } from '../error-recovery/index.js';
 import { FlakyDependency } from './flaky.dependency.js';
 
 /** Routes that fail on purpose, to watch capture and recovery at work. */
@@ -40,8 +41,12 @@ export class DemoController {
     return this.dataSource.query('SELECT * FROM "demo_table_that_does_not_exist"');
   }
 
-  /** Answers after `ms` milliseconds (capped at 60 s). */
+  /**
+   * Answers after `ms` milliseconds (capped at 60 s). Its timeout is 1 s: beyond it, timeout_increase
+   * raises it (1 → 3 → 9 s, for 5 minutes) and runs the request again.
+   */
   @Get('slow')
+  @AiErrorHandler({ timeoutMs: 1000 })
   async slow(@Query('ms') ms = '1000'): Promise<{ ok: true; waitedMs: number }> {
     const waitedMs = Math.min(60_000, Math.max(0, Number(ms) || 0));
     await new Promise((resolve) => setTimeout(resolve, waitedMs));

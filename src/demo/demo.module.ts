@@ -5,6 +5,7 @@ import { ErrorRecoveryModule } from '../error-recovery/index.js';
 import type { DemoConfig } from './demo.config.js';
 import { DemoController } from './demo.controller.js';
 import { FlakyDependency } from './flaky.dependency.js';
+import { StrategiesDemoController } from './strategies-demo.controller.js';
 
 /** The demo app: a few routes that fail on purpose, with the error-recovery module installed. */
 @Module({})
@@ -30,7 +31,7 @@ export class DemoModule {
           database: { url: config.databaseUrl, dataDir, ...config.errorRecovery?.database },
         }),
       ],
-      controllers: [DemoController],
+      controllers: [DemoController, StrategiesDemoController],
       providers: [FlakyDependency],
     };
   }
