@@ -1,0 +1,74 @@
+import type { CacheClearResult, CacheTarget } from './cache-target.interface.js';
+import { globToRegExp, matchesEverything } from './cache-pattern.js';
+
+/** One Keyv store of a cache-manager v6/v7 cache; `iterator` exists only where keys can be listed. */
+interface KeyvStoreLike {
+  iterator?: (namespace?: string) => AsyncIterable<readonly [string, unknown]>;
+}
+
+/**
+ * The parts of a cache-manager (v6/v7) `Cache` used here, typed structurally so the library does
+ * not depend on @nestjs/cache-manager, which stays optional for apps.
+ */
+export interface CacheManagerLike {
+  clear(): Promise<boolean>;
+  mdel(keys: string[]): Promise<boolean>;
+  stores?: KeyvStoreLike[];
+}
+
+/** Whether a CACHE_MANAGER provider has the cache-manager v6/v7 shape. */
+export function isCacheManagerLike(value: unknown): value is CacheManagerLike {
+  if (typeof value !== 'object' || value === null) return false;
+  const cache = value as Partial<CacheManagerLike>;
+  return typeof cache.clear === 'function' && typeof cache.mdel === 'function';
+}
+
+/** Keys deleted per `mdel` call, so one huge pattern does not build one huge call. */
+const DELETE_BATCH = 500;
+
+/**
+ * The app's @nestjs/cache-manager cache. `*` clears every store; another pattern needs every store
+ * to list its keys (the default in-memory Keyv store can, through `iterator`); otherwise it is skipped.
+ */
+export class CacheManagerTarget implements CacheTarget {
+  readonly kind = 'cache-manager';
+
+  constructor(
+    private readonly cache: CacheManagerLike,
+    readonly name = 'cache-manager',
+  ) {}
+
+  async clear(pattern: string): Promise<CacheClearResult> {
+    const listable = this.listableStores();
+    if (matchesEverything(pattern)) {
+      // Counting first is only possible where keys can be listed; the count is then honest.
+      const keys = listable ? (await this.keys(listable, () => true)).length : null;
+      if (keys === 0) return { kind: 'skipped', reason: 'already empty' };
+      if (!(await this.cache.clear())) throw new Error(`${this.name} clear() reported failure`);
+      return { kind: 'cleared', keys };
+    }
+    if (!listable) return { kind: 'skipped', reason: 'pattern not supported by this store' };
+    const regexp = globToRegExp(pattern);
+    const keys = await this.keys(listable, (key) => regexp.test(key));
+    if (keys.length === 0) return { kind: 'skipped', reason: `no keys matching '${pattern}'` };
+    for (let i = 0; i < keys.length; i += DELETE_BATCH) {
+      if (!(await this.cache.mdel(keys.slice(i, i + DELETE_BATCH)))) throw new Error(`${this.name} mdel() reported failure`);
+    }
+    return { kind: 'cleared', keys: keys.length };
+  }
+
+  /** The stores when every one of them can list its keys; undefined otherwise. */
+  private listableStores(): Required<KeyvStoreLike>[] | undefined {
+    const stores = this.cache.stores;
+    if (!Array.isArray(stores) || stores.length === 0) return undefined;
+    return stores.every((s): s is Required<KeyvStoreLike> => typeof s.iterator === 'function') ? stores : undefined;
+  }
+
+  private async keys(stores: Required<KeyvStoreLike>[], match: (key: string) => boolean): Promise<string[]> {
+    const found = new Set<string>();
+    for (const store of stores) {
+      for await (const [key] of store.iterator()) if (match(key)) found.add(key);
+    }
+    return [...found];
+  }
+}

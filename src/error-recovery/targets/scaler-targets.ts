@@ -1,0 +1,61 @@
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
+import { ERROR_RECOVERY_OPTIONS } from '../error-recovery.constants.js';
+import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
+import type { Scaler } from '../strategies/strategy-parameters.interface.js';
+import { ScalerTarget } from './scaler-target.decorator.js';
+
+const isScaler = (value: unknown): value is Scaler =>
+  typeof value === 'object' && value !== null && typeof (value as Scaler).name === 'string' && typeof (value as Scaler).scaleUp === 'function';
+
+/**
+ * The scalers of the app, found once at start-up: `targets.scalers` and providers marked
+ * `@ScalerTarget()`. Names are unique, because cool-downs and the `scalers` parameter use them.
+ */
+@Injectable()
+export class ScalerTargets implements OnModuleInit {
+  private readonly logger = new Logger('ErrorRecovery');
+  private readonly byName = new Map<string, Scaler>();
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    @Inject(ERROR_RECOVERY_OPTIONS) private readonly options: ResolvedErrorRecoveryOptions,
+  ) {}
+
+  onModuleInit(): void {
+    for (const scaler of this.options.targets.scalers ?? []) this.add(scaler, 'targets.scalers');
+    for (const wrapper of this.discovery.getProviders({ metadataKey: ScalerTarget.KEY })) {
+      if (!wrapper.isDependencyTreeStatic()) {
+        this.logger.warn(`${wrapper.name} is request-scoped; scalers must be singletons. resource_scale will not call it.`);
+        continue;
+      }
+      const instance: unknown = wrapper.instance;
+      if (isScaler(instance)) this.add(instance, wrapper.name);
+      else this.logger.warn(`${wrapper.name} is marked @ScalerTarget() but has no "name" and "scaleUp()". resource_scale will not call it.`);
+    }
+  }
+
+  /** Every scaler, in registration order. */
+  targets(): Scaler[] {
+    return [...this.byName.values()];
+  }
+
+  get(name: string): Scaler | undefined {
+    return this.byName.get(name);
+  }
+
+  /** The registered scalers, for the admin API. */
+  list(): { name: string; type: string }[] {
+    return this.targets().map((s) => ({ name: s.name, type: s.constructor.name }));
+  }
+
+  private add(scaler: Scaler, source: string): void {
+    const existing = this.byName.get(scaler.name);
+    if (existing === scaler) return;
+    if (existing) {
+      this.logger.warn(`A scaler named "${scaler.name}" is already registered; the one from ${source} was not. Give it another name.`);
+      return;
+    }
+    this.byName.set(scaler.name, scaler);
+  }
+}
