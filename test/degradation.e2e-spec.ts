@@ -55,7 +55,7 @@ describe('degradation strategies', () => {
       const actions = await actionsOf(res.headers['x-error-id']);
       expect(actions.map((a) => [a.success, a.message])).toEqual([
         [true, 'timeout of GET /t/slow 100 → 300 ms for 300 s'],
-        [true, 'replay succeeded'],
+        [true, 'replay after timeout increase succeeded'],
       ]);
       expect((await effects()).timeouts).toEqual([expect.objectContaining({ route: 'GET /t/slow', base_ms: 100, current_ms: 300 })]);
       // The next slow request fits in the raised timeout: no error at all.

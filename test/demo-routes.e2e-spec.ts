@@ -77,9 +77,9 @@ describe('demo routes: capture → classify → record → recover → respond',
     expect(String(row.message)).toMatch(/demo_table_that_does_not_exist/);
     const actions = await actionsOf(res.body.error.error_id);
     expect(actions.map((a) => [a.strategy, a.skipped, a.message])).toEqual([
-      ['pool_increase', true, 'not available'],
+      ['pool_increase', true, 'permanent error: a bigger pool cannot help'],
       ['timeout_increase', true, 'only applies to timeouts (this is a DatabaseError)'],
-      ['cache_clear', true, 'not available'],
+      ['cache_clear', true, 'no cache registered'],
     ]);
   });
 

@@ -37,7 +37,7 @@ describe('queue_priority and route bulkheads', () => {
     const actions = await actionsOf(fr.headers['x-error-id']);
     expect(actions.map((a) => [a.success, String(a.message).replace(/\d+ ms/, 'N ms')])).toEqual([
       [true, 'requeued at priority normal → high; slot after N ms'],
-      [true, 'replay succeeded'],
+      [true, 'replay after requeue succeeded'],
     ]);
     expect(await queued('GET /q/work')).toBe(0);
   });

@@ -16,6 +16,19 @@ import { CircuitBreakerRegistry } from './state/circuit-breaker.registry.js';
 import { InMemoryCircuitStateStore } from './state/circuit-state.store.js';
 import { CircuitBreakStrategy } from './strategies/circuit-break.strategy.js';
 import { StrategyExplorer } from './strategies/strategy.explorer.js';
+import { PoolIncreaseStrategy } from './strategies/pool-increase.strategy.js';
+import { ServiceRestartStrategy } from './strategies/service-restart.strategy.js';
+import { PoolSizesRegistry } from './state/pool-sizes.registry.js';
+import { CacheClearStrategy } from './strategies/cache-clear.strategy.js';
+import { ResourceScaleStrategy } from './strategies/resource-scale.strategy.js';
+import { ScaleHistory } from './scalers/scale.history.js';
+import { CacheClearHistory } from './targets/cache-clear.history.js';
+import { CacheTargets } from './targets/cache-targets.js';
+import { ScalerTargets } from './targets/scaler-targets.js';
+import { RestartHistoryRegistry } from './state/restart-history.registry.js';
+import { DataSourceTargets } from './targets/data-source.targets.js';
+import { RestartableTargetExplorer } from './targets/restartable-target.explorer.js';
+import { RestartableTargetRegistry } from './targets/restartable-target.registry.js';
 import { ErrorCaptureFilter } from './capture/error-capture.filter.js';
 import { ErrorCaptureInterceptor } from './capture/error-capture.interceptor.js';
 import { ErrorCaptureService } from './capture/error-capture.service.js';
@@ -43,7 +56,7 @@ function defaultStore(options: ResolvedErrorRecoveryOptions): ErrorLogStore {
 }
 
 /** The strategies that ship with the module; the app's own are found by `@RegisterStrategy()`. */
-const BUILT_IN_STRATEGIES = [RetryStrategy, CircuitBreakStrategy, TimeoutIncreaseStrategy, RequestThrottleStrategy, FallbackStrategy, QueuePriorityStrategy];
+const BUILT_IN_STRATEGIES = [RetryStrategy, CircuitBreakStrategy, TimeoutIncreaseStrategy, RequestThrottleStrategy, FallbackStrategy, QueuePriorityStrategy, PoolIncreaseStrategy, ServiceRestartStrategy, CacheClearStrategy, ResourceScaleStrategy];
 
 /** Exported too: the enhancers behind @AiErrorHandler() are built in the modules that use it. */
 const SERVICES = [
@@ -55,6 +68,14 @@ const SERVICES = [
   StaleResponseCache,
   BulkheadRegistry,
   SelfReplay,
+  DataSourceTargets,
+  PoolSizesRegistry,
+  RestartableTargetRegistry,
+  RestartHistoryRegistry,
+  CacheTargets,
+  CacheClearHistory,
+  ScalerTargets,
+  ScaleHistory,
   RouteResolver,
   RouteGates,
   ErrorRecoveryStats,
@@ -95,6 +116,7 @@ const SERVICES = [
       inject: [ERROR_RECOVERY_OPTIONS],
     },
     StrategyExplorer,
+    RestartableTargetExplorer,
     ...BUILT_IN_STRATEGIES,
     ...SERVICES,
   ],

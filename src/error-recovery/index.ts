@@ -57,6 +57,44 @@ export { DuplicateStrategyError, StrategyRegistry } from './strategies/strategy-
 export { RegisterStrategy } from './strategies/register-strategy.decorator.js';
 export { RetryStrategy } from './strategies/retry.strategy.js';
 export { CircuitBreakStrategy } from './strategies/circuit-break.strategy.js';
+export { TimeoutIncreaseStrategy } from './strategies/timeout-increase.strategy.js';
+export { FallbackStrategy } from './strategies/fallback.strategy.js';
+export { QueuePriorityStrategy } from './strategies/queue-priority.strategy.js';
+export { RequestThrottleStrategy } from './strategies/request-throttle.strategy.js';
+export { PoolIncreaseStrategy } from './strategies/pool-increase.strategy.js';
+export { ServiceRestartStrategy } from './strategies/service-restart.strategy.js';
+export type {
+  ClearableCache,
+  RecoveryTargets,
+  Restartable,
+  ScaleRequest,
+  ScaleResult,
+  Scaler,
+  StrategyParameters,
+} from './strategies/strategy-parameters.interface.js';
+export type { BulkheadSlot, RequestInfo } from './strategies/recovery-strategy.interface.js';
+export { RestartableTarget } from './targets/restartable-target.decorator.js';
+export { CacheClearStrategy } from './strategies/cache-clear.strategy.js';
+export { ResourceScaleStrategy } from './strategies/resource-scale.strategy.js';
+export { ClearableCacheTarget } from './targets/cache-target.decorator.js';
+export { ScalerTarget } from './targets/scaler-target.decorator.js';
+export { CacheTargets } from './targets/cache-targets.js';
+export { CacheClearHistory, type CacheClearRecord } from './targets/cache-clear.history.js';
+export type { CacheKind, CacheTargetView } from './targets/cache-target.interface.js';
+export { ScalerTargets } from './targets/scaler-targets.js';
+export { ScaleHistory, type ScaleRecord } from './scalers/scale.history.js';
+export { WebhookScaler, type WebhookScalerOptions } from './scalers/webhook.scaler.js';
+export { KubernetesScaler, type KubernetesScalerOptions } from './scalers/kubernetes.scaler.js';
+export { signWebhook, verifyWebhookSignature } from './scalers/webhook-signature.js';
+export { DataSourceTargets, type NamedDataSource } from './targets/data-source.targets.js';
+export { PoolSizesRegistry, type PoolSizeView } from './state/pool-sizes.registry.js';
+export { RestartHistoryRegistry, type RestartHistoryView } from './state/restart-history.registry.js';
+export { RouteTimeouts, type RaisedTimeoutView } from './state/route-timeouts.registry.js';
+export { ThrottleRegistry, type ThrottleView } from './state/throttle.registry.js';
+export { BulkheadRegistry, type BulkheadOptions, type BulkheadView } from './state/bulkhead.registry.js';
+export { PRIORITIES, type Priority } from './resilience/priority-bulkhead.js';
+export { RequestThrottledError, isRequestThrottledError } from './errors/request-throttled.error.js';
+export { BulkheadRejectedError, isBulkheadRejectedError } from './errors/bulkhead-full.error.js';
 export { CircuitBreakerRegistry, type CircuitBreakerView } from './state/circuit-breaker.registry.js';
 export { InMemoryCircuitStateStore, type CircuitStateStore } from './state/circuit-state.store.js';
 export type { CircuitPolicy, CircuitState } from './resilience/circuit-state.js';

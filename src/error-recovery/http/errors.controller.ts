@@ -27,6 +27,12 @@ import { CircuitBreakerRegistry, type CircuitBreakerView } from '../state/circui
 import { RouteTimeouts } from '../state/route-timeouts.registry.js';
 import { ThrottleRegistry } from '../state/throttle.registry.js';
 import { BulkheadRegistry } from '../state/bulkhead.registry.js';
+import { PoolSizesRegistry } from '../state/pool-sizes.registry.js';
+import { RestartHistoryRegistry } from '../state/restart-history.registry.js';
+import { ScaleHistory } from '../scalers/scale.history.js';
+import { CacheClearHistory } from '../targets/cache-clear.history.js';
+import { CacheTargets } from '../targets/cache-targets.js';
+import { ScalerTargets } from '../targets/scaler-targets.js';
 import { ListErrorsQueryDto } from './dto/list-errors-query.dto.js';
 import { SummaryQueryDto } from './dto/summary-query.dto.js';
 import { TriggerRecoveryDto } from './dto/trigger-recovery.dto.js';
@@ -55,6 +61,12 @@ export function createErrorsController(prefix: string, guard: Type<CanActivate>)
       private readonly timeouts: RouteTimeouts,
       private readonly throttles: ThrottleRegistry,
       private readonly bulkheads: BulkheadRegistry,
+      private readonly pools: PoolSizesRegistry,
+      private readonly restarts: RestartHistoryRegistry,
+      private readonly caches: CacheTargets,
+      private readonly cacheClears: CacheClearHistory,
+      private readonly scalers: ScalerTargets,
+      private readonly scales: ScaleHistory,
     ) {}
 
     @Get('summary')
@@ -82,6 +94,12 @@ export function createErrorsController(prefix: string, guard: Type<CanActivate>)
         timeouts: this.timeouts.list(),
         throttles: this.throttles.list(),
         bulkheads: this.bulkheads.list(),
+        pools: this.pools.list(),
+        restarts: this.restarts.list(),
+        caches: this.caches.list(),
+        cache_clears: this.cacheClears.history(),
+        scalers: this.scalers.list(),
+        scale_actions: this.scales.history(),
       };
     }
 

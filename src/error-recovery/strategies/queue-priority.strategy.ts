@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { boostPriority } from '../resilience/priority-bulkhead.js';
 import type { RecoveryContext, RecoveryStrategy, StrategyOutcome } from './recovery-strategy.interface.js';
 import { RegisterStrategy } from './register-strategy.decorator.js';
-import { replayOnce, steps } from './strategy-steps.js';
+import { steps } from './strategy-steps.js';
+import { thenReplay } from './then-replay.js';
 
 /**
  * Puts the failed request back into its route's bulkhead queue with a boosted priority and runs it
@@ -34,6 +35,6 @@ export class QueuePriorityStrategy implements RecoveryStrategy {
       boostFactor: ctx.parameters.queue_priority.boostFactor,
       waitedMs: waited,
     });
-    return replayOnce(ctx, effect);
+    return thenReplay(ctx, effect, 'requeue');
   }
 }

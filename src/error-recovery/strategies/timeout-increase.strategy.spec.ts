@@ -59,8 +59,7 @@ describe('TimeoutIncreaseStrategy', () => {
     const { strategy, ctx, replays } = setup();
     const outcome = await strategy.execute(ctx({ replaySafe: false }));
     expect(outcome.steps.map((s) => [s.success, s.skipped, s.message])).toEqual([
-      [true, false, 'timeout of GET /x 5000 → 15000 ms for 300 s'],
-      [false, true, 'replay: not replay-safe'],
+      [true, false, 'timeout of GET /x 5000 → 15000 ms for 300 s; replay skipped: not replay-safe'],
     ]);
     expect(replays).toEqual([]);
   });

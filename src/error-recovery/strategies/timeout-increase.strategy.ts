@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { RouteTimeouts } from '../state/route-timeouts.registry.js';
 import type { RecoveryContext, RecoveryStrategy, StrategyOutcome } from './recovery-strategy.interface.js';
 import { RegisterStrategy } from './register-strategy.decorator.js';
-import { replayOnce, steps } from './strategy-steps.js';
+import { steps } from './strategy-steps.js';
+import { thenReplay } from './then-replay.js';
 
 /**
  * On a timeout, raises the route's timeout (by `incrementPercent`, capped at `newTimeoutMs`), keeps
@@ -36,6 +37,6 @@ export class TimeoutIncreaseStrategy implements RecoveryStrategy {
       `timeout of ${ctx.route.key} ${current} → ${raised} ms for ${Math.round(p.coolDownMs / 1000)} s`,
       { route: ctx.route.key, fromMs: current, toMs: raised, ceilingMs: p.newTimeoutMs, coolDownMs: p.coolDownMs },
     );
-    return replayOnce(ctx, effect, raised);
+    return thenReplay(ctx, effect, 'timeout increase', raised);
   }
 }
