@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { WebhookScaler } from './error-recovery/index.js';
 import { DemoModule } from './demo/demo.module.js';
 
 async function bootstrap(): Promise<void> {
@@ -10,7 +11,14 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.create(
     DemoModule.forRoot({
       databaseUrl: process.env.DATABASE_URL || undefined,
-      errorRecovery: { environment: process.env.NODE_ENV ?? 'development', adminToken },
+      errorRecovery: {
+        environment: process.env.NODE_ENV ?? 'development',
+        adminToken,
+        // resource_scale acts only when AUTO_SCALE_ON_ERROR is on and a scaler is configured.
+        targets: process.env.SCALE_WEBHOOK_URL
+          ? { scalers: [new WebhookScaler({ name: 'demo-webhook', url: process.env.SCALE_WEBHOOK_URL, secret: process.env.SCALE_WEBHOOK_SECRET ?? '' })] }
+          : undefined,
+      },
     }),
   );
   app.enableShutdownHooks();
@@ -26,7 +34,11 @@ async function bootstrap(): Promise<void> {
       `  curl -i '${base}/demo/flaky?failures=5&key=b'     # retries exhausted`,
       `  curl -i -X POST '${base}/demo/flaky?failures=1&key=c'  # POST is not replayed`,
       `  curl ${base}/demo/db-error`,
-      `  curl '${base}/demo/slow?ms=500'`,
+      `  curl -i '${base}/demo/slow?ms=1500'     # beyond its 1 s timeout: timeout_increase`,
+      `  curl -i ${base}/demo/quote               # fallback: the route's own`,
+      `  curl ${base}/demo/catalog/poison; curl -i ${base}/demo/catalog   # cache_clear`,
+      `  curl ${base}/demo/search/disconnect; curl -i ${base}/demo/search # service_restart`,
+      `  (README: a section per strategy with more)`,
       `admin token: ${adminToken}`,
       `  curl ${auth} ${base}/api/errors/summary`,
       `  curl ${auth} '${base}/api/errors?limit=5'`,

@@ -1,6 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { actionsOf, flushed, rawQuery, resetBreakers, rowsOf } from './support/app.js';
+import { PoolSizesRegistry } from '../src/error-recovery/index.js';
+import { usingPostgres } from './support/database.js';
+import { eventually } from './support/polling.js';
 import { startDemo } from './support/demo-app.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -79,7 +82,7 @@ describe('demo routes: capture → classify → record → recover → respond',
     expect(actions.map((a) => [a.strategy, a.skipped, a.message])).toEqual([
       ['pool_increase', true, 'permanent error: a bigger pool cannot help'],
       ['timeout_increase', true, 'only applies to timeouts (this is a DatabaseError)'],
-      ['cache_clear', true, 'no cache registered'],
+      ['cache_clear', true, 'catalog: already empty'],
     ]);
   });
 
@@ -164,6 +167,35 @@ describe('demo routes: capture → classify → record → recover → respond',
     const res = await request(app.getHttpServer()).get('/demo/quote').expect(200, { quote: 'Stay calm and recover', source: 'fallback' });
     expectedRows++;
     expect(res.headers).toMatchObject({ 'x-recovery': 'fallback', 'x-degraded': 'true' });
+  });
+
+  it('GET /demo/catalog with a poisoned cache entry is recovered by cache_clear', async () => {
+    await request(app.getHttpServer()).get('/demo/catalog/poison?id=9').expect(200);
+    const res = await request(app.getHttpServer()).get('/demo/catalog?id=9').expect(200, { id: '9', price: '19.90' });
+    expectedRows++;
+    expect(res.headers['x-recovery']).toBe('cache_clear');
+  });
+
+  it('GET /demo/search after a dropped connection is recovered by service_restart', async () => {
+    await request(app.getHttpServer()).get('/demo/search/disconnect').expect(200);
+    const res = await request(app.getHttpServer()).get('/demo/search?q=x').expect(200);
+    expectedRows++;
+    expect(res.headers['x-recovery']).toBe('service_restart');
+    await request(app.getHttpServer()).get('/demo/search?q=y').expect(200); // still connected
+  });
+
+  // The embedded PGlite has no connection pool to exhaust or grow.
+  (usingPostgres ? it : it.skip)('GET /demo/orders with the pool held by /demo/hold is recovered by pool_increase', async () => {
+    const holds = [1, 2].map(() => request(app.getHttpServer()).get('/demo/hold?ms=3000').then((r) => r.status));
+    // Both holds have their connection: the demo's pool (max 2) is busy.
+    await eventually(
+      async () => app.get(PoolSizesRegistry).list().find((p) => p.current_max === 2),
+      (pool) => pool !== undefined && pool.open_connections === 2 && pool.idle_connections === 0,
+    );
+    const res = await request(app.getHttpServer()).get('/demo/orders').expect(200);
+    expectedRows++;
+    expect(res.headers['x-recovery']).toBe('pool_increase');
+    expect(await Promise.all(holds)).toEqual([200, 200]);
   });
 
   it('an unknown route is a plain Nest 404 and is not stored', async () => {

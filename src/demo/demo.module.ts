@@ -6,6 +6,8 @@ import type { DemoConfig } from './demo.config.js';
 import { DemoController } from './demo.controller.js';
 import { FlakyDependency } from './flaky.dependency.js';
 import { StrategiesDemoController } from './strategies-demo.controller.js';
+import { CatalogCache, SearchClient } from './demo-targets.js';
+import { TargetsDemoController } from './targets-demo.controller.js';
 
 /** The demo app: a few routes that fail on purpose, with the error-recovery module installed. */
 @Module({})
@@ -18,7 +20,8 @@ export class DemoModule {
         // The demo's own data. On the embedded database it shares the PGlite instance of the module.
         TypeOrmModule.forRoot(
           config.databaseUrl
-            ? { type: 'postgres', url: config.databaseUrl, poolSize: 5 }
+            ? // A small pool with a short wait, so /demo/hold can exhaust it and pool_increase can grow it.
+              { type: 'postgres', url: config.databaseUrl, poolSize: 2, extra: { connectionTimeoutMillis: 1000 } }
             : {
                 type: 'postgres',
                 driver: new PGliteDriver(dataDir === 'memory://' ? {} : { dataDir }).driver,
@@ -31,8 +34,8 @@ export class DemoModule {
           database: { url: config.databaseUrl, dataDir, ...config.errorRecovery?.database },
         }),
       ],
-      controllers: [DemoController, StrategiesDemoController],
-      providers: [FlakyDependency],
+      controllers: [DemoController, StrategiesDemoController, TargetsDemoController],
+      providers: [FlakyDependency, CatalogCache, SearchClient],
     };
   }
 }
