@@ -5,6 +5,9 @@ const tsJest = [
 ];
 const common = {
   testEnvironment: 'node',
+  // TypeORM keeps its decorator metadata in a global on purpose; jest's cleanup of globals between
+  // files only produces warnings about it.
+  testEnvironmentOptions: { globalsCleanup: 'off' },
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': tsJest },
   // Sources import siblings as './x.js' (nodenext); jest resolves the .ts file.

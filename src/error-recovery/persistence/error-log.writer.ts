@@ -140,6 +140,8 @@ export class ErrorLogWriter implements OnModuleInit, BeforeApplicationShutdown, 
 
   async onApplicationShutdown(): Promise<void> {
     try {
+      // A connect still in flight would open a pool after the close and keep the process alive.
+      if (this.connecting) await this.connecting.catch(() => undefined);
       await this.store.close();
     } catch (error) {
       this.logger.warn(`closing the error store failed: ${describe(error)}`);

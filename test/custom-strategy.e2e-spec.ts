@@ -1,0 +1,74 @@
+import { Controller, Get, Injectable, Module } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import request from 'supertest';
+import {
+  ErrorLogWriter,
+  ErrorRecoveryModule,
+  RegisterStrategy,
+  type RecoveryContext,
+  type RecoveryStrategy,
+  type StrategyOutcome,
+} from '../src/error-recovery/index.js';
+import { actionsOf, flushed, startApp } from './support/app.js';
+import { testDatabase, uniqueService } from './support/database.js';
+
+/** The app's own strategy: answers from a warm replica. */
+@Injectable()
+@RegisterStrategy()
+class WarmReplicaStrategy implements RecoveryStrategy {
+  readonly name = 'warm_replica';
+  async execute(ctx: RecoveryContext): Promise<StrategyOutcome> {
+    const startedAt = ctx.clock.now();
+    return { resolved: true, result: { from: 'replica' }, steps: [{ success: true, skipped: false, message: 'answered from the warm replica', startedAt, durationMs: 0 }] };
+  }
+}
+
+/** Claims a built-in name: start-up must say so. */
+@Injectable()
+@RegisterStrategy()
+class ImpostorRetry implements RecoveryStrategy {
+  readonly name = 'retry';
+  async execute(): Promise<StrategyOutcome> {
+    return { resolved: false, steps: [] };
+  }
+}
+
+@Controller('orders')
+class OrdersController {
+  @Get()
+  list(): never {
+    throw Object.assign(new Error('relation "orders" is locked'), { code: '55P03', severity: 'ERROR', routine: 'x' });
+  }
+}
+
+describe("the app's own strategies", () => {
+  it('are found by @RegisterStrategy() and run when a plan names them', async () => {
+    const service = uniqueService('custom');
+    const app = await startApp([
+      ErrorRecoveryModule.forRoot({ service, environment: 'production', database: testDatabase(), strategyMap: { DatabaseError: ['warm_replica'] } }),
+      { module: class OrdersModule {}, controllers: [OrdersController], providers: [WarmReplicaStrategy] },
+    ]);
+    try {
+      const res = await request(app.getHttpServer()).get('/orders').expect(200, { from: 'replica' });
+      expect(res.headers['x-recovery']).toBe('warm_replica');
+      await flushed(app);
+      expect((await actionsOf(res.headers['x-error-id'])).map((a) => [a.strategy, a.success, a.message])).toEqual([
+        ['warm_replica', true, 'answered from the warm replica'],
+      ]);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('cannot take a name that is already registered', async () => {
+    @Module({ providers: [ImpostorRetry] })
+    class ImpostorModule {}
+    const ref = await Test.createTestingModule({
+      imports: [ErrorRecoveryModule.forRoot({ service: uniqueService('dup'), environment: 'production', database: testDatabase() }), ImpostorModule],
+    }).compile();
+    const app = ref.createNestApplication({ logger: false });
+    await expect(app.init()).rejects.toThrow('A recovery strategy named "retry" is already registered. Give your strategy another name.');
+    // An app that failed to start gets no shutdown hooks: release the store's connections here.
+    await app.get(ErrorLogWriter).onApplicationShutdown();
+  });
+});
