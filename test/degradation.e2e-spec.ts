@@ -86,6 +86,16 @@ describe('degradation strategies', () => {
       await get('/t/busy').expect(429);
     });
 
+    it('limits only the caller when the caller caused the error (403), never the whole route', async () => {
+      await get('/t/account').set('x-user', 'mallory').expect(403);
+      for (let i = 0; i < 5; i++) await get('/t/account').set('x-user', 'alice').expect(200);
+      const throttled = (await effects()).throttles as { route: string; scope: string; client: string }[];
+      expect(throttled).toContainEqual(expect.objectContaining({ route: 'GET /t/account', scope: 'client', client: 'user:mallory' }));
+      await get('/t/account').set('x-user', 'mallory').expect(403); // the burst of 1
+      await get('/t/account').set('x-user', 'mallory').expect(429);
+      await get('/t/account').set('x-user', 'alice').expect(200);
+    });
+
     it('lifts by itself after the cool-down', async () => {
       clock.t += 60_000;
       for (let i = 0; i < 5; i++) await get('/t/busy').expect(200);
@@ -119,6 +129,15 @@ describe('degradation strategies', () => {
       const res = await get('/t/price?sku=9').set('Authorization', 'Bearer user').expect(200);
       // Not the stale copy: the answer came from the upstream instead.
       expect(res.headers['x-recovery']).toBe('fallback-upstream');
+      switches.priceDown = false;
+    });
+
+    it('never keeps responses to requests carrying any credential, such as an API key', async () => {
+      switches.priceDown = false;
+      await get('/t/price?sku=k').set('X-Api-Key', 'k-alice').expect(200);
+      switches.priceDown = true;
+      const res = await get('/t/price?sku=k').set('X-Api-Key', 'k-bob').expect(200);
+      expect(res.headers['x-recovery']).toBe('fallback-upstream'); // not alice's response
       switches.priceDown = false;
     });
 

@@ -16,7 +16,7 @@ import type { BulkheadSlot, ReplayOverrides } from '../strategies/recovery-strat
 import { isReplaySafe } from './capture-policy.js';
 import { ErrorCaptureService, type CapturedError } from './error-capture.service.js';
 import { snapshotRequest } from './request-snapshot.js';
-import { RouteGates } from './route-gates.js';
+import { clientKey, RouteGates } from './route-gates.js';
 import { SelfReplay } from './self-replay.js';
 import { RouteResolver, type RouteSetup } from './route-resolver.js';
 
@@ -136,6 +136,7 @@ export class ErrorCaptureInterceptor implements NestInterceptor {
         url: request.originalUrl ?? request.url ?? '',
         headers: snapshot.headers,
         body: request.body,
+        client: clientKey(request),
       },
     });
     this.capture.remember(request, error, captured);

@@ -2,6 +2,7 @@ import { HTTP_CODE_METADATA, REDIRECT_METADATA } from '@nestjs/common/constants.
 import { Inject, Injectable, type ExecutionContext } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { ERROR_RECOVERY_OPTIONS } from '../error-recovery.constants.js';
+import { isSensitiveKey } from './scrub.js';
 import { routeParameters, type ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
 import { CircuitOpenError } from '../errors/circuit-open.error.js';
 import { RequestThrottledError } from '../errors/request-throttled.error.js';
@@ -19,7 +20,7 @@ interface RequestLike {
   url?: string;
   ip?: string;
   headers?: Record<string, unknown>;
-  user?: { id?: unknown; sub?: unknown };
+  user?: { id?: unknown; sub?: unknown } | null;
 }
 
 /** What happens before the handler runs. */
@@ -90,8 +91,7 @@ export class RouteGates {
     if (setup.route.method !== 'GET') return null;
     const p = this.parameters(setup);
     if (!p.staleCache) return null;
-    const headers = request.headers ?? {};
-    if (!p.staleIncludeAuthenticated && (headers.authorization !== undefined || headers.cookie !== undefined)) return null;
+    if (!p.staleIncludeAuthenticated && isPersonal(request)) return null;
     const handler = context.getHandler();
     const code: unknown = Reflect.getMetadata(HTTP_CODE_METADATA, handler);
     if ((typeof code === 'number' && (code < 200 || code > 299)) || Reflect.getMetadata(REDIRECT_METADATA, handler)) return null;
@@ -105,8 +105,18 @@ export class RouteGates {
   }
 }
 
+/**
+ * Whether a response may be meant for one caller only: an authenticated user, or any credential-like
+ * header (Authorization, Cookie, X-Api-Key, tokens, sessions…). Such responses are never kept as
+ * stale fallbacks, or one caller's data could be served to another.
+ */
+function isPersonal(request: RequestLike): boolean {
+  if (request.user !== undefined && request.user !== null) return true;
+  return Object.keys(request.headers ?? {}).some((name) => isSensitiveKey(name));
+}
+
 /** Who a per-client throttle counts: the authenticated user, else the IP. */
-function clientKey(request: RequestLike): string {
+export function clientKey(request: RequestLike): string {
   const user = request.user?.id ?? request.user?.sub;
   return typeof user === 'string' || typeof user === 'number' ? `user:${user}` : `ip:${request.ip ?? 'unknown'}`;
 }

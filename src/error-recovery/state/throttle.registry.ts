@@ -7,6 +7,7 @@ import { fullBucket, takeToken, type TokenBucketPolicy, type TokenBucketState } 
 export interface ThrottleView {
   route: string;
   scope: 'route' | 'client';
+  client: string | null;
   requests_per_minute: number;
   burst_size: number;
   until: string;
@@ -15,6 +16,8 @@ export interface ThrottleView {
 
 interface Throttle {
   scope: 'route' | 'client';
+  /** For a client throttle: the client it limits. */
+  client?: string;
   policy: TokenBucketPolicy;
   requestsPerMinute: number;
   until: number;
@@ -22,12 +25,12 @@ interface Throttle {
   rejected: number;
 }
 
-/** Buckets kept per throttled route at most, so client keys cannot grow memory without bound. */
-const MAX_CLIENT_BUCKETS = 10_000;
+/** Throttles kept at most, so per-client throttles cannot grow memory without bound. */
+const MAX_THROTTLES = 10_000;
 
 /**
- * Token-bucket limits that request_throttle turns on for a route (whole route, or each client apart)
- * for a cool-down window; they lift by themselves. Routes without a throttle cost one Map lookup.
+ * Token-bucket limits that request_throttle turns on for a route, or for one client of a route, for a
+ * cool-down window; they lift by themselves. With no throttle active a check costs one size test.
  */
 @Injectable()
 export class ThrottleRegistry {
@@ -35,34 +38,36 @@ export class ThrottleRegistry {
 
   constructor(@Inject(ERROR_RECOVERY_OPTIONS) private readonly options: ResolvedErrorRecoveryOptions) {}
 
-  /** Whether a request may pass; `retryAfterMs` when it may not. */
+  /** Whether a request may pass: the route's throttle, then the client's own on that route. */
   check(route: string, client: string): { allowed: true } | { allowed: false; retryAfterMs: number } {
     if (this.throttles.size === 0) return { allowed: true };
-    const throttle = this.throttles.get(route);
-    if (!throttle) return { allowed: true };
-    const now = this.options.clock.now();
-    if (now >= throttle.until) {
-      this.throttles.delete(route);
-      return { allowed: true };
-    }
-    const key = throttle.scope === 'client' ? client : '*';
-    if (!throttle.buckets.has(key) && throttle.buckets.size >= MAX_CLIENT_BUCKETS) throttle.buckets.clear();
-    const state = throttle.buckets.get(key) ?? fullBucket(throttle.policy, now);
-    const { allowed, next, retryAfterMs } = takeToken(state, throttle.policy, now);
-    throttle.buckets.set(key, next);
-    if (allowed) return { allowed: true };
-    throttle.rejected++;
-    return { allowed: false, retryAfterMs };
+    const whole = this.take(route);
+    if (!whole.allowed) return whole;
+    return this.take(ThrottleRegistry.key(route, 'client', client));
   }
 
-  /** Turns a throttle on; false when one is already active on the route. */
-  activate(route: string, scope: 'route' | 'client', requestsPerMinute: number, burstSize: number, coolDownMs: number): { until: number } | false {
+  /** Key of a throttle: the route, or the route and one client. */
+  static key(route: string, scope: 'route' | 'client', client?: string): string {
+    return scope === 'client' ? `${route} @${client ?? 'unknown'}` : route;
+  }
+
+  /**
+   * Turns a throttle on for the route, or for one client of it; false when one is already active.
+   * Client throttles are bounded in number: the oldest goes first.
+   */
+  activate(route: string, scope: 'route' | 'client', client: string | undefined, requestsPerMinute: number, burstSize: number, coolDownMs: number): { until: number } | false {
     const now = this.options.clock.now();
-    const existing = this.throttles.get(route);
+    const key = ThrottleRegistry.key(route, scope, client);
+    const existing = this.throttles.get(key);
     if (existing && existing.until > now) return false;
+    if (!existing && this.throttles.size >= MAX_THROTTLES) {
+      const oldest = this.throttles.keys().next();
+      if (!oldest.done) this.throttles.delete(oldest.value);
+    }
     const until = now + coolDownMs;
-    this.throttles.set(route, {
+    this.throttles.set(key, {
       scope,
+      client,
       policy: { capacity: Math.max(1, burstSize), ratePerMs: requestsPerMinute / 60_000 },
       requestsPerMinute,
       until,
@@ -70,6 +75,22 @@ export class ThrottleRegistry {
       rejected: 0,
     });
     return { until };
+  }
+
+  private take(key: string): { allowed: true } | { allowed: false; retryAfterMs: number } {
+    const throttle = this.throttles.get(key);
+    if (!throttle) return { allowed: true };
+    const now = this.options.clock.now();
+    if (now >= throttle.until) {
+      this.throttles.delete(key);
+      return { allowed: true };
+    }
+    const state = throttle.buckets.get('*') ?? fullBucket(throttle.policy, now);
+    const { allowed, next, retryAfterMs } = takeToken(state, throttle.policy, now);
+    throttle.buckets.set('*', next);
+    if (allowed) return { allowed: true };
+    throttle.rejected++;
+    return { allowed: false, retryAfterMs };
   }
 
   /** Lifts a throttle by hand. */
@@ -81,9 +102,10 @@ export class ThrottleRegistry {
     const now = this.options.clock.now();
     return [...this.throttles.entries()]
       .filter(([, t]) => t.until > now)
-      .map(([route, t]) => ({
-        route,
+      .map(([key, t]) => ({
+        route: t.scope === 'client' ? key.slice(0, key.lastIndexOf(' @')) : key,
         scope: t.scope,
+        client: t.client ?? null,
         requests_per_minute: t.requestsPerMinute,
         burst_size: t.policy.capacity,
         until: new Date(t.until).toISOString(),

@@ -24,6 +24,8 @@ export interface RequestInfo {
   url: string;
   headers: Record<string, unknown>;
   body: unknown;
+  /** Who sent it, for per-client effects: `user:<id>` when authenticated, else `ip:<address>`. */
+  client?: string;
 }
 
 /** A request's place in its route's bulkhead. */

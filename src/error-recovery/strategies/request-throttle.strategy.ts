@@ -19,16 +19,23 @@ export class RequestThrottleStrategy implements RecoveryStrategy {
   async execute(ctx: RecoveryContext): Promise<StrategyOutcome> {
     if (!ctx.route) return steps.skip(ctx, 'no route to throttle');
     const p = ctx.parameters.request_throttle;
+    // A client's own mistake (401, 403, 400…) limits that client only: one caller must not be able
+    // to throttle a route for everyone.
+    const clientCaused = ctx.classification.httpStatus >= 400 && ctx.classification.httpStatus < 500 && ctx.classification.httpStatus !== 429;
+    const scope = clientCaused ? 'client' : p.scope;
+    const client = ctx.request?.client;
+    if (scope === 'client' && !client) return steps.skip(ctx, 'per-client throttle, but the client is not known');
     const startedAt = ctx.clock.now();
-    const on = this.throttles.activate(ctx.route.key, p.scope, p.requestsPerMinute, p.burstSize, p.coolDownMs);
-    if (!on) return steps.skip(ctx, `${ctx.route.key} is already throttled`);
-    const message = `throttle on ${ctx.route.key}: ${p.requestsPerMinute}/min, burst ${p.burstSize}, per ${p.scope}, for ${Math.round(p.coolDownMs / 1000)} s`;
+    const on = this.throttles.activate(ctx.route.key, scope, client, p.requestsPerMinute, p.burstSize, p.coolDownMs);
+    const who = scope === 'client' ? `${ctx.route.key} for ${client}` : ctx.route.key;
+    if (!on) return steps.skip(ctx, `${who} is already throttled`);
+    const message = `throttle on ${who}: ${p.requestsPerMinute}/min, burst ${p.burstSize}, for ${Math.round(p.coolDownMs / 1000)} s`;
     return {
       resolved: false,
       steps: [
         steps.done(ctx, startedAt, true, message, {
           route: ctx.route.key,
-          scope: p.scope,
+          scope,
           requestsPerMinute: p.requestsPerMinute,
           burstSize: p.burstSize,
           until: new Date(on.until).toISOString(),
