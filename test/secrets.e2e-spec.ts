@@ -45,6 +45,16 @@ describe('secrets never reach the stored row', () => {
     expect(row.context.headers).toMatchObject({ authorization: '[Filtered]', 'x-api-key': '[Filtered]', cookie: '[Filtered]' });
   });
 
+  it('scrubs secrets that recovery steps quote in their messages', async () => {
+    // The flaky route's error message is recorded by each retry attempt's action.
+    const key = 'postgres://app:S3cretPw@db.internal/orders';
+    await request(app.getHttpServer()).get(`/demo/flaky?failures=9&key=${encodeURIComponent(key)}`).expect(503);
+    await flushed(app);
+    const rows = await rawQuery<{ t: string }>(`SELECT string_agg(a.message, ' | ') AS t FROM recovery_actions a JOIN error_logs e ON e.id = a.error_log_id WHERE e.path = '/demo/flaky' AND e.context->'query'->>'key' LIKE 'postgres://app:%'`);
+    expect(rows[0].t).toMatch(/attempt 1 of 3 failed/);
+    expect(rows[0].t).not.toContain('S3cretPw');
+  });
+
   it('scrubs the body at any depth, and card numbers in free text', async () => {
     const res = await request(app.getHttpServer())
       .post('/demo/flaky?failures=1&key=secret-body')

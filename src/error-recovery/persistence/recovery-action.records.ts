@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { scrub, scrubString } from '../capture/scrub.js';
 import type { ExecutedAction } from '../execute/recovery-report.js';
 import type { RecoveryActionRecord, RecoveryTrigger } from './error-log.record.js';
 
@@ -17,8 +18,9 @@ export function toActionRecords(
     trigger,
     success: a.success,
     skipped: a.skipped,
-    message: a.message,
-    details: a.details ?? null,
+    // Step messages quote raw error text (connection strings, tokens): scrub like everything stored.
+    message: scrubString(a.message),
+    details: a.details === undefined ? null : scrub(a.details),
     durationMs: a.durationMs,
     startedAt: new Date(a.startedAt),
   }));
