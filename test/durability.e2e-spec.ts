@@ -43,7 +43,7 @@ describeWithPostgres('error store unreachable', () => {
       await eventually(() => rowsOf(service), (rows) => rows.length > 0);
       const rows = await rowsOf(service);
       expect(rows.map((r) => r.id)).toEqual([id]);
-      expect(writer.stats()).toMatchObject({ queued: 0, written: 1, dropped: { queue_full: 0, rejected_by_database: 0, shutdown_timeout: 0 } });
+      expect(writer.stats()).toMatchObject({ queued: 0, written: 1, dropped: { queue_full: 0, rejected_by_database: 0, shutdown_timeout: 0, after_close: 0 } });
     } finally {
       await app.close();
       await proxy.stop();

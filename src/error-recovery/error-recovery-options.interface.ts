@@ -24,6 +24,8 @@ export interface ErrorRecoveryDatabaseOptions {
   migrationsRun?: boolean;
   /** Connection timeout of the module's pool, ms. Default 5000. */
   connectTimeoutMs?: number;
+  /** Longest a query of the module may take (server `statement_timeout` and client timeout), ms. Default 10000. */
+  queryTimeoutMs?: number;
 }
 
 /** What gets captured and how much of it is kept. */

@@ -128,6 +128,7 @@ export function resolveOptions(
       poolSize: options.database?.poolSize ?? 3,
       migrationsRun: options.database?.migrationsRun ?? true,
       connectTimeoutMs: options.database?.connectTimeoutMs ?? 5000,
+      queryTimeoutMs: options.database?.queryTimeoutMs ?? 10_000,
     },
     store: options.store,
     capture: {

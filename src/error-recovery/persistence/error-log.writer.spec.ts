@@ -110,9 +110,44 @@ describe('ErrorLogWriter', () => {
     store.down = true;
     const w = writer(store, { shutdownTimeoutMs: 500 });
     ['a', 'b'].forEach((id) => w.enqueue(entry(id)));
-    const closing = w.beforeApplicationShutdown();
-    await jest.advanceTimersByTimeAsync(600);
+    const closing = (async () => {
+      await w.beforeApplicationShutdown();
+      await w.onApplicationShutdown();
+    })();
+    await jest.advanceTimersByTimeAsync(1200);
     await closing;
     expect(w.stats()).toMatchObject({ queued: 0, dropped: { shutdown_timeout: 2 } });
+  });
+
+  it('keeps shutdown bounded when a write hangs on a stalled database', async () => {
+    const store = new MemoryStore();
+    store.insertBatch = () => new Promise<void>(() => undefined);
+    const w = writer(store, { shutdownTimeoutMs: 500 });
+    w.enqueue(entry('a'));
+    let done = false;
+    void (async () => {
+      await w.beforeApplicationShutdown();
+      await w.onApplicationShutdown();
+      done = true;
+    })();
+    await jest.advanceTimersByTimeAsync(1600);
+    expect(done).toBe(true);
+    expect(w.stats().dropped.shutdown_timeout).toBe(1);
+  });
+
+  it('writes errors queued between the two shutdown drains (requests still in flight)', async () => {
+    const store = new MemoryStore();
+    const w = writer(store, { flushIntervalMs: 60_000 });
+    await w.beforeApplicationShutdown();
+    w.enqueue(entry('late'));
+    await w.onApplicationShutdown();
+    expect([...store.rows.keys()]).toEqual(['late']);
+  });
+
+  it('counts errors captured after the store was closed', async () => {
+    const w = writer(new MemoryStore());
+    await w.onApplicationShutdown();
+    expect(w.enqueue(entry('too-late'))).toBe(false);
+    expect(w.stats().dropped.after_close).toBe(1);
   });
 });

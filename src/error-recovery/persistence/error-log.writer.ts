@@ -13,7 +13,7 @@ import type { ErrorLogStore } from './error-log-store.interface.js';
 import type { PendingErrorLog } from './error-log.record.js';
 
 /** Why a captured error was not stored. Each is counted; none happens silently. */
-export type DropReason = 'queue_full' | 'rejected_by_database' | 'shutdown_timeout';
+export type DropReason = 'queue_full' | 'rejected_by_database' | 'shutdown_timeout' | 'after_close';
 
 /** Counters of the writer, exposed by `GET /api/errors/stats`. */
 export interface WriterStats {
@@ -30,6 +30,13 @@ function isRowError(error: unknown): boolean {
   const e = error as { code?: unknown; driverError?: { code?: unknown } } | null;
   const code = e?.driverError?.code ?? e?.code;
   return typeof code === 'string' && /^2[23]/.test(code);
+}
+
+/** Waits for `work`, but at most `ms`; the work goes on if it takes longer. */
+async function within(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }
 
 const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error)).slice(0, 300);
@@ -56,7 +63,9 @@ export class ErrorLogWriter implements OnModuleInit, BeforeApplicationShutdown, 
     queue_full: 0,
     rejected_by_database: 0,
     shutdown_timeout: 0,
+    after_close: 0,
   };
+  private closed = false;
 
   constructor(
     @Inject(ERROR_LOG_STORE) private readonly store: ErrorLogStore,
@@ -74,6 +83,11 @@ export class ErrorLogWriter implements OnModuleInit, BeforeApplicationShutdown, 
 
   /** Queues one captured error. Returns false (and counts it) when the queue is full. */
   enqueue(entry: PendingErrorLog): boolean {
+    if (this.closed) {
+      this.dropped.after_close++;
+      this.logger.error(`error ${entry.log.id} captured after the error store was closed; not stored`);
+      return false;
+    }
     if (this.queue.length >= this.options.writer.maxQueue) {
       this.dropped.queue_full++;
       if (this.dropped.queue_full === 1 || this.dropped.queue_full % 1000 === 0) {
@@ -102,18 +116,19 @@ export class ErrorLogWriter implements OnModuleInit, BeforeApplicationShutdown, 
     await this.connecting;
   }
 
-  /** Writes everything queued now. Resolves true when the queue is empty, false at the deadline. */
+  /**
+   * Writes everything queued now. Resolves true when the queue is empty, false at the deadline —
+   * also when a write hangs on a stalled database (it goes on in the background).
+   */
   async flush(timeoutMs = this.options.writer.shutdownTimeoutMs): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
-    while (this.queue.length > 0 && Date.now() < deadline) {
+    while (this.queue.length > 0 && !this.closed) {
+      const left = deadline - Date.now();
+      if (left <= 0) break;
       this.clearTimer();
-      await this.run();
-      if (this.queue.length > 0) {
-        const wait = Math.min(50, Math.max(0, deadline - Date.now()));
-        await new Promise((resolve) => setTimeout(resolve, wait));
-      }
+      await within(this.run(), left);
+      if (this.queue.length > 0) await within(new Promise<void>(() => undefined), Math.min(50, Math.max(0, deadline - Date.now())));
     }
-    if (this.running) await this.running;
     return this.queue.length === 0;
   }
 
@@ -128,21 +143,28 @@ export class ErrorLogWriter implements OnModuleInit, BeforeApplicationShutdown, 
     };
   }
 
+  /** First drain: before the HTTP server stops taking requests. */
   async beforeApplicationShutdown(): Promise<void> {
+    await this.flush(this.options.writer.shutdownTimeoutMs);
+  }
+
+  /**
+   * Last drain: requests still in flight while the server closed may have queued errors after the
+   * first one. Whatever cannot be written by the deadline is counted, then the store is closed.
+   */
+  async onApplicationShutdown(): Promise<void> {
     const drained = await this.flush(this.options.writer.shutdownTimeoutMs);
     if (!drained) {
       this.dropped.shutdown_timeout += this.queue.length;
       this.logger.error(`shutdown: ${this.queue.length} captured errors could not be stored (${this.lastError})`);
       this.queue.length = 0;
     }
+    this.closed = true;
     this.clearTimer();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
     try {
       // A connect still in flight would open a pool after the close and keep the process alive.
-      if (this.connecting) await this.connecting.catch(() => undefined);
-      await this.store.close();
+      if (this.connecting) await within(this.connecting.catch(() => undefined), this.options.writer.shutdownTimeoutMs);
+      await within(this.store.close(), this.options.writer.shutdownTimeoutMs);
     } catch (error) {
       this.logger.warn(`closing the error store failed: ${describe(error)}`);
     }
@@ -167,7 +189,7 @@ export class ErrorLogWriter implements OnModuleInit, BeforeApplicationShutdown, 
   private run(): Promise<void> {
     this.running ??= this.drain().finally(() => {
       this.running = undefined;
-      if (this.queue.length > 0 && !this.timer) this.schedule(this.retryDelay());
+      if (this.queue.length > 0 && !this.timer && !this.closed) this.schedule(this.retryDelay());
     });
     return this.running;
   }

@@ -30,6 +30,8 @@ export function createErrorRecoveryDataSource(
     installExtensions: false,
     poolErrorHandler: onPoolError,
   };
+  // A stalled database must not hold a write (and so shutdown) forever.
+  const timeouts = { statement_timeout: database.queryTimeoutMs, query_timeout: database.queryTimeoutMs };
   if (database.url) {
     return new DataSource({
       type: 'postgres',
@@ -37,6 +39,7 @@ export function createErrorRecoveryDataSource(
       poolSize: database.poolSize,
       connectTimeoutMS: database.connectTimeoutMs,
       applicationName: 'nest-error-recovery',
+      extra: timeouts,
       ...own,
     } as DataSourceOptions);
   }
@@ -48,7 +51,8 @@ export function createErrorRecoveryDataSource(
           'Pass database.url instead.',
       );
     }
-    return new DataSource({ ...base, poolSize: database.poolSize, ...own } as DataSourceOptions);
+    const extra = { ...(base as { extra?: Record<string, unknown> }).extra, ...timeouts };
+    return new DataSource({ ...base, poolSize: database.poolSize, extra, ...own } as DataSourceOptions);
   }
   const dataDir = database.dataDir === 'memory://' ? undefined : database.dataDir;
   return new DataSource({
