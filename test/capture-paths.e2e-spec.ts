@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { ErrorCaptureService, ErrorRecoveryStats } from '../src/error-recovery/index.js';
-import { ScenarioModule } from './fixtures/scenario.module.js';
+import { nestedCalls, ScenarioModule } from './fixtures/scenario.module.js';
 import { actionsOf, flushed, rowsOf, startApp } from './support/app.js';
 import { testDatabase, uniqueService } from './support/database.js';
 
@@ -78,6 +78,22 @@ describe('capture paths (global filter + interceptor)', () => {
     expect(row).toMatchObject({ error_type: 'APIError', transient: true });
   });
 
+  it('leaves a route with capture: false to plain Nest, in the filter too', async () => {
+    const res = await request(app.getHttpServer()).get('/s/not-captured').expect(500);
+    expect(res.body).toEqual({ statusCode: 500, message: 'Internal server error' });
+    await flushed(app);
+    expect((await rowsOf(service)).some((r) => r.message === 'left alone')).toBe(false);
+  });
+
+  it('stores an error once when withRecovery() inside the handler already captured it', async () => {
+    const before = nestedCalls;
+    const res = await request(app.getHttpServer()).get('/s/nested-recovery').expect(503);
+    expect(nestedCalls - before).toBe(3); // the call and withRecovery's 2 retries; the interceptor adds none
+    await flushed(app);
+    const rows = (await rowsOf(service)).filter((r) => r.message === 'nested: socket hang up');
+    expect(rows.map((r) => r.id)).toEqual([res.body.error.error_id]);
+  });
+
   it('withRecovery() re-runs the function, stores the error and scrubs its context', async () => {
     const res = await request(app.getHttpServer()).get('/s/with-recovery').expect(200);
     expect(res.body).toEqual({ value: 2 });
@@ -144,6 +160,19 @@ describe('when the module itself breaks', () => {
       const stats = app.get(ErrorRecoveryStats);
       expect(stats.faults.interceptor).toBe(1);
       expect(stats.faults.filter).toBe(2); // /s/plain reached the filter too
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('a broken gate (e.g. a shared breaker store that is down)', () => {
+  it('lets healthy requests through as plain Nest and counts the fault', async () => {
+    const broken = { get: () => { throw new Error('store down'); }, set: () => undefined, delete: () => false, entries: () => [] };
+    const app = await startApp([ScenarioModule.forRoot({ ...base(uniqueService('gate')), circuitStateStore: broken })]);
+    try {
+      await request(app.getHttpServer()).get('/s/with-recovery').expect(200);
+      expect(app.get(ErrorRecoveryStats).faults.interceptor).toBeGreaterThan(0);
     } finally {
       await app.close();
     }

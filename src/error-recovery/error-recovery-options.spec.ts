@@ -26,6 +26,14 @@ describe('resolveOptions', () => {
     expect(resolveOptions({}, { ERROR_RECOVERY_TIMEOUT: 'soon' }).recoveryTimeoutMs).toBe(5000);
   });
 
+  it('opens the admin API without a token only when development was chosen explicitly', () => {
+    expect(resolveOptions({}, {}).openAdminWithoutToken).toBe(false);
+    expect(resolveOptions({}, { NODE_ENV: 'development' }).openAdminWithoutToken).toBe(true);
+    expect(resolveOptions({ environment: 'dev' }, {}).openAdminWithoutToken).toBe(true);
+    expect(resolveOptions({ environment: 'production' }, { NODE_ENV: 'development' }).openAdminWithoutToken).toBe(false);
+    expect(resolveOptions({ exposeDetails: true }, {}).exposeDetails).toBe(false);
+  });
+
   it('honours exposeDetails only in development', () => {
     expect(resolveOptions({ environment: 'development', exposeDetails: true }, {}).exposeDetails).toBe(true);
     expect(resolveOptions({ environment: 'production', exposeDetails: true }, {}).exposeDetails).toBe(false);

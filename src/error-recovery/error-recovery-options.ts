@@ -18,6 +18,11 @@ export interface ResolvedErrorRecoveryOptions {
   service: string;
   environment: string;
   isDevelopment: boolean;
+  /**
+   * The admin API answers without a token only when development was chosen explicitly
+   * (`environment` option or NODE_ENV): an app that forgot NODE_ENV must not expose it.
+   */
+  openAdminWithoutToken: boolean;
   database: Required<Omit<ErrorRecoveryDatabaseOptions, 'url' | 'dataSource'>> &
     Pick<ErrorRecoveryDatabaseOptions, 'url' | 'dataSource'>;
   store?: ErrorLogStore;
@@ -117,10 +122,12 @@ export function resolveOptions(
 ): ResolvedErrorRecoveryOptions {
   const environment = options.environment ?? env.NODE_ENV ?? 'development';
   const isDevelopment = DEVELOPMENT.has(environment.toLowerCase());
+  const explicitDevelopment = isDevelopment && (options.environment !== undefined || env.NODE_ENV !== undefined);
   return {
     service: options.service ?? 'app',
     environment,
     isDevelopment,
+    openAdminWithoutToken: explicitDevelopment,
     database: {
       url: options.database?.url,
       dataSource: options.database?.dataSource,
@@ -166,7 +173,7 @@ export function resolveOptions(
     targets: options.targets ?? {},
     priorityHeader: options.priorityHeader?.toLowerCase(),
     severityOverrides: options.severityOverrides ?? {},
-    exposeDetails: isDevelopment && options.exposeDetails === true,
+    exposeDetails: explicitDevelopment && options.exposeDetails === true,
     adminToken: options.adminToken ?? (env.ERROR_RECOVERY_ADMIN_TOKEN || undefined),
     clock: options.clock ?? systemClock,
   };

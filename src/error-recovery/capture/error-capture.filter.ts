@@ -13,6 +13,12 @@ import { ErrorCaptureService, type CapturedError } from './error-capture.service
 import { NO_REQUEST, snapshotRequest } from './request-snapshot.js';
 import { SelfReplay } from './self-replay.js';
 
+/** What plain Nest's RPC filter answers: an RpcException's own error, else a generic one (no internals). */
+function rpcError(exception: unknown): unknown {
+  const getError = (exception as { getError?: unknown } | null)?.getError;
+  return typeof getError === 'function' ? getError.call(exception) : { status: 'error', message: 'Internal server error' };
+}
+
 /**
  * Answers every error that reaches the global filter layer. Errors of middleware, guards and pipes
  * are captured here (the interceptor never sees them); handler errors arrive already captured by
@@ -38,7 +44,7 @@ export class ErrorCaptureFilter implements ExceptionFilter {
       if (this.capture.shouldCapture(exception)) {
         void this.capture.capture(exception, NO_REQUEST, { replaySafe: false }).catch((e) => this.stats.fault('filter', e));
       }
-      return host.getType() === 'rpc' ? throwError(() => exception) : undefined;
+      return host.getType() === 'rpc' ? throwError(() => rpcError(exception)) : undefined;
     }
     this.respond(exception, host).catch((fault: unknown) => {
       this.stats.fault('filter', fault);
@@ -62,6 +68,7 @@ export class ErrorCaptureFilter implements ExceptionFilter {
     if (isBulkheadRejectedError(exception)) return this.refuse(http.getResponse<unknown>(), 503, 1000, refusalBody('ServiceUnavailableError', 'high', 'Route at capacity: queue full'));
     if (isRequestThrottledError(exception)) return this.refuse(http.getResponse<unknown>(), 429, exception.retryAfterMs, refusalBody('RateLimitError', 'low', 'Request throttled while the route recovers'));
     const request = http.getRequest<object>();
+    if (this.capture.declined(request, exception)) return this.answerAsNest(exception, host);
     let captured = this.capture.recall(request, exception);
     if (!captured) {
       if (!this.capture.shouldCapture(exception) || this.selfReplay.isReplay(request)) return this.answerAsNest(exception, host);

@@ -16,7 +16,7 @@ import type { BulkheadSlot, ReplayOverrides } from '../strategies/recovery-strat
 import { isReplaySafe } from './capture-policy.js';
 import { ErrorCaptureService, type CapturedError } from './error-capture.service.js';
 import { snapshotRequest } from './request-snapshot.js';
-import { clientKey, RouteGates } from './route-gates.js';
+import { clientKey, RouteGates, type Admission } from './route-gates.js';
 import { SelfReplay } from './self-replay.js';
 import { RouteResolver, type RouteSetup } from './route-resolver.js';
 
@@ -52,8 +52,16 @@ export class ErrorCaptureInterceptor implements NestInterceptor {
     const request = context.switchToHttp().getRequest<{ method?: string }>();
     if (claimed.has(request)) return next.handle();
     claimed.add(request);
-    const setup = this.routes.resolve(context, request);
-    const admission = this.gates.admit(context, request, setup);
+    let setup: RouteSetup;
+    let admission: Admission;
+    try {
+      setup = this.routes.resolve(context, request);
+      admission = this.gates.admit(context, request, setup);
+    } catch (fault) {
+      // A broken gate (e.g. a shared breaker store that is down) must not fail a healthy request.
+      this.stats.fault('interceptor', fault);
+      return next.handle();
+    }
     if (admission.kind === 'refuse') return throwError(() => admission.error);
     if (admission.kind === 'fallback') {
       return defer(async () => {
@@ -66,15 +74,16 @@ export class ErrorCaptureInterceptor implements NestInterceptor {
     const run = (slot?: BulkheadSlot): Observable<unknown> =>
       withTimeout(next.handle(), timeoutMs).pipe(
         tap({
-          next: (value) => staleKey && this.gates.keep(staleKey, value, setup),
-          complete: () => setup.breaker && this.breakers.recordSuccess(setup.breaker),
+          next: (value) => staleKey && this.guarded(() => this.gates.keep(staleKey, value, setup)),
+          complete: () => setup.breaker && this.guarded(() => this.breakers.recordSuccess(setup.breaker!)),
         }),
         catchError((error: unknown) => defer(() => this.recover(error, context, next, setup, slot))),
       );
     const bulkhead = setup.options?.bulkhead;
     if (!bulkhead) return run();
     // Only routes that declare a bulkhead pay for waiting on a slot.
-    const held = this.bulkheads.slot(setup.route.key, bulkhead, this.gates.priorityOf(request, bulkhead.priority));
+    // Waiting for a slot is bounded like the handler itself (30 s for routes without a timeout).
+    const held = this.bulkheads.slot(setup.route.key, bulkhead, this.gates.priorityOf(request, bulkhead.priority), timeoutMs || 30_000);
     return defer(() => held.acquire()).pipe(
       mergeMap(() => run(held.slot)),
       finalize(() => held.release()),
@@ -88,15 +97,24 @@ export class ErrorCaptureInterceptor implements NestInterceptor {
     } catch (fault) {
       this.stats.fault('interceptor', fault);
     }
-    if (setup.breaker) {
+    if (setup.breaker) this.guarded(() => {
       // Only a dependency failing (a transient error) counts against the breaker; a bug or a
       // client error is an answer from a working dependency, so it also ends a half-open probe.
-      if (captured?.classification.transient && !captured.report.success) this.breakers.recordFailure(setup.breaker);
-      else this.breakers.recordSuccess(setup.breaker);
-    }
+      if (captured?.classification.transient && !captured.report.success) this.breakers.recordFailure(setup.breaker!);
+      else this.breakers.recordSuccess(setup.breaker!);
+    });
     if (!captured?.report.success) throw error;
     this.setHeaders(context, { 'X-Error-Id': captured.id, 'X-Recovery': captured.report.resolvedBy ?? 'unknown', ...captured.report.headers });
     return captured.report.result;
+  }
+
+  /** Runs bookkeeping of the success path; a fault there is counted, never thrown into the response. */
+  private guarded(work: () => void): void {
+    try {
+      work();
+    } catch (fault) {
+      this.stats.fault('interceptor', fault);
+    }
   }
 
   private setHeaders(context: ExecutionContext, headers: Record<string, string>): void {
@@ -115,6 +133,13 @@ export class ErrorCaptureInterceptor implements NestInterceptor {
   ): Promise<CapturedError | undefined> {
     const http = context.switchToHttp();
     const request = http.getRequest<{ originalUrl?: string; url?: string; body?: unknown; headers?: Record<string, unknown> }>();
+    // Captured already (withRecovery inside the handler): one row, no second round of retries.
+    const earlier = this.capture.earlier(error);
+    if (earlier) return earlier;
+    if (setup.options?.capture === false) {
+      this.capture.decline(request, error);
+      return undefined;
+    }
     if (!this.capture.shouldCapture(error, setup.options) || this.selfReplay.isReplay(request)) return undefined;
     const response = http.getResponse<unknown>();
     const snapshot = snapshotRequest(request, this.options.capture);

@@ -43,7 +43,9 @@ export interface RecoveryInput {
  */
 @Injectable()
 export class ErrorCaptureService {
-  private readonly handled = new WeakMap<object, { error: unknown; captured: CapturedError }>();
+  private readonly handled = new WeakMap<object, { error: unknown; captured: CapturedError | 'declined' }>();
+  /** Error objects already captured (e.g. by withRecovery inside a handler): never captured twice. */
+  private readonly byError = new WeakMap<object, CapturedError>();
 
   constructor(
     @Inject(ERROR_RECOVERY_OPTIONS) private readonly options: ResolvedErrorRecoveryOptions,
@@ -99,7 +101,25 @@ export class ErrorCaptureService {
     this.writer.enqueue(this.toPending(id, occurredAt, classification, report, request, input.routeOptions?.service));
     this.stats.captured++;
     if (report.success) this.stats.recovered++;
-    return { id, classification, report };
+    const captured = { id, classification, report };
+    if (typeof error === 'object' && error !== null) this.byError.set(error, captured);
+    return captured;
+  }
+
+  /** The capture of this very error object, when it was captured already. */
+  earlier(error: unknown): CapturedError | undefined {
+    return typeof error === 'object' && error !== null ? this.byError.get(error) : undefined;
+  }
+
+  /** Records that a route declined capture of this error (`capture: false`), so the filter won't capture it. */
+  decline(request: object, error: unknown): void {
+    this.handled.set(request, { error, captured: 'declined' });
+  }
+
+  /** Whether the route declined capture of this error. */
+  declined(request: object, error: unknown): boolean {
+    const entry = this.handled.get(request);
+    return entry !== undefined && entry.error === error && entry.captured === 'declined';
   }
 
   /** Lets the filter find what the interceptor already did for this request and error. */
@@ -109,7 +129,8 @@ export class ErrorCaptureService {
 
   recall(request: object, error: unknown): CapturedError | undefined {
     const entry = this.handled.get(request);
-    return entry && entry.error === error ? entry.captured : undefined;
+    if (entry && entry.error === error && entry.captured !== 'declined') return entry.captured;
+    return this.earlier(error);
   }
 
   private toPending(

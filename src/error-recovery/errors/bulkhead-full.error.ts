@@ -3,8 +3,9 @@ export class BulkheadRejectedError extends Error {
   constructor(
     readonly route: string,
     readonly queued: number,
+    reason = 'queue full',
   ) {
-    super(`${route} is at capacity (${queued} waiting).`);
+    super(`${route} is at capacity (${reason}, ${queued} waiting).`);
     this.name = 'BulkheadRejectedError';
   }
 }

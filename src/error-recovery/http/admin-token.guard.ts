@@ -15,7 +15,8 @@ const digest = (value: string): Buffer => createHash('sha256').update(value, 'ut
 /**
  * Protects the admin endpoints with `Authorization: Bearer <adminToken>`. The token is compared as
  * a SHA-256 digest in constant time, so its length leaks nothing and any length is a clean 401.
- * With no token configured the endpoints are open in development and refused elsewhere.
+ * With no token configured the endpoints are open only when development was chosen explicitly, and
+ * refused otherwise.
  * Replace it with your own guard through the `adminGuard` module option.
  */
 @Injectable()
@@ -25,10 +26,11 @@ export class AdminTokenGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const expected = this.options.adminToken;
     if (!expected) {
-      if (this.options.isDevelopment) return true;
+      if (this.options.openAdminWithoutToken) return true;
       throw new ForbiddenException(
         'The error-recovery admin API is disabled because no admin token is set. ' +
-          'Set ERROR_RECOVERY_ADMIN_TOKEN (or the adminToken option) and send Authorization: Bearer <token>.',
+          'Set ERROR_RECOVERY_ADMIN_TOKEN (or the adminToken option) and send Authorization: Bearer <token>' +
+          ' (it is open without one only when the environment is explicitly development).',
       );
     }
     const header = context.switchToHttp().getRequest<{ headers: Record<string, unknown> }>().headers.authorization;

@@ -59,6 +59,28 @@ function values<T>(rows: readonly T[], columns: readonly [string, string, (r: T)
 
 const names = (columns: readonly [string, ...unknown[]][]): string => columns.map(([c]) => `"${c}"`).join(', ');
 
+/** Bind parameters per statement at most (PostgreSQL's limit is 65535). */
+export const MAX_PARAMETERS = 30_000;
+
+/** Splits a batch so that no statement needs more than {@link MAX_PARAMETERS} parameters. */
+export function chunkByParameters(batch: readonly PendingErrorLog[]): PendingErrorLog[][] {
+  const chunks: PendingErrorLog[][] = [];
+  let current: PendingErrorLog[] = [];
+  let params = 0;
+  for (const entry of batch) {
+    const needed = LOG_COLUMNS.length + entry.actions.length * ACTION_COLUMNS.length;
+    if (current.length > 0 && params + needed > MAX_PARAMETERS) {
+      chunks.push(current);
+      current = [];
+      params = 0;
+    }
+    current.push(entry);
+    params += needed;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
 /**
  * One statement for a whole batch: logs and their actions are written atomically without an
  * explicit transaction (the embedded PGlite shares one session, so BEGIN/COMMIT could interleave
@@ -81,7 +103,8 @@ export function appendRecoveryStatement(
   actions: readonly RecoveryActionRecord[],
 ): SqlStatement {
   const params: unknown[] = [id, outcome.success, outcome.strategy];
-  const update = `UPDATE "error_logs" SET "recovery_attempted" = true, "recovery_success" = $2::boolean, "recovery_strategy" = $3::varchar WHERE "id" = $1::uuid`;
+  // A failed manual run never hides an earlier success (nor the strategy that achieved it).
+  const update = `UPDATE "error_logs" SET "recovery_attempted" = true, "recovery_success" = (COALESCE("recovery_success", false) OR $2::boolean), "recovery_strategy" = COALESCE($3::varchar, "recovery_strategy") WHERE "id" = $1::uuid`;
   if (actions.length === 0) return { sql: update, params };
   const insert = `INSERT INTO "recovery_actions" (${names(ACTION_COLUMNS)}) VALUES ${values(actions, ACTION_COLUMNS, params)} ON CONFLICT ("id") DO NOTHING`;
   return { sql: `WITH "updated" AS (${update} RETURNING "id") ${insert}`, params };

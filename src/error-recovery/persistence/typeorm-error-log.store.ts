@@ -9,6 +9,7 @@ import type {
 import type { ErrorLogRecord, PendingErrorLog, RecoveryActionRecord } from './error-log.record.js';
 import {
   appendRecoveryStatement,
+  chunkByParameters,
   insertBatchStatement,
   toErrorLogRecord,
   toRecoveryActionRecord,
@@ -51,9 +52,10 @@ export class TypeOrmErrorLogStore implements ErrorLogStore {
   }
 
   async insertBatch(batch: readonly PendingErrorLog[]): Promise<void> {
-    if (batch.length === 0) return;
-    const { sql, params } = insertBatchStatement(batch);
-    await this.dataSource.query(sql, params);
+    for (const chunk of chunkByParameters(batch)) {
+      const { sql, params } = insertBatchStatement(chunk);
+      await this.dataSource.query(sql, params);
+    }
   }
 
   async findById(id: string): Promise<(ErrorLogRecord & { actions: RecoveryActionRecord[] }) | null> {

@@ -42,7 +42,7 @@ export class BulkheadRegistry {
    * BulkheadRejectedError), `slot.requeue` trades it for a later one at another priority, `release`
    * frees whatever is held.
    */
-  slot(route: string, options: BulkheadOptions, priority: Priority): { acquire(): Promise<void>; slot: BulkheadSlot; release(): void } {
+  slot(route: string, options: BulkheadOptions, priority: Priority, maxWaitMs: number): { acquire(): Promise<void>; slot: BulkheadSlot; release(): void } {
     const bulkhead = this.for(route, options);
     let permit: Permit | undefined;
     const slot = {
@@ -59,10 +59,10 @@ export class BulkheadRegistry {
       slot,
       acquire: async () => {
         try {
-          permit = await bulkhead.acquire(priority);
+          permit = await bulkhead.acquire(priority, AbortSignal.timeout(maxWaitMs));
         } catch (error) {
           if (error instanceof BulkheadFullError) throw new BulkheadRejectedError(route, error.queued);
-          throw error;
+          throw new BulkheadRejectedError(route, bulkhead.stats().queued, `waited ${maxWaitMs} ms for a slot`);
         }
       },
       release: () => permit?.release(),
