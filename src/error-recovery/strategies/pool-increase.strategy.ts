@@ -6,6 +6,7 @@ import { DataSourceTargets } from '../targets/data-source.targets.js';
 import { resizablePool } from '../targets/pg-pool.js';
 import type { RecoveryContext, RecoveryStrategy, StrategyOutcome, StrategyStep } from './recovery-strategy.interface.js';
 import { RegisterStrategy } from './register-strategy.decorator.js';
+import { steps } from './strategy-steps.js';
 import { thenReplay } from './then-replay.js';
 
 const text = (error: unknown): string => (error instanceof Error ? error.message : String(error)).slice(0, 300);
@@ -31,10 +32,7 @@ export class PoolIncreaseStrategy implements RecoveryStrategy {
 
   async execute(ctx: RecoveryContext): Promise<StrategyOutcome> {
     const startedAt = ctx.clock.now();
-    const skipped = (message: string, details?: StrategyStep['details']): StrategyOutcome => ({
-      resolved: false,
-      steps: [{ success: false, skipped: true, message, details, startedAt, durationMs: ctx.clock.now() - startedAt }],
-    });
+    const skipped = (message: string, details?: StrategyStep['details']): StrategyOutcome => steps.skip(ctx, message, details, startedAt);
     try {
       const p = ctx.parameters.pool_increase;
       if (!ctx.classification.transient) return skipped('permanent error: a bigger pool cannot help');

@@ -6,6 +6,7 @@ import { RestartableTargetRegistry } from '../targets/restartable-target.registr
 import { chooseRestartTarget } from './choose-restart-target.js';
 import type { RecoveryContext, RecoveryStrategy, StrategyOutcome, StrategyStep } from './recovery-strategy.interface.js';
 import { RegisterStrategy } from './register-strategy.decorator.js';
+import { steps } from './strategy-steps.js';
 import { restartTarget, within } from './restart-runner.js';
 import { thenReplay } from './then-replay.js';
 
@@ -48,10 +49,7 @@ export class ServiceRestartStrategy implements RecoveryStrategy {
 
   async execute(ctx: RecoveryContext): Promise<StrategyOutcome> {
     const startedAt = ctx.clock.now();
-    const skipped = (message: string, details?: StrategyStep['details']): StrategyOutcome => ({
-      resolved: false,
-      steps: [{ success: false, skipped: true, message, details, startedAt, durationMs: ctx.clock.now() - startedAt }],
-    });
+    const skipped = (message: string, details?: StrategyStep['details']): StrategyOutcome => steps.skip(ctx, message, details, startedAt);
     try {
       const p = ctx.parameters.service_restart;
       const choice = chooseRestartTarget({
