@@ -22,7 +22,7 @@ export class StrategiesDemoController {
 
   /** Served stale (fallback-stale) while `down=1` until a request without it. */
   @Get('price')
-  @AiErrorHandler({ strategies: ['fallback'] })
+  @AiErrorHandler({ strategies: ['fallback'], parameters: { fallback: { staleCache: true } } })
   price(@Query('sku') sku = '1', @Query('down') down?: string): { sku: string; price: number; at: string } {
     this.priceDown = down === '1';
     if (this.priceDown) throw reset('pricing service');

@@ -84,7 +84,7 @@ export function resolveParameters(p: StrategyParameters, env: NodeJS.ProcessEnv)
       ...p.resource_scale,
     },
     fallback: {
-      staleCache: true,
+      staleCache: false,
       staleMaxEntries: 500,
       staleMaxAgeMs: 300_000,
       staleIncludeAuthenticated: false,

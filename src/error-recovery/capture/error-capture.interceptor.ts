@@ -6,7 +6,7 @@ import {
   type NestInterceptor,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { catchError, defer, finalize, lastValueFrom, mergeMap, tap, throwError, timeout, type Observable } from 'rxjs';
+import { catchError, defer, finalize, lastValueFrom, mergeMap, tap, throwError, type Observable } from 'rxjs';
 import { ERROR_RECOVERY_OPTIONS } from '../error-recovery.constants.js';
 import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
 import { ErrorRecoveryStats } from '../error-recovery.stats.js';
@@ -16,6 +16,7 @@ import type { BulkheadSlot, ReplayOverrides } from '../strategies/recovery-strat
 import { isReplaySafe } from './capture-policy.js';
 import { ErrorCaptureService, type CapturedError } from './error-capture.service.js';
 import { snapshotRequest } from './request-snapshot.js';
+import { withTimeout } from './with-timeout.js';
 import { clientKey, RouteGates, type Admission } from './route-gates.js';
 import { SelfReplay } from './self-replay.js';
 import { RouteResolver, type RouteSetup } from './route-resolver.js';
@@ -23,8 +24,6 @@ import { RouteResolver, type RouteSetup } from './route-resolver.js';
 /** Requests an instance of this interceptor already wraps (global and `@AiErrorHandler()` both apply). */
 const claimed = new WeakSet<object>();
 
-const withTimeout = (source: Observable<unknown>, ms: number): Observable<unknown> =>
-  ms > 0 ? source.pipe(timeout({ first: ms })) : source;
 
 /**
  * Captures errors of route handlers with the handler in hand, so recovery can run it again.

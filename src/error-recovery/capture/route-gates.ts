@@ -23,6 +23,8 @@ interface RequestLike {
   user?: { id?: unknown; sub?: unknown } | null;
 }
 
+const ALLOWED = { allowed: true } as const;
+
 /** What happens before the handler runs. */
 export type Admission =
   | { kind: 'refuse'; error: Error }
@@ -48,7 +50,7 @@ export class RouteGates {
   /** Synchronous: the success path must not pay for a promise here. */
   admit(context: ExecutionContext, request: RequestLike, setup: RouteSetup): Admission {
     const key = setup.route.key;
-    const throttle = this.throttles.check(key, clientKey(request));
+    const throttle = this.throttles.active ? this.throttles.check(key, clientKey(request)) : ALLOWED;
     if (!throttle.allowed) return { kind: 'refuse', error: new RequestThrottledError(key, throttle.retryAfterMs) };
     if (setup.breaker) {
       const decision = this.breakers.admit(setup.breaker);

@@ -20,7 +20,7 @@ export interface RouteSetup {
  */
 @Injectable()
 export class RouteResolver {
-  private readonly options = new WeakMap<object, { value: AiErrorHandlerOptions | undefined }>();
+  private readonly options = new WeakMap<object, { value: AiErrorHandlerOptions | undefined; routes: Map<string, Map<string, RouteInfo>> }>();
 
   constructor(
     private readonly reflector: Reflector,
@@ -32,12 +32,21 @@ export class RouteResolver {
     let cached = this.options.get(handler);
     if (!cached) {
       const value = this.reflector.getAllAndOverride<AiErrorHandlerOptions | undefined>(AI_ERROR_HANDLER_METADATA, [handler, context.getClass()]);
-      cached = { value };
+      cached = { value, routes: new Map() };
       this.options.set(handler, cached);
     }
-    const method = (request.method ?? 'GET').toUpperCase();
+    const method = request.method ?? 'GET';
     const pattern = routePattern(request) ?? `${context.getClass().name}.${handler.name}`;
-    const route = { key: `${method} ${pattern}`, method, pattern };
+    // One RouteInfo per handler, method and pattern: no string building per request.
+    let byPattern = cached.routes.get(method);
+    if (!byPattern) cached.routes.set(method, (byPattern = new Map()));
+    let route = byPattern.get(pattern);
+    if (!route) {
+      const upper = method.toUpperCase();
+      route = { key: `${upper} ${pattern}`, method: upper, pattern };
+      // Patterns come from the framework's route table, so this stays small; bounded all the same.
+      if (byPattern.size < 64) byPattern.set(pattern, route);
+    }
     const options = cached.value;
     const breaker = options?.circuitBreaker === false ? null : (options?.circuit ?? route.key);
     if (breaker && options?.circuitBreaker) this.breakers.configureOnce(breaker, toPolicy(options.circuitBreaker));

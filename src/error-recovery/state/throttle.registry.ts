@@ -38,6 +38,11 @@ export class ThrottleRegistry {
 
   constructor(@Inject(ERROR_RECOVERY_OPTIONS) private readonly options: ResolvedErrorRecoveryOptions) {}
 
+  /** Whether any throttle is on (checked first, so requests pay nothing while none is). */
+  get active(): boolean {
+    return this.throttles.size > 0;
+  }
+
   /** Whether a request may pass: the route's throttle, then the client's own on that route. */
   check(route: string, client: string): { allowed: true } | { allowed: false; retryAfterMs: number } {
     if (this.throttles.size === 0) return { allowed: true };

@@ -49,7 +49,11 @@ export interface StrategyParameters {
     scalers?: string[];
   };
   fallback?: {
-    /** Keep the last good response of GET routes to serve stale when they fail [true]. */
+    /**
+     * Keep the last good response of GET routes to serve stale when they fail [false]. Turn it on per
+     * route (`@AiErrorHandler({ parameters: { fallback: { staleCache: true } } })`) for responses
+     * that are the same for every caller.
+     */
     staleCache?: boolean;
     /** Responses kept at most (least recently used go first) [500]. */
     staleMaxEntries?: number;
