@@ -19,7 +19,7 @@ const VARIABLE_PARTS: ReadonlyArray<readonly [RegExp, string]> = [
 /**
  * Reduces a message to its shape so occurrences of one bug group together: UUIDs, e-mail
  * addresses, ISO timestamps, quoted values, hex ids (`0x…` or ≥ 8 hex chars with a digit) and
- * numbers become placeholders, whitespace collapses, and the result is capped at 500 chars.
+ * numbers become tokens such as `<n>`, whitespace collapses, and the result is capped at 500 chars.
  * Only the first 2000 characters are examined so a huge message costs no more than a small one.
  */
 export function normaliseMessage(msg: string): string {
