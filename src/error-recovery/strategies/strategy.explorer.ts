@@ -3,6 +3,7 @@ import { DiscoveryService } from '@nestjs/core';
 import type { RecoveryStrategy } from './recovery-strategy.interface.js';
 import { RegisterStrategy } from './register-strategy.decorator.js';
 import { StrategyRegistry } from './strategy-registry.js';
+import { discoverProviders } from '../targets/discover-providers.js';
 
 const isStrategy = (value: unknown): value is RecoveryStrategy =>
   typeof value === 'object' &&
@@ -21,16 +22,8 @@ export class StrategyExplorer implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    for (const wrapper of this.discovery.getProviders({ metadataKey: RegisterStrategy.KEY })) {
-      if (!wrapper.isDependencyTreeStatic()) {
-        this.logger.warn(`${wrapper.name} is request-scoped; recovery strategies must be singletons. It was not registered.`);
-        continue;
-      }
-      const instance: unknown = wrapper.instance;
-      if (!isStrategy(instance)) {
-        this.logger.warn(`${wrapper.name} is marked @RegisterStrategy() but has no "name" and "execute()". It was not registered.`);
-        continue;
-      }
+    const label = { decorator: '@RegisterStrategy()', kind: 'recovery strategies', needs: '"name" and "execute()"' };
+    for (const { instance } of discoverProviders(this.discovery, RegisterStrategy.KEY, isStrategy, label, this.logger)) {
       this.registry.register(instance);
     }
   }

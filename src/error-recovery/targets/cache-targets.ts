@@ -7,6 +7,7 @@ import { CacheManagerTarget, isCacheManagerLike } from './cache-manager-target.j
 import { CustomCacheTarget } from './cache-custom-target.js';
 import { QueryResultCacheTarget } from './cache-query-result-target.js';
 import { ClearableCacheTarget } from './cache-target.decorator.js';
+import { discoverProviders } from './discover-providers.js';
 import type { CacheTarget, CacheTargetView } from './cache-target.interface.js';
 import { DataSourceTargets } from './data-source.targets.js';
 
@@ -68,16 +69,8 @@ export class CacheTargets implements OnModuleInit {
 
   private customCaches(): ClearableCache[] {
     const caches = new Set<ClearableCache>(this.options.targets.caches ?? []);
-    for (const wrapper of this.discovery.getProviders({ metadataKey: ClearableCacheTarget.KEY })) {
-      if (!wrapper.isDependencyTreeStatic()) {
-        this.logger.warn(`${wrapper.name} is request-scoped; cache targets must be singletons. cache_clear will not clear it.`);
-        continue;
-      }
-      const instance: unknown = wrapper.instance;
-      if (!isClearableCache(instance)) {
-        this.logger.warn(`${wrapper.name} is marked @ClearableCacheTarget() but has no "name" and "clear()". cache_clear will not clear it.`);
-        continue;
-      }
+    const label = { decorator: '@ClearableCacheTarget()', kind: 'cache targets', needs: '"name" and "clear()"' };
+    for (const { instance } of discoverProviders(this.discovery, ClearableCacheTarget.KEY, isClearableCache, label, this.logger)) {
       caches.add(instance);
     }
     return [...caches];

@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { RestartableTarget } from './restartable-target.decorator.js';
+import { discoverProviders } from './discover-providers.js';
 import { isRestartable, RestartableTargetRegistry } from './restartable-target.registry.js';
 
 /** Registers every provider marked `@RestartableTarget()`. */
@@ -15,17 +16,9 @@ export class RestartableTargetExplorer implements OnModuleInit {
 
   /** Runs once every provider exists, so decorated instances are in hand. */
   onModuleInit(): void {
-    for (const wrapper of this.discovery.getProviders({ metadataKey: RestartableTarget.KEY })) {
-      if (!wrapper.isDependencyTreeStatic()) {
-        this.logger.warn(`${wrapper.name} is request-scoped; restartable targets must be singletons. It was not registered.`);
-        continue;
-      }
-      const instance: unknown = wrapper.instance;
-      if (!isRestartable(instance)) {
-        this.logger.warn(`${wrapper.name} is marked @RestartableTarget() but has no "name" and "restart()". It was not registered.`);
-        continue;
-      }
-      this.registry.register(instance, String(wrapper.name));
+    const label = { decorator: '@RestartableTarget()', kind: 'restartable targets', needs: '"name" and "restart()"' };
+    for (const { instance, name } of discoverProviders(this.discovery, RestartableTarget.KEY, isRestartable, label, this.logger)) {
+      this.registry.register(instance, name);
     }
   }
 }

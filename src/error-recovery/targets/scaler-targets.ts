@@ -3,6 +3,7 @@ import { DiscoveryService } from '@nestjs/core';
 import { ERROR_RECOVERY_OPTIONS } from '../error-recovery.constants.js';
 import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
 import type { Scaler } from '../strategies/strategy-parameters.interface.js';
+import { discoverProviders } from './discover-providers.js';
 import { ScalerTarget } from './scaler-target.decorator.js';
 
 const isScaler = (value: unknown): value is Scaler =>
@@ -24,14 +25,9 @@ export class ScalerTargets implements OnModuleInit {
 
   onModuleInit(): void {
     for (const scaler of this.options.targets.scalers ?? []) this.add(scaler, 'targets.scalers');
-    for (const wrapper of this.discovery.getProviders({ metadataKey: ScalerTarget.KEY })) {
-      if (!wrapper.isDependencyTreeStatic()) {
-        this.logger.warn(`${wrapper.name} is request-scoped; scalers must be singletons. resource_scale will not call it.`);
-        continue;
-      }
-      const instance: unknown = wrapper.instance;
-      if (isScaler(instance)) this.add(instance, wrapper.name);
-      else this.logger.warn(`${wrapper.name} is marked @ScalerTarget() but has no "name" and "scaleUp()". resource_scale will not call it.`);
+    const label = { decorator: '@ScalerTarget()', kind: 'scalers', needs: '"name" and "scaleUp()"' };
+    for (const { instance, name } of discoverProviders(this.discovery, ScalerTarget.KEY, isScaler, label, this.logger)) {
+      this.add(instance, name);
     }
   }
 
