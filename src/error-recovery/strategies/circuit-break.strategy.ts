@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { CircuitBreakerRegistry } from '../state/circuit-breaker.registry.js';
 import type { RecoveryContext, RecoveryStrategy, StrategyOutcome } from './recovery-strategy.interface.js';
 import { RegisterStrategy } from './register-strategy.decorator.js';
+import { steps } from './strategy-steps.js';
 
 /**
  * Opens the breaker of the failing route (or of the dependency named with
@@ -17,7 +18,7 @@ export class CircuitBreakStrategy implements RecoveryStrategy {
 
   async execute(ctx: RecoveryContext): Promise<StrategyOutcome> {
     const startedAt = ctx.clock.now();
-    const skipped = (message: string): StrategyOutcome => ({ resolved: false, steps: [{ success: false, skipped: true, message, startedAt, durationMs: 0 }] });
+    const skipped = (message: string): StrategyOutcome => steps.skip(ctx, message);
     if (ctx.routeOptions?.circuitBreaker === false) return skipped('circuit breaker disabled for this route');
     const name = ctx.routeOptions?.circuit ?? ctx.route?.key;
     if (!name) return skipped('no route or dependency to protect');

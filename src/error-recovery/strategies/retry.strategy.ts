@@ -3,6 +3,7 @@ import type { Classification } from '../classify/classification.interface.js';
 import { backoffDelay } from '../resilience/backoff.js';
 import type { RecoveryContext, RecoveryStrategy, StrategyOutcome, StrategyStep } from './recovery-strategy.interface.js';
 import { RegisterStrategy } from './register-strategy.decorator.js';
+import { steps } from './strategy-steps.js';
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error)).slice(0, 300);
 
@@ -20,32 +21,32 @@ export class RetryStrategy implements RecoveryStrategy {
 
   async execute(ctx: RecoveryContext): Promise<StrategyOutcome> {
     const skip = this.reasonToSkip(ctx);
-    if (skip) return { resolved: false, steps: [this.skipped(ctx, skip)] };
+    if (skip) return { resolved: false, steps: [steps.skipped(ctx, skip)] };
 
-    const steps: StrategyStep[] = [];
+    const taken: StrategyStep[] = [];
     let last: Classification = ctx.classification;
     for (let attempt = 1; attempt <= ctx.retry.maxRetries; attempt++) {
       const backoff = backoffDelay(attempt, { kind: ctx.retry.backoff, baseMs: ctx.retry.delayMs, maxMs: ctx.retry.maxDelayMs, jitter: ctx.retry.jitter }, this.random);
       const delay = Math.max(backoff, (last.retryAfterSeconds ?? 0) * 1000);
       if (delay >= ctx.budget.remaining()) {
-        steps.push(this.skipped(ctx, `recovery budget exhausted before attempt ${attempt} (needs ${delay} ms)`));
+        taken.push(steps.skipped(ctx, `recovery budget exhausted before attempt ${attempt} (needs ${delay} ms)`));
         break;
       }
       const startedAt = ctx.clock.now();
       try {
         await ctx.clock.sleep(delay, ctx.budget.signal);
         const result = await ctx.replay!();
-        steps.push({ success: true, skipped: false, message: `attempt ${attempt} of ${ctx.retry.maxRetries} succeeded after ${delay} ms`, details: { attempt, delayMs: delay }, startedAt, durationMs: ctx.clock.now() - startedAt });
-        return { resolved: true, result, steps };
+        taken.push({ success: true, skipped: false, message: `attempt ${attempt} of ${ctx.retry.maxRetries} succeeded after ${delay} ms`, details: { attempt, delayMs: delay }, startedAt, durationMs: ctx.clock.now() - startedAt });
+        return { resolved: true, result, steps: taken };
       } catch (error) {
         const stopped = ctx.budget.signal.aborted;
-        steps.push({ success: false, skipped: false, message: stopped ? `attempt ${attempt} stopped: recovery budget exhausted` : `attempt ${attempt} of ${ctx.retry.maxRetries} failed: ${message(error)}`, details: { attempt, delayMs: delay }, startedAt, durationMs: ctx.clock.now() - startedAt });
+        taken.push({ success: false, skipped: false, message: stopped ? `attempt ${attempt} stopped: recovery budget exhausted` : `attempt ${attempt} of ${ctx.retry.maxRetries} failed: ${message(error)}`, details: { attempt, delayMs: delay }, startedAt, durationMs: ctx.clock.now() - startedAt });
         if (stopped) break;
         last = ctx.classify(error);
         if (!last.transient) break;
       }
     }
-    return { resolved: false, steps };
+    return { resolved: false, steps: taken };
   }
 
   private reasonToSkip(ctx: RecoveryContext): string | undefined {
@@ -54,9 +55,5 @@ export class RetryStrategy implements RecoveryStrategy {
     if (!ctx.replaySafe) return 'not replay-safe';
     if (ctx.retry.maxRetries < 1) return 'retries disabled (maxRetries 0)';
     return undefined;
-  }
-
-  private skipped(ctx: RecoveryContext, reason: string): StrategyStep {
-    return { success: false, skipped: true, message: reason, startedAt: ctx.clock.now(), durationMs: 0 };
   }
 }
