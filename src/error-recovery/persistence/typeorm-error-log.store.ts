@@ -1,4 +1,5 @@
-import { MigrationExecutor, type DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
+import { closeDataSource, connectDataSource } from './connect-data-source.js';
 import type {
   ErrorLogQuery,
   ErrorLogStore,
@@ -15,40 +16,18 @@ import {
   toRecoveryActionRecord,
 } from './error-log.sql.js';
 
-/** Serialises migrations of several app instances starting at once (pg advisory lock id). */
-const MIGRATION_LOCK_ID = 7_351_937_281;
-
 /**
  * The default store: PostgreSQL (or the embedded PGlite) through the module's own TypeORM
  * DataSource. Writes are single statements, idempotent by id.
  */
 export class TypeOrmErrorLogStore implements ErrorLogStore {
-  private migrated = false;
-
   constructor(
     private readonly dataSource: DataSource,
     private readonly migrationsRun: boolean,
   ) {}
 
-  async connect(): Promise<void> {
-    if (!this.dataSource.isInitialized) await this.dataSource.initialize();
-    if (!this.migrationsRun || this.migrated) return;
-    const runner = this.dataSource.createQueryRunner();
-    try {
-      await runner.connect();
-      await runner.query(`SELECT pg_advisory_lock(${MIGRATION_LOCK_ID})`);
-      try {
-        // On the connection that holds the lock: a pool of one must not wait for a second connection.
-        const executor = new MigrationExecutor(this.dataSource, runner);
-        executor.transaction = 'all';
-        await executor.executePendingMigrations();
-        this.migrated = true;
-      } finally {
-        await runner.query(`SELECT pg_advisory_unlock(${MIGRATION_LOCK_ID})`);
-      }
-    } finally {
-      await runner.release();
-    }
+  connect(): Promise<void> {
+    return connectDataSource(this.dataSource, this.migrationsRun);
   }
 
   async insertBatch(batch: readonly PendingErrorLog[]): Promise<void> {
@@ -149,7 +128,7 @@ export class TypeOrmErrorLogStore implements ErrorLogStore {
     await this.dataSource.query(sql, params);
   }
 
-  async close(): Promise<void> {
-    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  close(): Promise<void> {
+    return closeDataSource(this.dataSource);
   }
 }

@@ -1,0 +1,80 @@
+/**
+ * Deduplication of one key, atomic across instances. Parameters: $1 key, $2 now, $3 window cutoff
+ * (now − window), $4 occurrences in this flush (≥ 1), $5 summarise held-back occurrences, $6 the
+ * alert template, $7 a fresh window id. When the key's window has ended (or it is new) a new window
+ * starts now and `fire` is true; the previous window's unreported count moves to `carried`.
+ */
+export const DEDUP_UPSERT = `
+INSERT INTO "alert_dedup" AS d ("key", "window_id", "window_started_at", "occurrences", "suppressed", "suppressed_since", "carried", "carried_since", "template", "updated_at")
+VALUES ($1, $7::uuid, $2::timestamptz, $4::int,
+        CASE WHEN $5::boolean THEN $4::int - 1 ELSE 0 END,
+        CASE WHEN $5::boolean AND $4::int > 1 THEN $2::timestamptz END,
+        0, NULL, $6::jsonb, $2::timestamptz)
+ON CONFLICT ("key") DO UPDATE SET
+  "window_id" = CASE WHEN d."window_started_at" > $3::timestamptz THEN d."window_id" ELSE $7::uuid END,
+  "window_started_at" = CASE WHEN d."window_started_at" > $3::timestamptz THEN d."window_started_at" ELSE $2::timestamptz END,
+  "occurrences" = CASE WHEN d."window_started_at" > $3::timestamptz THEN d."occurrences" + $4::int ELSE $4::int END,
+  "suppressed" = CASE
+    WHEN NOT $5::boolean THEN 0
+    WHEN d."window_started_at" > $3::timestamptz THEN d."suppressed" + $4::int
+    ELSE $4::int - 1 END,
+  "suppressed_since" = CASE
+    WHEN NOT $5::boolean THEN NULL
+    WHEN d."window_started_at" > $3::timestamptz THEN COALESCE(d."suppressed_since", $2::timestamptz)
+    WHEN $4::int > 1 THEN $2::timestamptz END,
+  "carried" = CASE WHEN d."window_started_at" > $3::timestamptz THEN d."carried" ELSE d."suppressed" END,
+  "carried_since" = CASE WHEN d."window_started_at" > $3::timestamptz THEN d."carried_since" ELSE d."suppressed_since" END,
+  "template" = CASE WHEN d."window_started_at" > $3::timestamptz THEN d."template" ELSE $6::jsonb END,
+  "updated_at" = $2::timestamptz
+RETURNING ("window_id" = $7::uuid) AS "fire", "occurrences", "carried", "carried_since"`;
+
+/**
+ * Appends occurrence times of one key and keeps the latest $5 within the window. Parameters: $1
+ * key, $2 times, $3 now, $4 window cutoff, $5 how many to keep. Returns how many are in the window.
+ */
+export const BURST_UPSERT = `
+INSERT INTO "alert_bursts" AS b ("key", "recent", "updated_at")
+VALUES ($1, ARRAY(SELECT t FROM unnest($2::timestamptz[]) AS t WHERE t > $4::timestamptz ORDER BY t DESC LIMIT $5::int), $3::timestamptz)
+ON CONFLICT ("key") DO UPDATE SET
+  "recent" = ARRAY(SELECT t FROM unnest(b."recent" || $2::timestamptz[]) AS t WHERE t > $4::timestamptz ORDER BY t DESC LIMIT $5::int),
+  "updated_at" = $3::timestamptz
+RETURNING cardinality("recent") AS "count"`;
+
+/** Keys whose window ended with held-back occurrences; reset in the same statement. $1 cutoff, $2 limit, $3 now. */
+export const TAKE_DUE_DIGESTS = `
+WITH due AS (
+  SELECT "key", "suppressed", "suppressed_since", "template" FROM "alert_dedup"
+   WHERE "suppressed" > 0 AND "window_started_at" <= $1::timestamptz
+   ORDER BY "window_started_at" LIMIT $2::int FOR UPDATE SKIP LOCKED
+), reset AS (
+  UPDATE "alert_dedup" d SET "suppressed" = 0, "suppressed_since" = NULL, "updated_at" = $3::timestamptz
+    FROM due WHERE d."key" = due."key"
+)
+SELECT * FROM due`;
+
+/** Severity order of claims: the worst first, then the oldest. */
+const ORDER = `CASE "severity" WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END, "next_attempt_at", "id"`;
+
+/**
+ * Claims due rows of the channels $5 (text[]) — pending and due, or sending with an expired lease.
+ * $1 now, $2 lease until, $3 worker, $4 limit. The attempt is counted here, so a row whose sending
+ * crashes the worker every time still runs out of attempts.
+ */
+export const CLAIM = `
+UPDATE "alert_outbox" o SET "status" = 'sending', "attempts" = o."attempts" + 1, "lease_until" = $2::timestamptz,
+       "claimed_by" = $3, "updated_at" = $1::timestamptz
+ WHERE o."id" IN (
+   SELECT "id" FROM "alert_outbox"
+    WHERE "channel" = ANY($5::text[])
+      AND (("status" = 'pending' AND "next_attempt_at" <= $1::timestamptz)
+        OR ("status" = 'sending' AND "lease_until" < $1::timestamptz))
+    ORDER BY ${ORDER} LIMIT $4::int FOR UPDATE SKIP LOCKED)
+RETURNING o.*`;
+
+/** E-mails sent in the last minute, or being sent now. $1 a minute ago. */
+export const EMAILS_IN_LAST_MINUTE = `
+SELECT count(*)::int AS "n" FROM "alert_outbox"
+ WHERE "channel" = 'email' AND (("status" = 'sent' AND "sent_at" > $1::timestamptz) OR "status" = 'sending')`;
+
+/** Lock id that serialises the e-mail cap's count-and-claim across instances. */
+export const EMAIL_CAP_LOCK_ID = 7_351_937_282;

@@ -1,0 +1,216 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource, EntityManager } from 'typeorm';
+import { closeDataSource, connectDataSource } from '../../persistence/connect-data-source.js';
+import type { Alert } from '../alert.interface.js';
+import type { OutboxRow, PendingCandidate } from './alert-candidate.js';
+import { insertRowsStatement, newOutboxRow, returned, toOutboxRow } from './alert-outbox.rows.js';
+import {
+  BURST_UPSERT,
+  CLAIM,
+  DEDUP_UPSERT,
+  EMAIL_CAP_LOCK_ID,
+  EMAILS_IN_LAST_MINUTE,
+  TAKE_DUE_DIGESTS,
+} from './alert-outbox.sql.js';
+import type {
+  AlertOutboxStore,
+  BurstEntry,
+  ClaimRequest,
+  DueDigest,
+  EmailClaim,
+  EnqueueResult,
+  OutboxQuery,
+} from './alert-outbox-store.interface.js';
+
+const iso = (d: Date): string => d.toISOString();
+
+/**
+ * The embedded PGlite is one session shared by every DataSource of the process: two transactions
+ * on it would interleave. The store's transactions are serialised process-wide there.
+ */
+let embeddedChain: Promise<unknown> = Promise.resolve();
+
+/** The default outbox: tables `alert_outbox`, `alert_dedup` and `alert_bursts` on the module's DataSource. */
+export class TypeOrmAlertOutboxStore implements AlertOutboxStore {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly migrationsRun: boolean,
+    private readonly embedded = false,
+  ) {}
+
+  private transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    if (!this.embedded) return this.dataSource.transaction(work);
+    const run = embeddedChain.then(() => this.dataSource.transaction(work));
+    embeddedChain = run.catch(() => undefined);
+    return run;
+  }
+
+  connect(): Promise<void> {
+    return connectDataSource(this.dataSource, this.migrationsRun);
+  }
+
+  async recordBursts(entries: readonly BurstEntry[], now: Date, windowMs: number, limit: number): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    const cutoff = iso(new Date(now.getTime() - windowMs));
+    for (const entry of entries) {
+      const times = entry.times.map((t) => new Date(t).toISOString());
+      const rows = returned(await this.dataSource.query(BURST_UPSERT, [entry.key, times, iso(now), cutoff, limit]));
+      counts.set(entry.key, Number(rows[0]?.count ?? 0));
+    }
+    return counts;
+  }
+
+  async enqueue(
+    pending: readonly PendingCandidate[],
+    now: Date,
+    windowMs: number,
+    finish: (alert: Alert, extra: { carried: number; carriedSince: Date | null }) => Alert,
+  ): Promise<EnqueueResult[]> {
+    const cutoff = iso(new Date(now.getTime() - windowMs));
+    const results: EnqueueResult[] = [];
+    // One transaction per key: the dedup decision and the rows it queues land together or not at all.
+    for (const { candidate, count } of pending) {
+      const template = { alert: candidate.alert, routes: candidate.routes };
+      const queued = await this.transaction(async (manager) => {
+        const [decision] = returned(
+          await manager.query(DEDUP_UPSERT, [
+            candidate.dedupKey,
+            iso(now),
+            cutoff,
+            count,
+            candidate.summarize,
+            JSON.stringify(template),
+            randomUUID(),
+          ]),
+        );
+        if (decision?.fire !== true) return false;
+        const carriedSince = decision.carried_since ? new Date(decision.carried_since as string | Date) : null;
+        const alert = finish(candidate.alert, { carried: Number(decision.carried ?? 0), carriedSince });
+        const rows = candidate.routes.map((r) => newOutboxRow(randomUUID(), alert, r.channel, r.recipients, candidate.dedupKey, now));
+        await this.insert(manager, rows);
+        return true;
+      });
+      results.push({ dedupKey: candidate.dedupKey, queued });
+    }
+    return results;
+  }
+
+  async insertRows(rows: readonly OutboxRow[]): Promise<void> {
+    await this.insert(this.dataSource.manager, rows);
+  }
+
+  async takeDueDigests(now: Date, windowMs: number, limit: number, build: (due: DueDigest) => OutboxRow[]): Promise<number> {
+    return this.transaction(async (manager) => {
+      const due = returned(await manager.query(TAKE_DUE_DIGESTS, [iso(new Date(now.getTime() - windowMs)), limit, iso(now)]));
+      const rows = due.flatMap((d) =>
+        build({
+          key: String(d.key),
+          count: Number(d.suppressed),
+          since: new Date(d.suppressed_since as string | Date),
+          template: (typeof d.template === 'string' ? JSON.parse(d.template) : d.template) as DueDigest['template'],
+        }),
+      );
+      await this.insert(manager, rows);
+      return due.length;
+    });
+  }
+
+  async claim(request: ClaimRequest, channels: readonly string[]): Promise<OutboxRow[]> {
+    if (channels.length === 0) return [];
+    return this.claimWith(this.dataSource.manager, request, channels);
+  }
+
+  async claimEmails(request: ClaimRequest, perMinute: number): Promise<EmailClaim> {
+    return this.transaction(async (manager) => {
+      await manager.query(`SELECT pg_advisory_xact_lock(${EMAIL_CAP_LOCK_ID})`);
+      const [used] = returned(await manager.query(EMAILS_IN_LAST_MINUTE, [iso(new Date(request.now.getTime() - 60_000))]));
+      const capacity = perMinute - Number(used?.n ?? 0);
+      if (capacity <= 0) return { rows: [], capacity: 0 };
+      return { rows: await this.claimWith(manager, request, ['email']), capacity };
+    });
+  }
+
+  async markSent(id: string, now: Date): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE "alert_outbox" SET "status" = 'sent', "sent_at" = $2::timestamptz, "updated_at" = $2::timestamptz,
+              "lease_until" = NULL, "last_error" = NULL WHERE "id" = $1::uuid AND "status" = 'sending'`,
+      [id, iso(now)],
+    );
+  }
+
+  async markFailed(id: string, now: Date, error: string, retryAt: Date | null): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE "alert_outbox" SET "status" = $4, "next_attempt_at" = $3::timestamptz, "last_error" = $5,
+              "lease_until" = NULL, "updated_at" = $2::timestamptz WHERE "id" = $1::uuid AND "status" = 'sending'`,
+      [id, iso(now), iso(retryAt ?? now), retryAt ? 'pending' : 'exhausted', error.slice(0, 1000)],
+    );
+  }
+
+  async release(ids: readonly string[], at: Date): Promise<void> {
+    if (ids.length === 0) return;
+    await this.dataSource.query(
+      `UPDATE "alert_outbox" SET "status" = 'pending', "attempts" = GREATEST(0, "attempts" - 1), "next_attempt_at" = $2::timestamptz,
+              "lease_until" = NULL, "updated_at" = $2::timestamptz WHERE "id" = ANY($1::uuid[]) AND "status" = 'sending'`,
+      [ids, iso(at)],
+    );
+  }
+
+  async fold(foldedIds: ReadonlyMap<string, string>, digests: readonly OutboxRow[], now: Date): Promise<void> {
+    await this.transaction(async (manager) => {
+      await this.insert(manager, digests);
+      for (const [id, into] of foldedIds) {
+        await manager.query(
+          `UPDATE "alert_outbox" SET "status" = 'folded', "folded_into" = $2::uuid, "lease_until" = NULL, "updated_at" = $3::timestamptz
+            WHERE "id" = $1::uuid AND "status" = 'sending'`,
+          [id, into, iso(now)],
+        );
+      }
+    });
+  }
+
+  async list(query: OutboxQuery): Promise<OutboxRow[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    for (const [column, value] of [['status', query.status], ['channel', query.channel], ['kind', query.kind]] as const) {
+      if (value === undefined) continue;
+      params.push(value);
+      where.push(`"${column}" = $${params.length}`);
+    }
+    const rows: Record<string, unknown>[] = await this.dataSource.query(
+      `SELECT * FROM "alert_outbox" ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY "created_at" DESC, "id" LIMIT ${Math.max(1, Math.floor(query.limit))}`,
+      params,
+    );
+    return rows.map(toOutboxRow);
+  }
+
+  async purge(before: Date, stateBefore: Date): Promise<number> {
+    const deleted = returned(
+      await this.dataSource.query(
+        `DELETE FROM "alert_outbox" WHERE "created_at" < $1::timestamptz AND "status" IN ('sent', 'exhausted', 'folded') RETURNING "id"`,
+        [iso(before)],
+      ),
+    );
+    await this.dataSource.query(`DELETE FROM "alert_dedup" WHERE "updated_at" < $1::timestamptz AND "suppressed" = 0`, [iso(stateBefore)]);
+    await this.dataSource.query(`DELETE FROM "alert_bursts" WHERE "updated_at" < $1::timestamptz`, [iso(stateBefore)]);
+    return deleted.length;
+  }
+
+  close(): Promise<void> {
+    return closeDataSource(this.dataSource);
+  }
+
+  private async claimWith(manager: EntityManager, r: ClaimRequest, channels: readonly string[]): Promise<OutboxRow[]> {
+    const rows = returned(
+      await manager.query(CLAIM, [iso(r.now), iso(new Date(r.now.getTime() + r.leaseMs)), r.worker.slice(0, 100), r.limit, channels]),
+    );
+    return rows.map(toOutboxRow);
+  }
+
+  private async insert(manager: EntityManager, rows: readonly OutboxRow[]): Promise<void> {
+    for (let i = 0; i < rows.length; i += 500) {
+      const { sql, params } = insertRowsStatement(rows.slice(i, i + 500));
+      await manager.query(sql, params);
+    }
+  }
+}
