@@ -1,0 +1,159 @@
+import { SEVERITIES, type Severity } from '../classify/classification.interface.js';
+import type { AlertChannel } from './channels/alert-channel.interface.js';
+import type {
+  AlertsOptions,
+  EscalationOptions,
+  SlackChannelOptions,
+  SmtpOptions,
+  TelegramChannelOptions,
+  WebhookChannelOptions,
+} from './alerts-options.interface.js';
+
+export type ResolvedSmtpOptions = Required<Omit<SmtpOptions, 'user' | 'pass'>> & Pick<SmtpOptions, 'user' | 'pass'>;
+export type ResolvedWebhookOptions = Required<Omit<WebhookChannelOptions, 'secret'>> & Pick<WebhookChannelOptions, 'secret'>;
+
+/** Alert options after defaults and environment variables were applied. */
+export interface ResolvedAlertsOptions {
+  enabled: boolean;
+  recipients: string[];
+  /** E-mail recipients per severity. */
+  bySeverity: Record<Severity, string[]>;
+  /** Severities with no alert on any channel: given an empty list, and `low` unless it was given addresses. */
+  silenced: Severity[];
+  escalation: Required<EscalationOptions>;
+  smtp?: ResolvedSmtpOptions;
+  webhook?: ResolvedWebhookOptions;
+  slack?: Required<SlackChannelOptions>;
+  telegram?: Required<TelegramChannelOptions>;
+  channels: AlertChannel[];
+  dedupWindowMs: number;
+  maxEmailsPerMinute: number;
+  maxAttempts: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  leaseMs: number;
+  pollIntervalMs: number;
+  retentionMs: number;
+  baseUrl: string | null;
+}
+
+/** Raised for an environment variable or option that cannot be used; says which and how to fix it. */
+export class InvalidAlertsOptionError extends Error {
+  override readonly name = 'InvalidAlertsOptionError';
+}
+
+const list = (raw: string | undefined): string[] | undefined =>
+  raw === undefined || raw.trim() === ''
+    ? undefined
+    : raw
+        .split(/[,;\s]+/)
+        .map((s) => s.trim())
+        .filter(Boolean);
+
+function positive(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value <= 0) throw new InvalidAlertsOptionError(`alerts.${name} must be a positive number; got ${String(value)}.`);
+  return value;
+}
+
+function bySeverityFromEnv(raw: string | undefined): Partial<Record<Severity, string[]>> | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new InvalidAlertsOptionError('ALERTS_BY_SEVERITY must be JSON like {"critical":["oncall@example.com"],"low":[]}.');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new InvalidAlertsOptionError('ALERTS_BY_SEVERITY must be a JSON object keyed by severity.');
+  }
+  const out: Partial<Record<Severity, string[]>> = {};
+  for (const [key, value] of Object.entries(parsed)) {
+    if (!SEVERITIES.includes(key as Severity) || !Array.isArray(value) || value.some((v) => typeof v !== 'string')) {
+      throw new InvalidAlertsOptionError(`ALERTS_BY_SEVERITY: "${key}" must be one of ${SEVERITIES.join(', ')} with a list of addresses.`);
+    }
+    out[key as Severity] = value as string[];
+  }
+  return out;
+}
+
+function smtpFrom(o: SmtpOptions | undefined, env: NodeJS.ProcessEnv): ResolvedSmtpOptions | undefined {
+  const host = o?.host ?? (env.SMTP_HOST || undefined);
+  if (!host) return undefined;
+  const secure = o?.secure ?? ['1', 'true', 'yes', 'on'].includes((env.SMTP_SECURE ?? '').toLowerCase());
+  const envPort = env.SMTP_PORT ? Number(env.SMTP_PORT) : undefined;
+  return {
+    host,
+    port: positive(o?.port ?? envPort, secure ? 465 : 587, 'smtp.port'),
+    secure,
+    requireTLS: o?.requireTLS ?? false,
+    user: o?.user ?? (env.SMTP_USER || undefined),
+    pass: o?.pass ?? (env.SMTP_PASS || undefined),
+    from: o?.from ?? (env.ALERT_FROM || 'nest-error-recovery@localhost'),
+    timeoutMs: positive(o?.timeoutMs, 10_000, 'smtp.timeoutMs'),
+    allowSelfSigned: o?.allowSelfSigned ?? false,
+  };
+}
+
+/** The one place where alert defaults live. `env` is injectable for tests. */
+export function resolveAlertsOptions(
+  o: AlertsOptions = {},
+  env: NodeJS.ProcessEnv = process.env,
+  warn: (message: string) => void = () => undefined,
+): ResolvedAlertsOptions {
+  const recipients = o.recipients ?? list(env.ERROR_ALERT_RECIPIENTS) ?? [];
+  let fromEnv: Partial<Record<Severity, string[]>> | undefined;
+  try {
+    fromEnv = o.bySeverity ? undefined : bySeverityFromEnv(env.ALERTS_BY_SEVERITY);
+  } catch (error) {
+    // A bad variable must not stop the app: alerts fall back to `recipients`, and it is said loudly.
+    warn(`${(error as Error).message} Ignored; using the default routing.`);
+  }
+  const overrides = o.bySeverity ?? fromEnv ?? {};
+  const bySeverity = {
+    critical: overrides.critical ?? recipients,
+    high: overrides.high ?? recipients,
+    medium: overrides.medium ?? recipients,
+    low: overrides.low ?? [],
+  };
+  const webhookUrl = o.webhook?.url ?? (env.ALERT_WEBHOOK_URL || undefined);
+  const slackUrl = o.slack?.webhookUrl ?? (env.SLACK_WEBHOOK_URL || undefined);
+  const botToken = o.telegram?.botToken ?? (env.TELEGRAM_BOT_TOKEN || undefined);
+  const chatId = o.telegram?.chatId ?? (env.TELEGRAM_CHAT_ID || undefined);
+  return {
+    enabled: o.enabled ?? true,
+    recipients,
+    bySeverity,
+    silenced: SEVERITIES.filter((s) => (overrides[s] === undefined ? s === 'low' : overrides[s].length === 0)),
+    escalation: {
+      recipients: o.escalation?.recipients ?? list(env.ERROR_ESCALATION_RECIPIENTS) ?? [],
+      repeatThreshold: positive(o.escalation?.repeatThreshold, 10, 'escalation.repeatThreshold'),
+      repeatWindowMinutes: positive(o.escalation?.repeatWindowMinutes, 5, 'escalation.repeatWindowMinutes'),
+      strategyFailureThreshold: positive(o.escalation?.strategyFailureThreshold, 3, 'escalation.strategyFailureThreshold'),
+    },
+    smtp: smtpFrom(o.smtp, env),
+    webhook: webhookUrl
+      ? { url: webhookUrl, secret: o.webhook?.secret ?? (env.ALERT_WEBHOOK_SECRET || undefined), timeoutMs: positive(o.webhook?.timeoutMs, 5000, 'webhook.timeoutMs') }
+      : undefined,
+    slack: slackUrl ? { webhookUrl: slackUrl, timeoutMs: positive(o.slack?.timeoutMs, 5000, 'slack.timeoutMs') } : undefined,
+    telegram:
+      botToken && chatId
+        ? {
+            botToken,
+            chatId,
+            baseUrl: (o.telegram?.baseUrl ?? 'https://api.telegram.org').replace(/\/+$/, ''),
+            timeoutMs: positive(o.telegram?.timeoutMs, 5000, 'telegram.timeoutMs'),
+          }
+        : undefined,
+    channels: o.channels ?? [],
+    dedupWindowMs: positive(o.dedupWindowMinutes, 10, 'dedupWindowMinutes') * 60_000,
+    maxEmailsPerMinute: Math.floor(positive(o.maxEmailsPerMinute, 30, 'maxEmailsPerMinute')),
+    maxAttempts: Math.floor(positive(o.maxAttempts, 10, 'maxAttempts')),
+    retryBaseMs: positive(o.retryBaseMs, 2000, 'retryBaseMs'),
+    retryMaxMs: positive(o.retryMaxMs, 600_000, 'retryMaxMs'),
+    leaseMs: positive(o.leaseMs, 60_000, 'leaseMs'),
+    pollIntervalMs: positive(o.pollIntervalMs, 1000, 'pollIntervalMs'),
+    retentionMs: positive(o.retentionDays, 30, 'retentionDays') * 86_400_000,
+    baseUrl: o.baseUrl ? o.baseUrl.replace(/\/+$/, '') : null,
+  };
+}
