@@ -69,6 +69,6 @@ describe("the app's own strategies", () => {
     const app = ref.createNestApplication({ logger: false });
     await expect(app.init()).rejects.toThrow('A recovery strategy named "retry" is already registered. Give your strategy another name.');
     // An app that failed to start gets no shutdown hooks: release the store's connections here.
-    await app.get(ErrorLogWriter).onApplicationShutdown();
+    await app.get(ErrorLogWriter).finalDrain();
   });
 });

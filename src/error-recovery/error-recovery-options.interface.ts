@@ -6,6 +6,8 @@ import type { Clock } from './resilience/clock.js';
 import type { CircuitStateStore } from './state/circuit-state.store.js';
 import type { RecoveryTargets, StrategyParameters } from './strategies/strategy-parameters.interface.js';
 import type { StrategyMap } from './plan/strategy-name.js';
+import type { AlertsOptions } from './alerts/alerts-options.interface.js';
+import type { AlertOutboxStore } from './alerts/outbox/alert-outbox-store.interface.js';
 
 /** Where the module keeps `error_logs`. The module always uses a DataSource (and pool) of its own. */
 export interface ErrorRecoveryDatabaseOptions {
@@ -125,6 +127,10 @@ export interface ErrorRecoveryModuleOptions {
   exposeDetails?: boolean;
   /** Bearer token for the admin endpoints. Default env `ERROR_RECOVERY_ADMIN_TOKEN`. */
   adminToken?: string;
-  /** Clock for delays and budgets. Default the system clock. */
+  /** Clock for delays, budgets, alert windows and backoff. Default the system clock. */
   clock?: Clock;
+  /** Alerts by e-mail, webhook, Slack and Telegram. Also read from environment variables (see README). */
+  alerts?: AlertsOptions;
+  /** Replace the alert outbox (default: tables next to `error_logs`). */
+  alertOutboxStore?: AlertOutboxStore;
 }

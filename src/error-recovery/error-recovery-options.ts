@@ -7,6 +7,8 @@ import type {
   WriterOptions,
 } from './error-recovery-options.interface.js';
 import type { StrategyMap } from './plan/strategy-name.js';
+import type { AlertOutboxStore } from './alerts/outbox/alert-outbox-store.interface.js';
+import { resolveAlertsOptions, type ResolvedAlertsOptions } from './alerts/resolve-alerts-options.js';
 import type { ErrorLogStore } from './persistence/error-log-store.interface.js';
 import type { CircuitPolicy } from './resilience/circuit-state.js';
 import { systemClock, type Clock } from './resilience/clock.js';
@@ -41,6 +43,8 @@ export interface ResolvedErrorRecoveryOptions {
   exposeDetails: boolean;
   adminToken?: string;
   clock: Clock;
+  alerts: ResolvedAlertsOptions;
+  alertOutboxStore?: AlertOutboxStore;
 }
 
 /** Headers stored by default. Sensitive ones are kept only as `[Filtered]` so their presence shows. */
@@ -119,6 +123,7 @@ function envNumber(env: NodeJS.ProcessEnv, name: string): number | undefined {
 export function resolveOptions(
   options: ErrorRecoveryModuleOptions = {},
   env: NodeJS.ProcessEnv = process.env,
+  warn: (message: string) => void = () => undefined,
 ): ResolvedErrorRecoveryOptions {
   const environment = options.environment ?? env.NODE_ENV ?? 'development';
   const isDevelopment = DEVELOPMENT.has(environment.toLowerCase());
@@ -176,6 +181,8 @@ export function resolveOptions(
     exposeDetails: explicitDevelopment && options.exposeDetails === true,
     adminToken: options.adminToken ?? (env.ERROR_RECOVERY_ADMIN_TOKEN || undefined),
     clock: options.clock ?? systemClock,
+    alerts: resolveAlertsOptions(options.alerts, env, warn),
+    alertOutboxStore: options.alertOutboxStore,
   };
 }
 

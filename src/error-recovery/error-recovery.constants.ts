@@ -6,6 +6,8 @@ export const ERROR_RECOVERY_OPTIONS = 'ERROR_RECOVERY:OPTIONS';
 export const ERROR_LOG_STORE = 'ERROR_RECOVERY:ERROR_LOG_STORE';
 /** Where circuit breaker states are kept. See `CircuitStateStore`. */
 export const CIRCUIT_STATE_STORE = 'ERROR_RECOVERY:CIRCUIT_STATE_STORE';
+/** The module's own TypeORM DataSource (not connected until a store needs it). */
+export const ERROR_RECOVERY_DATA_SOURCE = 'ERROR_RECOVERY:DATA_SOURCE';
 /** Metadata key written by `@AiErrorHandler()`. */
 export const AI_ERROR_HANDLER_METADATA = 'ERROR_RECOVERY:HANDLER';
 

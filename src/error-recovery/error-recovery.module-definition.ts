@@ -5,6 +5,7 @@ import { ErrorCaptureInterceptor } from './capture/error-capture.interceptor.js'
 import type { ErrorRecoveryModuleOptions } from './error-recovery-options.interface.js';
 import { AdminTokenGuard } from './http/admin-token.guard.js';
 import { createErrorsController } from './http/errors.controller.js';
+import { ERROR_RECOVERY_API_PATH } from './alerts/alerts.constants.js';
 
 /** Settings that shape the module itself; given to `forRoot` and `forRootAsync` alike. */
 export interface ErrorRecoveryModuleExtras {
@@ -42,7 +43,12 @@ export const {
       // Global so that RecoveryService and the enhancers behind @AiErrorHandler() resolve in every module.
       global: true,
       controllers: extras.apiPrefix === false ? [] : [createErrorsController(extras.apiPrefix ?? DEFAULT_API_PREFIX, guard)],
-      providers: [...(definition.providers ?? []), ...enhancers, ...(extras.adminGuard ? [extras.adminGuard] : [])],
+      providers: [
+        ...(definition.providers ?? []),
+        ...enhancers,
+        ...(extras.adminGuard ? [extras.adminGuard] : []),
+        { provide: ERROR_RECOVERY_API_PATH, useValue: extras.apiPrefix === false ? null : (extras.apiPrefix ?? DEFAULT_API_PREFIX) },
+      ],
     };
   })
   .build();

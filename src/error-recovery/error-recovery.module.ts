@@ -1,4 +1,6 @@
 import { Logger, Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
+import type { DataSource } from 'typeorm';
 import { DiscoveryModule } from '@nestjs/core';
 import { RouteGates } from './capture/route-gates.js';
 import { RouteResolver } from './capture/route-resolver.js';
@@ -32,27 +34,34 @@ import { RestartableTargetRegistry } from './targets/restartable-target.registry
 import { ErrorCaptureFilter } from './capture/error-capture.filter.js';
 import { ErrorCaptureInterceptor } from './capture/error-capture.interceptor.js';
 import { ErrorCaptureService } from './capture/error-capture.service.js';
-import { CIRCUIT_STATE_STORE, ERROR_LOG_STORE, ERROR_RECOVERY_OPTIONS } from './error-recovery.constants.js';
+import { CIRCUIT_STATE_STORE, ERROR_LOG_STORE, ERROR_RECOVERY_DATA_SOURCE, ERROR_RECOVERY_OPTIONS } from './error-recovery.constants.js';
+import { AlertDeliveryWorker } from './alerts/alert-delivery.worker.js';
+import { AlertQueue } from './alerts/alert-queue.js';
+import { AlertRouter } from './alerts/alert-router.js';
+import { createAlertChannels } from './alerts/alert-channels.factory.js';
+import { ALERT_CHANNELS, ALERT_OUTBOX_STORE } from './alerts/alerts.constants.js';
+import { AlertsService } from './alerts/alerts.service.js';
+import { TypeOrmAlertOutboxStore } from './alerts/outbox/typeorm-alert-outbox.store.js';
+import { ErrorRecoveryLifecycle } from './error-recovery.lifecycle.js';
 import { ERROR_RECOVERY_MODULE_OPTIONS, ErrorRecoveryConfigurableModule } from './error-recovery.module-definition.js';
 import type { ErrorRecoveryModuleOptions } from './error-recovery-options.interface.js';
 import { resolveOptions, type ResolvedErrorRecoveryOptions } from './error-recovery-options.js';
 import { ErrorRecoveryStats } from './error-recovery.stats.js';
 import { RecoveryExecutor } from './execute/recovery-executor.js';
 import { AdminTokenGuard } from './http/admin-token.guard.js';
-import type { ErrorLogStore } from './persistence/error-log-store.interface.js';
 import { ErrorLogWriter } from './persistence/error-log.writer.js';
-import { createErrorRecoveryDataSource } from './persistence/error-recovery-data-source.js';
+import { createErrorRecoveryDataSource, isEmbedded } from './persistence/error-recovery-data-source.js';
 import { TypeOrmErrorLogStore } from './persistence/typeorm-error-log.store.js';
 import { RecoveryService } from './recovery.service.js';
 import { RetryStrategy } from './strategies/retry.strategy.js';
 import { StrategyRegistry } from './strategies/strategy-registry.js';
 
-function defaultStore(options: ResolvedErrorRecoveryOptions): ErrorLogStore {
-  const logger = new Logger('ErrorRecovery');
-  const dataSource = createErrorRecoveryDataSource(options.database, (error) =>
+const logger = new Logger('ErrorRecovery');
+
+function moduleDataSource(options: ResolvedErrorRecoveryOptions): DataSource {
+  return createErrorRecoveryDataSource(options.database, (error) =>
     logger.warn(`error store connection lost: ${error instanceof Error ? error.message : String(error)}`),
   );
-  return new TypeOrmErrorLogStore(dataSource, options.database.migrationsRun);
 }
 
 /** The strategies that ship with the module; the app's own are found by `@RegisterStrategy()`. */
@@ -86,6 +95,10 @@ const SERVICES = [
   ErrorCaptureFilter,
   ErrorCaptureInterceptor,
   AdminTokenGuard,
+  AlertRouter,
+  AlertQueue,
+  AlertDeliveryWorker,
+  AlertsService,
 ];
 
 /**
@@ -98,18 +111,36 @@ const SERVICES = [
  * ```
  */
 @Module({
-  imports: [DiscoveryModule],
+  imports: [DiscoveryModule, ScheduleModule.forRoot()],
   providers: [
     {
       provide: ERROR_RECOVERY_OPTIONS,
-      useFactory: (options: ErrorRecoveryModuleOptions) => resolveOptions(options),
+      useFactory: (options: ErrorRecoveryModuleOptions) => resolveOptions(options, process.env, (m) => logger.warn(m)),
       inject: [ERROR_RECOVERY_MODULE_OPTIONS],
     },
     {
-      provide: ERROR_LOG_STORE,
-      useFactory: (options: ResolvedErrorRecoveryOptions) => options.store ?? defaultStore(options),
+      provide: ERROR_RECOVERY_DATA_SOURCE,
+      useFactory: moduleDataSource,
       inject: [ERROR_RECOVERY_OPTIONS],
     },
+    {
+      provide: ERROR_LOG_STORE,
+      useFactory: (options: ResolvedErrorRecoveryOptions, dataSource: DataSource) =>
+        options.store ?? new TypeOrmErrorLogStore(dataSource, options.database.migrationsRun),
+      inject: [ERROR_RECOVERY_OPTIONS, ERROR_RECOVERY_DATA_SOURCE],
+    },
+    {
+      provide: ALERT_OUTBOX_STORE,
+      useFactory: (options: ResolvedErrorRecoveryOptions, dataSource: DataSource) =>
+        options.alertOutboxStore ?? new TypeOrmAlertOutboxStore(dataSource, options.database.migrationsRun, isEmbedded(options.database)),
+      inject: [ERROR_RECOVERY_OPTIONS, ERROR_RECOVERY_DATA_SOURCE],
+    },
+    {
+      provide: ALERT_CHANNELS,
+      useFactory: (options: ResolvedErrorRecoveryOptions) => createAlertChannels(options.alerts),
+      inject: [ERROR_RECOVERY_OPTIONS],
+    },
+    ErrorRecoveryLifecycle,
     {
       provide: CIRCUIT_STATE_STORE,
       useFactory: (options: ResolvedErrorRecoveryOptions) => options.circuitStateStore ?? new InMemoryCircuitStateStore(),
@@ -120,6 +151,6 @@ const SERVICES = [
     ...BUILT_IN_STRATEGIES,
     ...SERVICES,
   ],
-  exports: [ERROR_RECOVERY_OPTIONS, ERROR_LOG_STORE, CIRCUIT_STATE_STORE, ...SERVICES],
+  exports: [ERROR_RECOVERY_OPTIONS, ERROR_LOG_STORE, CIRCUIT_STATE_STORE, ALERT_OUTBOX_STORE, ALERT_CHANNELS, ...SERVICES],
 })
 export class ErrorRecoveryModule extends ErrorRecoveryConfigurableModule {}

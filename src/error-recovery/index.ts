@@ -107,3 +107,30 @@ export { ErrorRecoveryStats } from './error-recovery.stats.js';
 export { ErrorLogNotFoundError, isErrorLogNotFoundError } from './errors/error-log-not-found.error.js';
 export { AdminTokenGuard } from './http/admin-token.guard.js';
 export type { Clock } from './resilience/clock.js';
+
+export type { Alert, AlertAction, AlertChannelName, AlertDelivery, AlertErrorFacts, AlertKind } from './alerts/alert.interface.js';
+export type {
+  AlertsOptions,
+  EscalationOptions,
+  SlackChannelOptions,
+  SmtpOptions,
+  TelegramChannelOptions,
+  WebhookChannelOptions,
+} from './alerts/alerts-options.interface.js';
+export type { AlertChannel } from './alerts/channels/alert-channel.interface.js';
+export { EmailChannel } from './alerts/channels/email.channel.js';
+export { WebhookChannel } from './alerts/channels/webhook.channel.js';
+export { SlackChannel } from './alerts/channels/slack.channel.js';
+export { TelegramChannel } from './alerts/channels/telegram.channel.js';
+export { ALERT_CHANNELS, ALERT_OUTBOX_STORE } from './alerts/alerts.constants.js';
+export type { AlertOutboxStore, OutboxQuery } from './alerts/outbox/alert-outbox-store.interface.js';
+export type { AlertCandidate, AlertRoute, OutboxRow, OutboxStatus } from './alerts/outbox/alert-candidate.js';
+export { AlertQueue, type AlertQueueStats } from './alerts/alert-queue.js';
+export { AlertDeliveryWorker, type AlertWorkerStats } from './alerts/alert-delivery.worker.js';
+export { AlertsService } from './alerts/alerts.service.js';
+export { alertSubject } from './alerts/templates/alert-subject.js';
+export type {
+  ErrorCapturedEvent,
+  InitializationFailedEvent,
+  ThrottleRejectedEvent,
+} from './events/recovery-events.js';

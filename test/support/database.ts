@@ -24,3 +24,17 @@ export async function pgQuery<T = Record<string, unknown>>(sql: string, params: 
     await client.end();
   }
 }
+
+/**
+ * A database of its own for one test file: on PostgreSQL a fresh schema (search_path), so the
+ * outbox of this file's apps is not shared with the workers of other files; the embedded PGlite is
+ * already one per test process. `table(name)` qualifies a table for raw queries.
+ */
+export async function isolatedDatabase(label: string): Promise<{ options: ErrorRecoveryDatabaseOptions; table: (name: string) => string }> {
+  if (!DATABASE_URL) return { options: { dataDir: 'memory://' }, table: (name) => `"${name}"` };
+  const schema = `t_${label.replace(/\W/g, '_')}_${randomUUID().slice(0, 8)}`;
+  await pgQuery(`CREATE SCHEMA "${schema}"`);
+  const url = new URL(DATABASE_URL);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  return { options: { url: url.toString(), poolSize: 3 }, table: (name) => `"${schema}"."${name}"` };
+}

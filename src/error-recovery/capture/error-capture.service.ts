@@ -8,6 +8,7 @@ import { isRequestThrottledError } from '../errors/request-throttled.error.js';
 import { isBulkheadRejectedError } from '../errors/bulkhead-full.error.js';
 import { routeParameters, type ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
 import { ErrorRecoveryStats } from '../error-recovery.stats.js';
+import { RecoveryEvents } from '../events/recovery-events.js';
 import { RecoveryExecutor } from '../execute/recovery-executor.js';
 import { NOT_ATTEMPTED, type RecoveryReport } from '../execute/recovery-report.js';
 import type { PendingErrorLog } from '../persistence/error-log.record.js';
@@ -52,6 +53,7 @@ export class ErrorCaptureService {
     private readonly writer: ErrorLogWriter,
     private readonly executor: RecoveryExecutor,
     private readonly stats: ErrorRecoveryStats,
+    private readonly events: RecoveryEvents,
   ) {}
 
   shouldCapture(error: unknown, route?: AiErrorHandlerOptions): boolean {
@@ -98,7 +100,10 @@ export class ErrorCaptureService {
         this.stats.fault('recovery', fault);
       }
     }
-    this.writer.enqueue(this.toPending(id, occurredAt, classification, report, request, input.routeOptions?.service));
+    const pending = this.toPending(id, occurredAt, classification, report, request, input.routeOptions?.service);
+    this.writer.enqueue(pending);
+    // Alerts subscribe here; a listener's fault is logged by RecoveryEvents and never reaches the request.
+    this.events.emit('error.captured', { record: pending.log, actions: pending.actions, report });
     this.stats.captured++;
     if (report.success) this.stats.recovered++;
     const captured = { id, classification, report };

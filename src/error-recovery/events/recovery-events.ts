@@ -1,5 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { Injectable, Logger } from '@nestjs/common';
+import type { RecoveryReport } from '../execute/recovery-report.js';
+import type { ErrorLogRecord, RecoveryActionRecord } from '../persistence/error-log.record.js';
 import type { CircuitState } from '../resilience/circuit-state.js';
 
 /** A breaker changed state. */
@@ -12,11 +14,35 @@ export interface CircuitEvent {
   reason: string;
 }
 
+/** An error was captured (and recovery of it ran); the row is on its way to the store. */
+export interface ErrorCapturedEvent {
+  record: ErrorLogRecord;
+  /** The actions as stored (scrubbed). */
+  actions: RecoveryActionRecord[];
+  report: RecoveryReport;
+}
+
+/** A request throttle refused a request. */
+export interface ThrottleRejectedEvent {
+  route: string;
+  scope: 'route' | 'client';
+  retryAfterMs: number;
+}
+
+/** A part of the module could not start (its store, the SMTP server); it keeps retrying. */
+export interface InitializationFailedEvent {
+  component: 'error_store' | 'smtp' | (string & {});
+  reason: string;
+}
+
 /** Every event the module emits, by name. */
 export interface RecoveryEventMap {
   'circuit.opened': CircuitEvent;
   'circuit.half_open': CircuitEvent;
   'circuit.closed': CircuitEvent;
+  'error.captured': ErrorCapturedEvent;
+  'throttle.rejected': ThrottleRejectedEvent;
+  'initialization.failed': InitializationFailedEvent;
 }
 
 /**

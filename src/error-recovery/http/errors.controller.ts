@@ -37,6 +37,12 @@ import { ListErrorsQueryDto } from './dto/list-errors-query.dto.js';
 import { SummaryQueryDto } from './dto/summary-query.dto.js';
 import { TriggerRecoveryDto } from './dto/trigger-recovery.dto.js';
 import { errorLogJson, recoveryActionJson } from './error-log.json.js';
+import { AlertDeliveryWorker } from '../alerts/alert-delivery.worker.js';
+import { AlertQueue } from '../alerts/alert-queue.js';
+import { ALERT_OUTBOX_STORE } from '../alerts/alerts.constants.js';
+import type { AlertOutboxStore } from '../alerts/outbox/alert-outbox-store.interface.js';
+import { outboxRowJson } from './alert-json.view.js';
+import { ListAlertsQueryDto } from './dto/list-alerts-query.dto.js';
 
 const HOUR_MS = 3_600_000;
 /** How long a read waits for queued rows to be written, so the API shows what was just captured. */
@@ -67,6 +73,9 @@ export function createErrorsController(prefix: string, guard: Type<CanActivate>)
       private readonly cacheClears: CacheClearHistory,
       private readonly scalers: ScalerTargets,
       private readonly scales: ScaleHistory,
+      @Inject(ALERT_OUTBOX_STORE) private readonly outbox: AlertOutboxStore,
+      private readonly alertQueue: AlertQueue,
+      private readonly alertWorker: AlertDeliveryWorker,
     ) {}
 
     @Get('summary')
@@ -83,7 +92,17 @@ export function createErrorsController(prefix: string, guard: Type<CanActivate>)
         recovered: this.counters.recovered,
         internal_faults: this.counters.faults,
         writer: this.writer.stats(),
+        alerts: { queue: this.alertQueue.stats(), worker: this.alertWorker.stats() },
       };
+    }
+
+    /** Recent alert deliveries (one per alert and channel), newest first, with status, attempts and last error. */
+    @Get('alerts')
+    async alerts(@Query() query: ListAlertsQueryDto): Promise<{ items: Record<string, unknown>[] }> {
+      await this.alertQueue.flush(READ_FLUSH_MS);
+      await this.outbox.connect();
+      const rows = await this.outbox.list({ status: query.status, channel: query.channel, kind: query.kind, limit: query.limit ?? 50 });
+      return { items: rows.map(outboxRowJson) };
     }
 
     /** Every shared effect recovery has put in place and that has not reverted yet. */

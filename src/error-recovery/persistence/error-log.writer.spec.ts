@@ -101,7 +101,7 @@ describe('ErrorLogWriter', () => {
     const store = new MemoryStore();
     const w = writer(store, { flushIntervalMs: 60_000, batchSize: 2 });
     ['a', 'b', 'c', 'd', 'e'].forEach((id) => w.enqueue(entry(id)));
-    await w.beforeApplicationShutdown();
+    await w.flush();
     expect(store.rows.size).toBe(5);
   });
 
@@ -111,8 +111,8 @@ describe('ErrorLogWriter', () => {
     const w = writer(store, { shutdownTimeoutMs: 500 });
     ['a', 'b'].forEach((id) => w.enqueue(entry(id)));
     const closing = (async () => {
-      await w.beforeApplicationShutdown();
-      await w.onApplicationShutdown();
+      await w.flush();
+      await w.finalDrain();
     })();
     await jest.advanceTimersByTimeAsync(1200);
     await closing;
@@ -126,8 +126,8 @@ describe('ErrorLogWriter', () => {
     w.enqueue(entry('a'));
     let done = false;
     void (async () => {
-      await w.beforeApplicationShutdown();
-      await w.onApplicationShutdown();
+      await w.flush();
+      await w.finalDrain();
       done = true;
     })();
     await jest.advanceTimersByTimeAsync(1600);
@@ -138,15 +138,15 @@ describe('ErrorLogWriter', () => {
   it('writes errors queued between the two shutdown drains (requests still in flight)', async () => {
     const store = new MemoryStore();
     const w = writer(store, { flushIntervalMs: 60_000 });
-    await w.beforeApplicationShutdown();
+    await w.flush();
     w.enqueue(entry('late'));
-    await w.onApplicationShutdown();
+    await w.finalDrain();
     expect([...store.rows.keys()]).toEqual(['late']);
   });
 
   it('counts errors captured after the store was closed', async () => {
     const w = writer(new MemoryStore());
-    await w.onApplicationShutdown();
+    await w.finalDrain();
     expect(w.enqueue(entry('too-late'))).toBe(false);
     expect(w.stats().dropped.after_close).toBe(1);
   });

@@ -2,12 +2,12 @@ import {
   Inject,
   Injectable,
   Logger,
-  type BeforeApplicationShutdown,
-  type OnApplicationShutdown,
+  Optional,
   type OnModuleInit,
 } from '@nestjs/common';
 import { ERROR_LOG_STORE, ERROR_RECOVERY_OPTIONS } from '../error-recovery.constants.js';
 import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
+import { RecoveryEvents } from '../events/recovery-events.js';
 import { backoffDelay } from '../resilience/backoff.js';
 import type { ErrorLogStore } from './error-log-store.interface.js';
 import type { PendingErrorLog } from './error-log.record.js';
@@ -48,7 +48,7 @@ const describe = (error: unknown): string => (error instanceof Error ? error.mes
  * failure that had in fact committed is not stored twice.
  */
 @Injectable()
-export class ErrorLogWriter implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
+export class ErrorLogWriter implements OnModuleInit {
   private readonly logger = new Logger('ErrorRecovery');
   private readonly queue: PendingErrorLog[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -70,6 +70,7 @@ export class ErrorLogWriter implements OnModuleInit, BeforeApplicationShutdown, 
   constructor(
     @Inject(ERROR_LOG_STORE) private readonly store: ErrorLogStore,
     @Inject(ERROR_RECOVERY_OPTIONS) private readonly options: ResolvedErrorRecoveryOptions,
+    @Optional() private readonly events?: RecoveryEvents,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -78,6 +79,7 @@ export class ErrorLogWriter implements OnModuleInit, BeforeApplicationShutdown, 
       await this.ready();
     } catch (error) {
       this.logger.error(`initialization_failed: error store unreachable (${describe(error)}); will retry`);
+      this.events?.emit('initialization.failed', { component: 'error_store', reason: describe(error) });
     }
   }
 
@@ -143,16 +145,12 @@ export class ErrorLogWriter implements OnModuleInit, BeforeApplicationShutdown, 
     };
   }
 
-  /** First drain: before the HTTP server stops taking requests. */
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.flush(this.options.writer.shutdownTimeoutMs);
-  }
-
   /**
-   * Last drain: requests still in flight while the server closed may have queued errors after the
-   * first one. Whatever cannot be written by the deadline is counted, then the store is closed.
+   * Last drain, called by the module's shutdown sequence: requests still in flight while the server
+   * closed may have queued errors after the first drain. Whatever cannot be written by the deadline
+   * is counted, then the store is closed.
    */
-  async onApplicationShutdown(): Promise<void> {
+  async finalDrain(): Promise<void> {
     const drained = await this.flush(this.options.writer.shutdownTimeoutMs);
     if (!drained) {
       this.dropped.shutdown_timeout += this.queue.length;

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { RecoveryEvents } from '../events/recovery-events.js';
 import { ERROR_RECOVERY_OPTIONS } from '../error-recovery.constants.js';
 import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
 import { fullBucket, takeToken, type TokenBucketPolicy, type TokenBucketState } from '../resilience/token-bucket.js';
@@ -36,7 +37,10 @@ const MAX_THROTTLES = 10_000;
 export class ThrottleRegistry {
   private readonly throttles = new Map<string, Throttle>();
 
-  constructor(@Inject(ERROR_RECOVERY_OPTIONS) private readonly options: ResolvedErrorRecoveryOptions) {}
+  constructor(
+    @Inject(ERROR_RECOVERY_OPTIONS) private readonly options: ResolvedErrorRecoveryOptions,
+    private readonly events: RecoveryEvents,
+  ) {}
 
   /** Whether any throttle is on (checked first, so requests pay nothing while none is). */
   get active(): boolean {
@@ -95,6 +99,9 @@ export class ThrottleRegistry {
     throttle.buckets.set('*', next);
     if (allowed) return { allowed: true };
     throttle.rejected++;
+    const route = throttle.scope === 'client' ? key.slice(0, key.lastIndexOf(' @')) : key;
+    // The client is left out: alerts name the throttled route, not who was refused.
+    this.events.emit('throttle.rejected', { route, scope: throttle.scope, retryAfterMs });
     return { allowed: false, retryAfterMs };
   }
 

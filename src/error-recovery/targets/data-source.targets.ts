@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { InstanceChecker, type DataSource } from 'typeorm';
-import { ERROR_RECOVERY_OPTIONS } from '../error-recovery.constants.js';
+import { ERROR_RECOVERY_DATA_SOURCE, ERROR_RECOVERY_OPTIONS } from '../error-recovery.constants.js';
 import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
 import { DEFAULT_DATA_SOURCE_NAME, dataSourceNameFromToken, ownDataSourceName } from './data-source-name.js';
 
@@ -42,6 +42,8 @@ export class DataSourceTargets {
     for (const wrapper of this.discovery.getProviders()) {
       // InstanceChecker reads a marker TypeORM stamps on its objects, so it holds across two copies of typeorm.
       const instance: unknown = wrapper.instance;
+      // The module's own store is never a recovery target: its pool is sized for logging only.
+      if (wrapper.token === ERROR_RECOVERY_DATA_SOURCE) continue;
       if (InstanceChecker.isDataSource(instance)) add(instance, dataSourceNameFromToken(wrapper.token) ?? ownDataSourceName(instance));
     }
     const taken = new Set<string>();

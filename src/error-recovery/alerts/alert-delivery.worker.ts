@@ -1,0 +1,234 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { ERROR_RECOVERY_OPTIONS } from '../error-recovery.constants.js';
+import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
+import { RecoveryEvents } from '../events/recovery-events.js';
+import { backoffDelay } from '../resilience/backoff.js';
+import { AlertQueue } from './alert-queue.js';
+import { AlertRouter } from './alert-router.js';
+import { ALERT_OUTBOX_STORE, ALERT_WORKER_INTERVAL } from './alerts.constants.js';
+import { foldedDigest, suppressedDigest } from './digest-alerts.js';
+import { planEmailDelivery } from './email-delivery.plan.js';
+import type { OutboxRow } from './outbox/alert-candidate.js';
+import { newOutboxRow } from './outbox/alert-outbox.rows.js';
+import type { AlertOutboxStore, DueDigest } from './outbox/alert-outbox-store.interface.js';
+
+/** How often finished deliveries and stale dedup state are purged, ms. */
+const PURGE_EVERY_MS = 3_600_000;
+/** Dedup and burst state is kept at least this long after its last use, ms. */
+const STATE_KEPT_MS = 86_400_000;
+
+/** Rows claimed per channel group and round. */
+const BATCH = 50;
+const EMAIL_BATCH = 200;
+
+/** Counters of the worker, exposed by `GET /api/errors/stats`. */
+export interface AlertWorkerStats {
+  worker: string;
+  sent: number;
+  failed: number;
+  exhausted: number;
+  folded: number;
+  digests: number;
+  purged: number;
+  lastError: string | null;
+}
+
+const describe = (error: unknown): string =>
+  (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').slice(0, 500);
+
+/**
+ * Delivers the outbox: on every poll of its `@nestjs/schedule` interval (and right after alerts were
+ * queued) it queues due digests, claims due rows with FOR UPDATE SKIP LOCKED — so instances sharing
+ * the database never send one row twice — sends each through its channel, and marks it sent, or
+ * failed with a backoff, or exhausted. E-mails respect the per-minute cap; the excess is folded.
+ */
+@Injectable()
+export class AlertDeliveryWorker implements OnApplicationBootstrap {
+  private readonly logger = new Logger('ErrorRecovery');
+  readonly id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  /** Rounds run one after the other on this chain. */
+  private chain: Promise<void> = Promise.resolve();
+  private kicked = false;
+  private stopped = false;
+  private connected = false;
+  /** Rows delivered whose `sent` mark could not be written yet: retried first, never re-sent. */
+  private unmarked: string[] = [];
+  private readonly counters = { sent: 0, failed: 0, exhausted: 0, folded: 0, digests: 0, purged: 0 };
+  private lastPurge = Number.NEGATIVE_INFINITY;
+  private lastError: string | null = null;
+
+  constructor(
+    @Inject(ERROR_RECOVERY_OPTIONS) private readonly options: ResolvedErrorRecoveryOptions,
+    @Inject(ALERT_OUTBOX_STORE) private readonly store: AlertOutboxStore,
+    private readonly router: AlertRouter,
+    private readonly events: RecoveryEvents,
+    queue: AlertQueue,
+    @Optional() private readonly scheduler?: SchedulerRegistry,
+  ) {
+    queue.onQueued = () => this.kick();
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.router.active) return;
+    const interval = setInterval(() => this.kick(), this.options.alerts.pollIntervalMs);
+    interval.unref();
+    if (this.scheduler && !this.scheduler.doesExist('interval', ALERT_WORKER_INTERVAL)) this.scheduler.addInterval(ALERT_WORKER_INTERVAL, interval);
+    else this.ownInterval = interval;
+    for (const channel of this.router.channels.values()) {
+      if (!channel.verify) continue;
+      channel.verify().catch((error: unknown) => {
+        this.logger.error(`initialization_failed: alert channel ${channel.name} unreachable (${describe(error)}); its alerts wait in the outbox`);
+        this.events.emit('initialization.failed', { component: channel.name === 'email' ? 'smtp' : channel.name, reason: describe(error) });
+      });
+    }
+    this.kick();
+  }
+
+  private ownInterval: NodeJS.Timeout | undefined;
+
+  /** Runs a round soon, unless one is already waiting to run. */
+  kick(): void {
+    if (this.stopped || this.kicked) return;
+    this.kicked = true;
+    void this.tick();
+  }
+
+  /**
+   * Runs one round after the rounds already under way (rounds never overlap) and resolves when it
+   * is done. Public for tests that drive the worker with fake time. Never rejects.
+   */
+  tick(): Promise<void> {
+    const run = this.chain.then(() => {
+      this.kicked = false;
+      return this.round();
+    });
+    this.chain = run;
+    return run;
+  }
+
+  private async round(): Promise<void> {
+    let more = false;
+    try {
+      if (!this.connected) {
+        await this.store.connect();
+        this.connected = true;
+      }
+      const now = new Date(this.options.clock.now());
+      await this.retryMarks(now);
+      this.counters.digests += await this.store.takeDueDigests(now, this.options.alerts.dedupWindowMs, 100, (due) => this.digestRows(due, now));
+      const request = { now, limit: BATCH, leaseMs: this.options.alerts.leaseMs, worker: this.id };
+      const others = [...this.router.channels.keys()].filter((c) => c !== 'email');
+      const claimed = await this.store.claim(request, others);
+      const emails = this.router.channels.has('email')
+        ? await this.store.claimEmails({ ...request, limit: EMAIL_BATCH }, this.options.alerts.maxEmailsPerMinute)
+        : { rows: [], capacity: 0 };
+      const plan = planEmailDelivery(sortBySeverity(emails.rows), emails.capacity);
+      if (plan.fold.size > 0) await this.fold(plan.fold, now);
+      await Promise.all([...claimed, ...plan.send].map((row) => this.deliver(row)));
+      await this.purge(now);
+      more = claimed.length === BATCH || emails.rows.length === EMAIL_BATCH || plan.fold.size > 0;
+      this.lastError = null;
+    } catch (error) {
+      this.connected = false;
+      this.lastError = describe(error);
+      this.logger.warn(`alert delivery round failed, will retry: ${this.lastError}`);
+    }
+    if (more) this.kick();
+  }
+
+  /** Stops polling and waits (at most `timeoutMs`) for the round in flight. */
+  async stop(timeoutMs: number): Promise<void> {
+    this.stopped = true;
+    if (this.scheduler?.doesExist('interval', ALERT_WORKER_INTERVAL)) this.scheduler.deleteInterval(ALERT_WORKER_INTERVAL);
+    if (this.ownInterval) clearInterval(this.ownInterval);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.chain, new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
+    clearTimeout(timer);
+  }
+
+  stats(): AlertWorkerStats {
+    return { worker: this.id, ...this.counters, lastError: this.lastError };
+  }
+
+  private async deliver(row: OutboxRow): Promise<void> {
+    const channel = this.router.channels.get(row.channel);
+    if (!channel) {
+      await this.store.markFailed(row.id, new Date(this.options.clock.now()), `channel "${row.channel}" is not configured`, null);
+      this.counters.exhausted++;
+      return;
+    }
+    try {
+      await withDeadline(channel.send({ id: row.id, alert: row.alert, recipients: row.recipients, attempt: row.attempts }), this.options.alerts.leaseMs / 2);
+    } catch (error) {
+      await this.failed(row, describe(error));
+      return;
+    }
+    this.counters.sent++;
+    try {
+      await this.store.markSent(row.id, new Date(this.options.clock.now()));
+    } catch {
+      this.unmarked.push(row.id);
+    }
+  }
+
+  private async failed(row: OutboxRow, reason: string): Promise<void> {
+    const now = this.options.clock.now();
+    const { maxAttempts, retryBaseMs, retryMaxMs } = this.options.alerts;
+    const retryAt = row.attempts >= maxAttempts ? null : new Date(now + backoffDelay(row.attempts, { kind: 'exponential', baseMs: retryBaseMs, maxMs: retryMaxMs, jitter: false }));
+    if (retryAt) this.counters.failed++;
+    else this.counters.exhausted++;
+    if (row.attempts === 1 || !retryAt) this.logger.warn(`alert ${row.id} via ${row.channel} failed (attempt ${row.attempts}${retryAt ? '' : ', giving up'}): ${reason}`);
+    await this.store.markFailed(row.id, new Date(now), reason, retryAt);
+  }
+
+  private async retryMarks(now: Date): Promise<void> {
+    while (this.unmarked.length > 0) {
+      await this.store.markSent(this.unmarked[0], now);
+      this.unmarked.shift();
+    }
+  }
+
+  private async purge(now: Date): Promise<void> {
+    if (now.getTime() - this.lastPurge < PURGE_EVERY_MS) return;
+    this.lastPurge = now.getTime();
+    const { retentionMs, dedupWindowMs, escalation } = this.options.alerts;
+    const stateKept = Math.max(STATE_KEPT_MS, dedupWindowMs, escalation.repeatWindowMinutes * 60_000);
+    this.counters.purged += await this.store.purge(new Date(now.getTime() - retentionMs), new Date(now.getTime() - stateKept));
+  }
+
+  private digestRows(due: DueDigest, now: Date): OutboxRow[] {
+    const alert = suppressedDigest(due.template.alert, due.count, due.since, now);
+    return due.template.routes
+      .filter((r) => this.router.channels.has(r.channel))
+      .map((r) => newOutboxRow(randomUUID(), alert, r.channel, r.recipients, due.key, now));
+  }
+
+  private async fold(groups: Map<string, OutboxRow[]>, now: Date): Promise<void> {
+    const folded = new Map<string, string>();
+    const digests: OutboxRow[] = [];
+    for (const rows of groups.values()) {
+      const digest = newOutboxRow(randomUUID(), foldedDigest(rows, now, this.options.service, this.options.environment), 'email', rows[0].recipients, null, now);
+      digests.push(digest);
+      for (const row of rows) folded.set(row.id, digest.id);
+    }
+    await this.store.fold(folded, digests, now);
+    this.counters.folded += folded.size;
+  }
+}
+
+const RANK: Record<string, number> = { critical: 0, high: 1, medium: 2, low: 3 };
+const sortBySeverity = (rows: OutboxRow[]): OutboxRow[] =>
+  [...rows].sort((a, b) => (RANK[a.severity] ?? 4) - (RANK[b.severity] ?? 4) || a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime());
+
+/** A channel has timeouts of its own; this bounds one that does not honour them. */
+async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([work, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

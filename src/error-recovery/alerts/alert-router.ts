@@ -1,0 +1,36 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { ERROR_RECOVERY_OPTIONS } from '../error-recovery.constants.js';
+import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
+import { routeAlert, type RoutingInput } from './alert-routing.js';
+import { ALERT_CHANNELS } from './alerts.constants.js';
+import type { AlertChannel } from './channels/alert-channel.interface.js';
+import type { AlertRoute } from './outbox/alert-candidate.js';
+
+/** The configured channels by name, and where an alert goes. */
+@Injectable()
+export class AlertRouter {
+  readonly channels: ReadonlyMap<string, AlertChannel>;
+
+  constructor(
+    @Inject(ERROR_RECOVERY_OPTIONS) private readonly options: ResolvedErrorRecoveryOptions,
+    @Inject(ALERT_CHANNELS) channels: AlertChannel[],
+  ) {
+    this.channels = new Map(channels.map((c) => [c.name, c]));
+  }
+
+  /** Alerting is on and at least one channel is configured. */
+  get active(): boolean {
+    return this.options.alerts.enabled && this.channels.size > 0;
+  }
+
+  route(input: RoutingInput): AlertRoute[] {
+    return routeAlert(input, this.options.alerts, [...this.channels.keys()]);
+  }
+
+  /** A dedup or burst key scoped to the service; long keys (breaker names) are hashed to fit. */
+  key(service: string, subject: string): string {
+    const key = `${service}|${subject}`;
+    return key.length <= 250 ? key : `${key.slice(0, 180)}#${createHash('sha256').update(key).digest('hex').slice(0, 32)}`;
+  }
+}

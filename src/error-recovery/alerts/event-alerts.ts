@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import type { Severity } from '../classify/classification.interface.js';
+import type { CircuitEvent } from '../events/recovery-events.js';
+import type { Alert, AlertKind } from './alert.interface.js';
+import { firstLine } from './error-alert.js';
+
+/** Service, environment and time of an event alert. */
+export interface EventOrigin {
+  service: string;
+  environment: string;
+  now: number;
+}
+
+function eventAlert(kind: AlertKind, severity: Severity, escalation: string | null, title: string, origin: EventOrigin, facts: Record<string, string>): Alert {
+  return {
+    id: randomUUID(),
+    kind,
+    severity,
+    escalation,
+    title,
+    occurredAt: new Date(origin.now).toISOString(),
+    service: origin.service,
+    environment: origin.environment,
+    facts,
+  };
+}
+
+/** Escalation (c): a breaker opened. Its closing is the recovery notice to the same people. */
+export function circuitAlert(event: CircuitEvent, origin: EventOrigin): Alert {
+  const name = firstLine(event.name, 200);
+  if (event.to === 'open') {
+    const reopen = event.state.kind === 'open' ? new Date(event.state.reopenAt).toISOString() : '';
+    return eventAlert('circuit_breaker_open', 'high', 'circuit breaker opened', `Circuit breaker opened in ${origin.service}: ${name}`, origin, {
+      Breaker: name,
+      Reason: event.reason,
+      'Probes from': reopen,
+    });
+  }
+  return eventAlert('circuit_breaker_closed', 'high', 'circuit breaker closed again', `Circuit breaker closed in ${origin.service}: ${name}`, origin, {
+    Breaker: name,
+    Reason: event.reason,
+  });
+}
+
+/** Escalation (d): one strategy failed `count` times in a row. */
+export function recoveryFailingAlert(strategy: string, count: number, lastMessage: string, origin: EventOrigin): Alert {
+  return eventAlert(
+    'recovery_failing',
+    'high',
+    `${strategy} failed ${count} times in a row`,
+    `Recovery failing in ${origin.service}: ${strategy} failed ${count} times in a row`,
+    origin,
+    { Strategy: strategy, 'Failures in a row': String(count), 'Last failure': firstLine(lastMessage, 300) },
+  );
+}
+
+/** A request throttle started refusing requests. */
+export function rateLimitAlert(key: string, retryAfterMs: number, origin: EventOrigin): Alert {
+  const name = firstLine(key, 200);
+  return eventAlert('rate_limit_exceeded', 'medium', null, `Rate limit exceeded in ${origin.service}: ${name}`, origin, {
+    Throttle: name,
+    'Retry after': `${Math.ceil(retryAfterMs / 1000)} s`,
+  });
+}
+
+/** The module could not reach its store or SMTP server at start-up. */
+export function initializationFailedAlert(component: string, reason: string, origin: EventOrigin): Alert {
+  return eventAlert('initialization_failed', 'critical', 'the module could not start fully', `Initialization failed in ${origin.service}: ${component} unreachable`, origin, {
+    Component: component,
+    Reason: firstLine(reason, 300),
+  });
+}

@@ -1,0 +1,47 @@
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationShutdown } from '@nestjs/common';
+import { AlertDeliveryWorker } from './alerts/alert-delivery.worker.js';
+import { AlertQueue } from './alerts/alert-queue.js';
+import { ALERT_OUTBOX_STORE } from './alerts/alerts.constants.js';
+import type { AlertOutboxStore } from './alerts/outbox/alert-outbox-store.interface.js';
+import { ERROR_RECOVERY_OPTIONS } from './error-recovery.constants.js';
+import type { ResolvedErrorRecoveryOptions } from './error-recovery-options.js';
+import { ErrorLogWriter } from './persistence/error-log.writer.js';
+
+/**
+ * The module's shutdown, in order. Nest runs the hooks of one module's providers concurrently, and
+ * the error log and the alert outbox share one database connection: it must close only after both
+ * were drained, so one provider sequences it.
+ */
+@Injectable()
+export class ErrorRecoveryLifecycle implements BeforeApplicationShutdown, OnApplicationShutdown {
+  constructor(
+    @Inject(ERROR_RECOVERY_OPTIONS) private readonly options: ResolvedErrorRecoveryOptions,
+    private readonly writer: ErrorLogWriter,
+    private readonly alerts: AlertQueue,
+    private readonly worker: AlertDeliveryWorker,
+    @Inject(ALERT_OUTBOX_STORE) private readonly outbox: AlertOutboxStore,
+  ) {}
+
+  /** First drain: before the HTTP server stops taking requests. */
+  async beforeApplicationShutdown(): Promise<void> {
+    const ms = this.options.writer.shutdownTimeoutMs;
+    await Promise.all([this.writer.flush(ms), this.alerts.flush(ms)]);
+  }
+
+  /**
+   * Last drain: requests in flight while the server closed may have captured errors (and queued
+   * alerts) after the first. Then the worker stops (a delivery in flight may finish), and the
+   * connections close. Rows a stopped worker had claimed are claimed again after their lease.
+   */
+  async onApplicationShutdown(): Promise<void> {
+    const ms = this.options.writer.shutdownTimeoutMs;
+    await this.writer.flush(ms);
+    await this.alerts.flush(ms);
+    this.alerts.close();
+    await this.worker.stop(ms);
+    await this.writer.finalDrain();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.outbox.close().catch(() => undefined), new Promise((r) => (timer = setTimeout(r, ms)))]);
+    clearTimeout(timer);
+  }
+}
