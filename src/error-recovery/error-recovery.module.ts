@@ -111,7 +111,12 @@ const SERVICES = [
  * ```
  */
 @Module({
-  imports: [DiscoveryModule, ScheduleModule.forRoot()],
+  imports: [
+    DiscoveryModule,
+    // A private, non-global instance that only provides a SchedulerRegistry for the alert worker:
+    // the app's own ScheduleModule (and its @Cron/@Interval jobs) is neither replaced nor run twice.
+    { ...ScheduleModule.forRoot({ cronJobs: false, intervals: false, timeouts: false }), global: false },
+  ],
   providers: [
     {
       provide: ERROR_RECOVERY_OPTIONS,
@@ -126,7 +131,7 @@ const SERVICES = [
     {
       provide: ERROR_LOG_STORE,
       useFactory: (options: ResolvedErrorRecoveryOptions, dataSource: DataSource) =>
-        options.store ?? new TypeOrmErrorLogStore(dataSource, options.database.migrationsRun),
+        options.store ?? new TypeOrmErrorLogStore(dataSource, options.database.migrationsRun, isEmbedded(options.database)),
       inject: [ERROR_RECOVERY_OPTIONS, ERROR_RECOVERY_DATA_SOURCE],
     },
     {
