@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { closeDataSource, connectDataSource } from './connect-data-source.js';
+import { serialiseEmbedded } from './embedded-serial.js';
 import type {
   ErrorLogQuery,
   ErrorLogStore,
@@ -24,7 +25,13 @@ export class TypeOrmErrorLogStore implements ErrorLogStore {
   constructor(
     private readonly dataSource: DataSource,
     private readonly migrationsRun: boolean,
+    private readonly embedded = false,
   ) {}
+
+  /** A write; on the embedded PGlite never in the middle of another write's transaction. */
+  private write<T>(work: () => Promise<T>): Promise<T> {
+    return this.embedded ? serialiseEmbedded(work) : work();
+  }
 
   connect(): Promise<void> {
     return connectDataSource(this.dataSource, this.migrationsRun);
@@ -33,7 +40,7 @@ export class TypeOrmErrorLogStore implements ErrorLogStore {
   async insertBatch(batch: readonly PendingErrorLog[]): Promise<void> {
     for (const chunk of chunkByParameters(batch)) {
       const { sql, params } = insertBatchStatement(chunk);
-      await this.dataSource.query(sql, params);
+      await this.write(() => this.dataSource.query(sql, params));
     }
   }
 
@@ -109,11 +116,11 @@ export class TypeOrmErrorLogStore implements ErrorLogStore {
   }
 
   async markResolved(id: string, at: Date): Promise<ErrorLogRecord | null> {
-    const rows = (await this.dataSource.query(
+    const rows = (await this.write(() => this.dataSource.query(
       `UPDATE "error_logs" SET "resolved" = true, "resolved_at" = COALESCE("resolved_at", $2::timestamptz)
         WHERE "id" = $1::uuid RETURNING *`,
       [id, at.toISOString()],
-    )) as unknown;
+    ))) as unknown;
     // pg returns [rows, count] for UPDATE … RETURNING through TypeORM; PGlite returns rows.
     const list = (Array.isArray(rows) && Array.isArray(rows[0]) ? rows[0] : rows) as Record<string, unknown>[];
     return list.length ? toErrorLogRecord(list[0]) : null;
@@ -125,7 +132,7 @@ export class TypeOrmErrorLogStore implements ErrorLogStore {
     actions: readonly RecoveryActionRecord[],
   ): Promise<void> {
     const { sql, params } = appendRecoveryStatement(id, outcome, actions);
-    await this.dataSource.query(sql, params);
+    await this.write(() => this.dataSource.query(sql, params));
   }
 
   close(): Promise<void> {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { closeDataSource, connectDataSource } from '../../persistence/connect-data-source.js';
+import { serialiseEmbedded } from '../../persistence/embedded-serial.js';
 import type { Alert } from '../alert.interface.js';
 import type { OutboxRow, PendingCandidate } from './alert-candidate.js';
 import { insertRowsStatement, newOutboxRow, returned, toOutboxRow } from './alert-outbox.rows.js';
@@ -24,12 +25,6 @@ import type {
 
 const iso = (d: Date): string => d.toISOString();
 
-/**
- * The embedded PGlite is one session shared by every DataSource of the process: two transactions
- * on it would interleave. The store's transactions are serialised process-wide there.
- */
-let embeddedChain: Promise<unknown> = Promise.resolve();
-
 /** The default outbox: tables `alert_outbox`, `alert_dedup` and `alert_bursts` on the module's DataSource. */
 export class TypeOrmAlertOutboxStore implements AlertOutboxStore {
   constructor(
@@ -38,11 +33,14 @@ export class TypeOrmAlertOutboxStore implements AlertOutboxStore {
     private readonly embedded = false,
   ) {}
 
+  /** A single-statement write; on the embedded PGlite never inside another write's transaction. */
+  private write(sql: string, params: unknown[]): Promise<unknown> {
+    return this.embedded ? serialiseEmbedded(() => this.dataSource.query(sql, params)) : this.dataSource.query(sql, params);
+  }
+
   private transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    if (!this.embedded) return this.dataSource.transaction(work);
-    const run = embeddedChain.then(() => this.dataSource.transaction(work));
-    embeddedChain = run.catch(() => undefined);
-    return run;
+    // On the embedded PGlite, writes of the error log and the outbox run one at a time (one session).
+    return this.embedded ? serialiseEmbedded(() => this.dataSource.transaction(work)) : this.dataSource.transaction(work);
   }
 
   connect(): Promise<void> {
@@ -54,7 +52,7 @@ export class TypeOrmAlertOutboxStore implements AlertOutboxStore {
     const cutoff = iso(new Date(now.getTime() - windowMs));
     for (const entry of entries) {
       const times = entry.times.map((t) => new Date(t).toISOString());
-      const rows = returned(await this.dataSource.query(BURST_UPSERT, [entry.key, times, iso(now), cutoff, limit]));
+      const rows = returned(await this.write(BURST_UPSERT, [entry.key, times, iso(now), cutoff, limit]));
       counts.set(entry.key, Number(rows[0]?.count ?? 0));
     }
     return counts;
@@ -96,7 +94,7 @@ export class TypeOrmAlertOutboxStore implements AlertOutboxStore {
   }
 
   async insertRows(rows: readonly OutboxRow[]): Promise<void> {
-    await this.insert(this.dataSource.manager, rows);
+    await this.transaction((manager) => this.insert(manager, rows));
   }
 
   async takeDueDigests(now: Date, windowMs: number, limit: number, build: (due: DueDigest) => OutboxRow[]): Promise<number> {
@@ -117,7 +115,7 @@ export class TypeOrmAlertOutboxStore implements AlertOutboxStore {
 
   async claim(request: ClaimRequest, channels: readonly string[]): Promise<OutboxRow[]> {
     if (channels.length === 0) return [];
-    return this.claimWith(this.dataSource.manager, request, channels);
+    return this.transaction((manager) => this.claimWith(manager, request, channels));
   }
 
   async claimEmails(request: ClaimRequest, perMinute: number): Promise<EmailClaim> {
@@ -131,7 +129,7 @@ export class TypeOrmAlertOutboxStore implements AlertOutboxStore {
   }
 
   async markSent(id: string, now: Date): Promise<void> {
-    await this.dataSource.query(
+    await this.write(
       `UPDATE "alert_outbox" SET "status" = 'sent', "sent_at" = $2::timestamptz, "updated_at" = $2::timestamptz,
               "lease_until" = NULL, "last_error" = NULL WHERE "id" = $1::uuid AND "status" = 'sending'`,
       [id, iso(now)],
@@ -139,7 +137,7 @@ export class TypeOrmAlertOutboxStore implements AlertOutboxStore {
   }
 
   async markFailed(id: string, now: Date, error: string, retryAt: Date | null): Promise<void> {
-    await this.dataSource.query(
+    await this.write(
       `UPDATE "alert_outbox" SET "status" = $4, "next_attempt_at" = $3::timestamptz, "last_error" = $5,
               "lease_until" = NULL, "updated_at" = $2::timestamptz WHERE "id" = $1::uuid AND "status" = 'sending'`,
       [id, iso(now), iso(retryAt ?? now), retryAt ? 'pending' : 'exhausted', error.slice(0, 1000)],
@@ -148,7 +146,7 @@ export class TypeOrmAlertOutboxStore implements AlertOutboxStore {
 
   async release(ids: readonly string[], at: Date): Promise<void> {
     if (ids.length === 0) return;
-    await this.dataSource.query(
+    await this.write(
       `UPDATE "alert_outbox" SET "status" = 'pending', "attempts" = GREATEST(0, "attempts" - 1), "next_attempt_at" = $2::timestamptz,
               "lease_until" = NULL, "updated_at" = $2::timestamptz WHERE "id" = ANY($1::uuid[]) AND "status" = 'sending'`,
       [ids, iso(at)],
@@ -186,13 +184,13 @@ export class TypeOrmAlertOutboxStore implements AlertOutboxStore {
 
   async purge(before: Date, stateBefore: Date): Promise<number> {
     const deleted = returned(
-      await this.dataSource.query(
+      await this.write(
         `DELETE FROM "alert_outbox" WHERE "created_at" < $1::timestamptz AND "status" IN ('sent', 'exhausted', 'folded') RETURNING "id"`,
         [iso(before)],
       ),
     );
-    await this.dataSource.query(`DELETE FROM "alert_dedup" WHERE "updated_at" < $1::timestamptz AND "suppressed" = 0`, [iso(stateBefore)]);
-    await this.dataSource.query(`DELETE FROM "alert_bursts" WHERE "updated_at" < $1::timestamptz`, [iso(stateBefore)]);
+    await this.write(`DELETE FROM "alert_dedup" WHERE "updated_at" < $1::timestamptz AND "suppressed" = 0`, [iso(stateBefore)]);
+    await this.write(`DELETE FROM "alert_bursts" WHERE "updated_at" < $1::timestamptz`, [iso(stateBefore)]);
     return deleted.length;
   }
 
