@@ -8,6 +8,7 @@ import { DemoModule } from './demo/demo.module.js';
 async function bootstrap(): Promise<void> {
   const port = Number(process.env.PORT ?? 3000);
   const adminToken = process.env.ERROR_RECOVERY_ADMIN_TOKEN || randomBytes(18).toString('base64url');
+  const base = `http://127.0.0.1:${port}`;
   const app = await NestFactory.create(
     DemoModule.forRoot({
       databaseUrl: process.env.DATABASE_URL || undefined,
@@ -18,12 +19,13 @@ async function bootstrap(): Promise<void> {
         targets: process.env.SCALE_WEBHOOK_URL
           ? { scalers: [new WebhookScaler({ name: 'demo-webhook', url: process.env.SCALE_WEBHOOK_URL, secret: process.env.SCALE_WEBHOOK_SECRET ?? '' })] }
           : undefined,
+        // Recipients, SMTP and chat channels come from the environment (SMTP_HOST, ERROR_ALERT_RECIPIENTS, …).
+        alerts: { baseUrl: process.env.ALERT_BASE_URL || base },
       },
     }),
   );
   app.enableShutdownHooks();
   await app.listen(port, '127.0.0.1');
-  const base = `http://127.0.0.1:${port}`;
   const auth = `-H 'Authorization: Bearer ${adminToken}'`;
   new Logger('Demo').log(
     [
@@ -43,6 +45,10 @@ async function bootstrap(): Promise<void> {
       `  curl ${auth} ${base}/api/errors/summary`,
       `  curl ${auth} '${base}/api/errors?limit=5'`,
       `  curl ${auth} -X POST -H 'Content-Type: application/json' -d '{"error_id":"<id>"}' ${base}/api/errors/recovery/trigger`,
+      `  curl ${auth} ${base}/api/errors/alerts`,
+      process.env.SMTP_HOST
+        ? `alerts: e-mail via ${process.env.SMTP_HOST}:${process.env.SMTP_PORT ?? 587} to ${process.env.ERROR_ALERT_RECIPIENTS ?? '(no ERROR_ALERT_RECIPIENTS set)'}`
+        : 'alerts: off (see the README: npm run mail-catcher, then SMTP_HOST=127.0.0.1 SMTP_PORT=1025 ERROR_ALERT_RECIPIENTS=you@example.test npm start)',
     ].join('\n'),
   );
 }
