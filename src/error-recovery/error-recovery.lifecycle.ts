@@ -1,7 +1,8 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationShutdown } from '@nestjs/common';
 import { AlertDeliveryWorker } from './alerts/alert-delivery.worker.js';
 import { AlertQueue } from './alerts/alert-queue.js';
-import { ALERT_OUTBOX_STORE } from './alerts/alerts.constants.js';
+import { ALERT_CHANNELS, ALERT_OUTBOX_STORE } from './alerts/alerts.constants.js';
+import type { AlertChannel } from './alerts/channels/alert-channel.interface.js';
 import type { AlertOutboxStore } from './alerts/outbox/alert-outbox-store.interface.js';
 import { ERROR_RECOVERY_OPTIONS } from './error-recovery.constants.js';
 import type { ResolvedErrorRecoveryOptions } from './error-recovery-options.js';
@@ -20,6 +21,7 @@ export class ErrorRecoveryLifecycle implements BeforeApplicationShutdown, OnAppl
     private readonly alerts: AlertQueue,
     private readonly worker: AlertDeliveryWorker,
     @Inject(ALERT_OUTBOX_STORE) private readonly outbox: AlertOutboxStore,
+    @Inject(ALERT_CHANNELS) private readonly channels: AlertChannel[],
   ) {}
 
   /** First drain: before the HTTP server stops taking requests. */
@@ -39,6 +41,7 @@ export class ErrorRecoveryLifecycle implements BeforeApplicationShutdown, OnAppl
     await this.alerts.flush(ms);
     this.alerts.close();
     await this.worker.stop(ms);
+    await Promise.all(this.channels.map((c) => c.close?.().catch(() => undefined)));
     await this.writer.finalDrain();
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([this.outbox.close().catch(() => undefined), new Promise((r) => (timer = setTimeout(r, ms)))]);

@@ -58,6 +58,7 @@ export class AlertDeliveryWorker implements OnApplicationBootstrap {
   private unmarked: string[] = [];
   private readonly counters = { sent: 0, failed: 0, exhausted: 0, folded: 0, digests: 0, purged: 0 };
   private lastPurge = Number.NEGATIVE_INFINITY;
+  private failedRounds = 0;
   private lastError: string | null = null;
 
   constructor(
@@ -130,11 +131,14 @@ export class AlertDeliveryWorker implements OnApplicationBootstrap {
       await Promise.all([...claimed, ...plan.send].map((row) => this.deliver(row)));
       await this.purge(now);
       more = claimed.length === BATCH || emails.rows.length === EMAIL_BATCH || plan.fold.size > 0;
+      if (this.failedRounds > 0) this.logger.log('alert delivery works again');
+      this.failedRounds = 0;
       this.lastError = null;
     } catch (error) {
       this.connected = false;
       this.lastError = describe(error);
-      this.logger.warn(`alert delivery round failed, will retry: ${this.lastError}`);
+      // Once, then every 60th round: a database that is down must not flood the log every poll.
+      if (this.failedRounds++ % 60 === 0) this.logger.warn(`alert delivery round failed, will retry: ${this.lastError}`);
     }
     if (more) this.kick();
   }

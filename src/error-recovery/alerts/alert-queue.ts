@@ -60,7 +60,7 @@ export class AlertQueue {
     if (candidate.burstKey) {
       const burst = this.bursts.get(candidate.burstKey);
       if (burst) pushTime(burst.times, at);
-      else this.bursts.set(candidate.burstKey, { times: [at], alert: candidate.alert });
+      else if (this.bursts.size < MAX_PENDING_KEYS) this.bursts.set(candidate.burstKey, { times: [at], alert: candidate.alert });
     }
     if (candidate.routes.length === 0) return this.schedule();
     const existing = this.pending.get(candidate.dedupKey);

@@ -5,6 +5,7 @@ import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js'
 import { routeAlert, type RoutingInput } from './alert-routing.js';
 import { ALERT_CHANNELS } from './alerts.constants.js';
 import type { AlertChannel } from './channels/alert-channel.interface.js';
+import type { Alert } from './alert.interface.js';
 import type { AlertRoute } from './outbox/alert-candidate.js';
 
 /** The configured channels by name, and where an alert goes. */
@@ -24,8 +25,12 @@ export class AlertRouter {
     return this.options.alerts.enabled && this.channels.size > 0;
   }
 
-  route(input: RoutingInput): AlertRoute[] {
-    return routeAlert(input, this.options.alerts, [...this.channels.keys()]);
+  /** Where an alert goes; a channel with `accepts` may decline a delivery (e.g. a kind it does not take). */
+  route(alert: RoutingInput & Alert): AlertRoute[] {
+    return routeAlert(alert, this.options.alerts, [...this.channels.keys()]).filter((r) => {
+      const accepts = this.channels.get(r.channel)?.accepts;
+      return !accepts || accepts({ id: '', alert, recipients: r.recipients, attempt: 0 });
+    });
   }
 
   /** A dedup or burst key scoped to the service; long keys (breaker names) are hashed to fit. */
