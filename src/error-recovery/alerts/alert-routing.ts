@@ -9,7 +9,15 @@ export interface RoutingInput {
   escalation: string | null;
 }
 
-const unique = (list: readonly string[]): string[] => [...new Set(list.map((a) => a.trim()).filter(Boolean))];
+/** Addresses once each, compared case-insensitively (the first spelling is kept). */
+function unique(list: readonly string[]): string[] {
+  const seen = new Map<string, string>();
+  for (const raw of list) {
+    const address = raw.trim();
+    if (address && !seen.has(address.toLowerCase())) seen.set(address.toLowerCase(), address);
+  }
+  return [...seen.values()];
+}
 
 /**
  * Where an alert goes: e-mail to the severity's recipients (plus the escalation recipients when

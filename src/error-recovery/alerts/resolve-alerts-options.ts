@@ -56,6 +56,24 @@ function positive(value: number | undefined, fallback: number, name: string): nu
   return value;
 }
 
+/** A whole number ≥ 1 (and ≤ `max`): counts and ports, where a fraction would round to nothing. */
+function whole(value: number | undefined, fallback: number, name: string, max = Number.MAX_SAFE_INTEGER): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1 || value > max) {
+    throw new InvalidAlertsOptionError(`alerts.${name} must be a whole number from 1 to ${max}; got ${String(value)}.`);
+  }
+  return value;
+}
+
+/** SMTP_PORT as a port number; anything else is reported (naming the variable) and ignored. */
+function portFromEnv(raw: string | undefined, warn: (message: string) => void): number | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const port = Number(raw);
+  if (Number.isInteger(port) && port >= 1 && port <= 65_535) return port;
+  warn(`SMTP_PORT must be a port number from 1 to 65535; got "${raw.slice(0, 20)}". Ignored; using the default port.`);
+  return undefined;
+}
+
 function bySeverityFromEnv(raw: string | undefined): Partial<Record<Severity, string[]>> | undefined {
   if (raw === undefined || raw.trim() === '') return undefined;
   let parsed: unknown;
@@ -77,14 +95,13 @@ function bySeverityFromEnv(raw: string | undefined): Partial<Record<Severity, st
   return out;
 }
 
-function smtpFrom(o: SmtpOptions | undefined, env: NodeJS.ProcessEnv): ResolvedSmtpOptions | undefined {
+function smtpFrom(o: SmtpOptions | undefined, env: NodeJS.ProcessEnv, warn: (message: string) => void): ResolvedSmtpOptions | undefined {
   const host = o?.host ?? (env.SMTP_HOST || undefined);
   if (!host) return undefined;
   const secure = o?.secure ?? ['1', 'true', 'yes', 'on'].includes((env.SMTP_SECURE ?? '').toLowerCase());
-  const envPort = env.SMTP_PORT ? Number(env.SMTP_PORT) : undefined;
   return {
     host,
-    port: positive(o?.port ?? envPort, secure ? 465 : 587, 'smtp.port'),
+    port: whole(o?.port ?? portFromEnv(env.SMTP_PORT, warn), secure ? 465 : 587, 'smtp.port', 65_535),
     secure,
     requireTLS: o?.requireTLS ?? false,
     user: o?.user ?? (env.SMTP_USER || undefined),
@@ -127,11 +144,11 @@ export function resolveAlertsOptions(
     silenced: SEVERITIES.filter((s) => (overrides[s] === undefined ? s === 'low' : overrides[s].length === 0)),
     escalation: {
       recipients: o.escalation?.recipients ?? list(env.ERROR_ESCALATION_RECIPIENTS) ?? [],
-      repeatThreshold: positive(o.escalation?.repeatThreshold, 10, 'escalation.repeatThreshold'),
+      repeatThreshold: whole(o.escalation?.repeatThreshold, 10, 'escalation.repeatThreshold'),
       repeatWindowMinutes: positive(o.escalation?.repeatWindowMinutes, 5, 'escalation.repeatWindowMinutes'),
-      strategyFailureThreshold: positive(o.escalation?.strategyFailureThreshold, 3, 'escalation.strategyFailureThreshold'),
+      strategyFailureThreshold: whole(o.escalation?.strategyFailureThreshold, 3, 'escalation.strategyFailureThreshold'),
     },
-    smtp: smtpFrom(o.smtp, env),
+    smtp: smtpFrom(o.smtp, env, warn),
     webhook: webhookUrl
       ? { url: webhookUrl, secret: o.webhook?.secret ?? (env.ALERT_WEBHOOK_SECRET || undefined), timeoutMs: positive(o.webhook?.timeoutMs, 5000, 'webhook.timeoutMs') }
       : undefined,
@@ -147,8 +164,8 @@ export function resolveAlertsOptions(
         : undefined,
     channels: o.channels ?? [],
     dedupWindowMs: positive(o.dedupWindowMinutes, 10, 'dedupWindowMinutes') * 60_000,
-    maxEmailsPerMinute: Math.floor(positive(o.maxEmailsPerMinute, 30, 'maxEmailsPerMinute')),
-    maxAttempts: Math.floor(positive(o.maxAttempts, 10, 'maxAttempts')),
+    maxEmailsPerMinute: whole(o.maxEmailsPerMinute, 30, 'maxEmailsPerMinute'),
+    maxAttempts: whole(o.maxAttempts, 10, 'maxAttempts'),
     retryBaseMs: positive(o.retryBaseMs, 2000, 'retryBaseMs'),
     retryMaxMs: positive(o.retryMaxMs, 600_000, 'retryMaxMs'),
     leaseMs: positive(o.leaseMs, 60_000, 'leaseMs'),
