@@ -169,4 +169,40 @@ describe('initialization_failed', () => {
       await receiver.stop();
     }
   });
+
+  it('the SMTP server unreachable at start-up: the other channels hear of it through the outbox', async () => {
+    const receiver = await new HttpReceiver().start();
+    const noSmtp = await startApp([
+      AlertsFixtureModule.forRoot({
+        service,
+        environment: 'test',
+        database: db.options,
+        clock,
+        alerts: {
+          smtp: { host: '127.0.0.1', port: await closedPort(), timeoutMs: 500 },
+          recipients: ['team@example.test'],
+          webhook: { url: receiver.url('/hooks/alerts') },
+          pollIntervalMs: 3_600_000,
+        },
+      }),
+    ]);
+    try {
+      await eventually(
+        async () => {
+          await noSmtp.get(AlertQueue).flush(1000);
+          await noSmtp.get(AlertDeliveryWorker).tick();
+          return posts('initialization_failed', receiver);
+        },
+        (p) => p.length > 0,
+      );
+      const [alert] = posts('initialization_failed', receiver);
+      expect(alert.facts).toMatchObject({ Component: 'smtp', Reason: expect.stringMatching(/ECONNREFUSED/) });
+      // The e-mail of that alert waits in the outbox for the SMTP server to come back.
+      const rows = await rawQuery(`SELECT status, last_error FROM ${db.table('alert_outbox')} WHERE kind = 'initialization_failed' AND channel = 'email' AND alert->>'service' = $1`, [service]);
+      expect(rows).toEqual([expect.objectContaining({ status: 'pending', last_error: expect.stringMatching(/ECONNREFUSED/) })]);
+    } finally {
+      await noSmtp.close();
+      await receiver.stop();
+    }
+  });
 });
