@@ -1,21 +1,16 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { HttpReceiver, type ReceivedRequest } from '../src/error-recovery/alerts/channels/http-receiver.spec-helper.js';
-import { AlertDeliveryWorker, AlertQueue, verifyWebhookSignature, type Clock } from '../src/error-recovery/index.js';
+import { AlertDeliveryWorker, verifyWebhookSignature } from '../src/error-recovery/index.js';
 import { AlertsFixtureModule } from './fixtures/alerts.module.js';
-import { flushed, rawQuery, startApp } from './support/app.js';
+import { rawQuery, startApp } from './support/app.js';
 import { isolatedDatabase, uniqueService } from './support/database.js';
 import { SmtpCatcher } from './support/smtp-catcher.js';
+import { deliver as deliverAlerts, emptyOutbox, ManualClock } from './support/alerts-harness.js';
 
-/** Time of the apps: dedup windows and backoff follow it; tests move it by hand. */
-let now = Date.parse('2026-12-02T14:02:00Z');
-const clock: Clock = {
-  now: () => now,
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 5))),
-};
-const minutes = (n: number): void => {
-  now += n * 60_000;
-};
+/** Time of the apps: tests move it by hand. */
+const clock = new ManualClock();
+const minutes = (n: number): void => clock.advanceMinutes(n);
 
 const SECRET = 'whsec-test-0123456789';
 const BOT_TOKEN = '123:abc';
@@ -52,12 +47,7 @@ function start(): Promise<INestApplication> {
   ]);
 }
 
-/** Hands the captured errors' alerts to the outbox and runs one delivery round. */
-async function deliver(): Promise<void> {
-  await flushed(app);
-  expect(await app.get(AlertQueue).flush(10_000)).toBe(true);
-  await app.get(AlertDeliveryWorker).tick();
-}
+const deliver = (target = app): Promise<void> => deliverAlerts(target);
 
 const json = (r: ReceivedRequest): Record<string, unknown> => JSON.parse(r.body) as Record<string, unknown>;
 /** What the webhook received about errors (not the start-up checks). */
@@ -77,7 +67,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  for (const table of ['alert_outbox', 'alert_dedup', 'alert_bursts']) await rawQuery(`DELETE FROM ${db.table(table)}`).catch(() => undefined);
+  await emptyOutbox(db.table);
   service = uniqueService('channels');
   smtp.mails.length = 0;
   for (const r of [webhook, slack, telegram]) r.received.length = 0;
@@ -199,11 +189,11 @@ describe('a channel that fails', () => {
 
 describe('deduplication window', () => {
   it('sends the same error once per window, then a digest of what it held back', async () => {
-    const firstAt = now;
+    const firstAt = clock.now();
     await request(app.getHttpServer()).get('/al/medium?msg=stale%20price').expect(500);
     await deliver();
     minutes(1);
-    const secondAt = now;
+    const secondAt = clock.now();
     await request(app.getHttpServer()).get('/al/medium?msg=stale%20price').expect(500);
     await deliver();
     expect(errorPosts()).toHaveLength(1);

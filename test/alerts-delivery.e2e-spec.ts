@@ -1,20 +1,15 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { AlertDeliveryWorker, AlertQueue, type Clock } from '../src/error-recovery/index.js';
+import { AlertDeliveryWorker, AlertQueue } from '../src/error-recovery/index.js';
 import { AlertsFixtureModule } from './fixtures/alerts.module.js';
 import { flushed, rawQuery, startApp } from './support/app.js';
 import { isolatedDatabase, uniqueService } from './support/database.js';
 import { SmtpCatcher } from './support/smtp-catcher.js';
+import { deliver as deliverAlerts, emptyOutbox, ManualClock } from './support/alerts-harness.js';
 
-/** Time of the apps: alert windows, backoff and leases follow it; tests move it by hand. */
-let now = Date.parse('2026-12-02T14:02:00Z');
-const clock: Clock = {
-  now: () => now,
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 5))),
-};
-const minutes = (n: number): void => {
-  now += n * 60_000;
-};
+/** Time of the apps: tests move it by hand. */
+const clock = new ManualClock();
+const minutes = (n: number): void => clock.advanceMinutes(n);
 
 const smtp = new SmtpCatcher();
 let db: Awaited<ReturnType<typeof isolatedDatabase>>;
@@ -44,12 +39,7 @@ function start(options: { maxEmailsPerMinute?: number; smtpTimeoutMs?: number } 
   ]);
 }
 
-/** Hands the captured errors' alerts to the outbox and runs one delivery round. */
-async function deliver(target = app): Promise<void> {
-  await flushed(target);
-  expect(await target.get(AlertQueue).flush(10_000)).toBe(true);
-  await target.get(AlertDeliveryWorker).tick();
-}
+const deliver = (target = app): Promise<void> => deliverAlerts(target);
 
 /** This test's deliveries of error alerts (the SMTP check at start-up may add an initialization_failed one). */
 const outbox = (): Promise<Record<string, unknown>[]> =>
@@ -66,7 +56,7 @@ afterAll(async () => {
 
 beforeEach(async () => {
   // The outbox is this file's own (schema or process): start each test with it empty.
-  for (const table of ['alert_outbox', 'alert_dedup', 'alert_bursts']) await rawQuery(`DELETE FROM ${db.table(table)}`).catch(() => undefined);
+  await emptyOutbox(db.table);
   service = uniqueService('alerts');
   smtp.mails.length = 0;
   smtp.mode = 'accept';
@@ -233,9 +223,9 @@ describe('several instances and crashes', () => {
     const sent = rows.find((r) => String((r.alert as { title: string }).title).includes('already sent'))!;
     await app.get(AlertDeliveryWorker).tick();
     smtp.mode = 'accept';
-    const leaseUntil = new Date(now + 60_000).toISOString();
-    await rawQuery(`UPDATE ${db.table('alert_outbox')} SET status = 'sending', lease_until = $2, claimed_by = 'dead-worker', next_attempt_at = $3 WHERE id = $1`, [crashed.id, leaseUntil, new Date(now).toISOString()]);
-    await rawQuery(`UPDATE ${db.table('alert_outbox')} SET status = 'sent', sent_at = $2 WHERE id = $1`, [sent.id, new Date(now).toISOString()]);
+    const leaseUntil = new Date(clock.now() + 60_000).toISOString();
+    await rawQuery(`UPDATE ${db.table('alert_outbox')} SET status = 'sending', lease_until = $2, claimed_by = 'dead-worker', next_attempt_at = $3 WHERE id = $1`, [crashed.id, leaseUntil, new Date(clock.now()).toISOString()]);
+    await rawQuery(`UPDATE ${db.table('alert_outbox')} SET status = 'sent', sent_at = $2 WHERE id = $1`, [sent.id, new Date(clock.now()).toISOString()]);
     await app.get(AlertDeliveryWorker).tick(); // lease not yet expired
     expect(smtp.mails).toHaveLength(0);
     minutes(2);

@@ -1,19 +1,16 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { closedPort, HttpReceiver } from '../src/error-recovery/alerts/channels/http-receiver.spec-helper.js';
-import { AlertDeliveryWorker, AlertQueue, CircuitBreakerRegistry, type Clock } from '../src/error-recovery/index.js';
+import { AlertDeliveryWorker, AlertQueue, CircuitBreakerRegistry } from '../src/error-recovery/index.js';
 import { AlertsFixtureModule } from './fixtures/alerts.module.js';
-import { flushed, rawQuery, startApp } from './support/app.js';
+import { rawQuery, startApp } from './support/app.js';
 import { isolatedDatabase, uniqueService, usingPostgres } from './support/database.js';
 import { eventually } from './support/polling.js';
 import { SmtpCatcher } from './support/smtp-catcher.js';
+import { deliver as deliverAlerts, emptyOutbox, ManualClock } from './support/alerts-harness.js';
 
-/** Time of the apps: it stands still here, so breakers stay open and throttles keep refusing. */
-const now = Date.parse('2026-12-02T14:02:00Z');
-const clock: Clock = {
-  now: () => now,
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 5))),
-};
+/** Time of the apps: tests move it by hand. */
+const clock = new ManualClock();
 
 const smtp = new SmtpCatcher();
 const webhook = new HttpReceiver();
@@ -40,12 +37,7 @@ function start(): Promise<INestApplication> {
   ]);
 }
 
-/** Hands the captured errors' alerts to the outbox and runs one delivery round. */
-async function deliver(): Promise<void> {
-  await flushed(app);
-  expect(await app.get(AlertQueue).flush(10_000)).toBe(true);
-  await app.get(AlertDeliveryWorker).tick();
-}
+const deliver = (target = app): Promise<void> => deliverAlerts(target);
 
 /** The webhook documents received of one kind. */
 const posts = (kind: string, receiver = webhook): Record<string, unknown>[] =>
@@ -61,7 +53,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  for (const table of ['alert_outbox', 'alert_dedup', 'alert_bursts']) await rawQuery(`DELETE FROM ${db.table(table)}`).catch(() => undefined);
+  await emptyOutbox(db.table);
   service = uniqueService('escalation');
   smtp.mails.length = 0;
   webhook.received.length = 0;
