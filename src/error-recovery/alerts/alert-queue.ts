@@ -208,7 +208,8 @@ export class AlertQueue {
       const routes = this.router.route(alert);
       if (routes.length === 0) continue;
       // Repeats of the notice itself are not summarised: the error's own digest counts them.
-      this.merge({ candidate: { alert, routes, dedupKey: key.replace('|fp:', '|multiple_failures:'), summarize: false }, count: 1, times: [now.getTime()] });
+      const dedupKey = this.router.key(base.service, `multiple_failures:${base.error?.fingerprint ?? key}`);
+      this.merge({ candidate: { alert, routes, dedupKey, summarize: false }, count: 1, times: [now.getTime()] });
     }
     return counts;
   }

@@ -131,3 +131,10 @@ describe('event alerts', () => {
     expect(value.endsWith('…')).toBe(true);
   });
 });
+
+describe('secrets in an initialization failure', () => {
+  it('are scrubbed from the reason, as in everything stored', () => {
+    const alert = initializationFailedAlert('error_store', 'could not connect to postgres://admin:s3cret@db:5432/app', ORIGIN);
+    expect(alert.facts?.Reason).toBe('could not connect to postgres://admin:[Filtered]@db:5432/app');
+  });
+});

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Severity } from '../classify/classification.interface.js';
 import type { CircuitEvent } from '../events/recovery-events.js';
 import type { Alert, AlertKind } from './alert.interface.js';
+import { scrubString } from '../capture/scrub.js';
 import { firstLine } from './error-alert.js';
 
 /** Service, environment and time of an event alert. */
@@ -67,6 +68,7 @@ export function rateLimitAlert(key: string, retryAfterMs: number, origin: EventO
 export function initializationFailedAlert(component: string, reason: string, origin: EventOrigin): Alert {
   return eventAlert('initialization_failed', 'critical', 'the module could not start fully', `Initialization failed in ${origin.service}: ${component} unreachable`, origin, {
     Component: component,
-    Reason: firstLine(reason, 300),
+    // Driver messages may quote a connection string: scrubbed like everything stored.
+    Reason: firstLine(scrubString(reason), 300),
   });
 }
