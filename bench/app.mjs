@@ -48,6 +48,8 @@ if (mode === 'with') {
       environment: 'production',
       adminToken: 'bench-token',
       database: url ? { url } : { dataDir: 'memory://' },
+      // BENCH_ALERT_WEBHOOK (set by run.mjs with BENCH_ALERTS=1): alerting on, to a loopback receiver.
+      alerts: process.env.BENCH_ALERT_WEBHOOK ? { webhook: { url: process.env.BENCH_ALERT_WEBHOOK, secret: 'bench' } } : { enabled: false },
     }),
   );
 }

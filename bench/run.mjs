@@ -4,7 +4,8 @@
 // Env: BENCH_DURATION (s per measured run, default 10), BENCH_ROUNDS (default 3),
 //      BENCH_WARMUP (s per app and route, default 2), BENCH_CONNECTIONS (default 50),
 //      BENCH_QUIET_WAIT (s to wait for other processes to go quiet before each run, default 60; 0 = off),
-//      BENCH_RETRIES (times a run disturbed by other processes is repeated, default 2; 0 = never).
+//      BENCH_RETRIES (times a run disturbed by other processes is repeated, default 2; 0 = never),
+//      BENCH_ALERTS=1 (the "with" app also alerts, by signed webhook to a receiver here on loopback).
 // See docs/BENCHMARKS.md for what it measures and how to read it.
 import { execFileSync, spawn } from 'node:child_process';
 import { openSync, closeSync, readFileSync, readdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import http from 'node:http';
 import autocannon from 'autocannon';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -30,6 +32,9 @@ const RETRIES = process.env.BENCH_RETRIES === '0' ? 0 : Math.round(num('BENCH_RE
 /** CPU of processes outside the benchmark (cores) above which a run counts as disturbed. */
 const BUSY_OTHER = 0.25;
 const DATABASE_URL = process.env.DATABASE_URL || undefined;
+const ALERTS = process.env.BENCH_ALERTS === '1';
+/** Alert webhook posts received (BENCH_ALERTS=1), by alert kind. */
+const alertPosts = {};
 const ADMIN = { authorization: 'Bearer bench-token' };
 const READY_TIMEOUT_MS = 60_000;
 const SETTLE_TIMEOUT_MS = 20_000;
@@ -291,6 +296,27 @@ async function main() {
   console.log(`load:     ${CONNECTIONS} connections, ${DURATION} s per run, ${ROUNDS} interleaved rounds, ${WARMUP} s warm-up per app and route`);
   console.log(`logs:     ${logDir} (apps' stderr; removed after a successful run)`);
 
+  if (ALERTS) {
+    const receiver = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        const kind = (() => {
+          try {
+            return JSON.parse(body).kind;
+          } catch {
+            return 'unparsable';
+          }
+        })();
+        alertPosts[kind] = (alertPosts[kind] ?? 0) + 1;
+        res.end('ok');
+      });
+    });
+    await new Promise((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    receiver.unref();
+    process.env.BENCH_ALERT_WEBHOOK = `http://127.0.0.1:${receiver.address().port}/alerts`;
+    console.log(`alerts:   on, signed webhook to ${process.env.BENCH_ALERT_WEBHOOK}`);
+  }
   const bare = startApp('bare');
   const withApp = startApp('with');
   await Promise.all([bare.ready, withApp.ready]);
@@ -397,6 +423,10 @@ async function main() {
   console.log(`  writer at end: queued ${w.queued}, written ${w.written}, dropped ${JSON.stringify(w.dropped)}, failedFlushes ${w.failedFlushes}, connected ${w.connected}, lastError ${JSON.stringify(w.lastError)}`);
   const faultsAtStart = Object.values(statsStart.internal_faults).reduce((a, b) => a + b, 0);
   console.log(`  internal_faults ${JSON.stringify(statsEnd.internal_faults)} (since start-up; ${faults - faultsAtStart} during the measured runs)`);
+  if (ALERTS) {
+    const a = statsEnd.alerts ?? {};
+    console.log(`  alerts: webhook posts by kind ${JSON.stringify(alertPosts)}; queue ${JSON.stringify(a.queue)}; worker sent ${a.worker?.sent}, failed ${a.worker?.failed}, digests ${a.worker?.digests}`);
+  }
   console.log(`\nmemory (VmRSS, MiB): bare ${fmt(rssAfterWarmup.bare, 0)} after warm-up -> ${fmt(rssEnd.bare, 0)} at end; with ${fmt(rssAfterWarmup.with, 0)} -> ${fmt(rssEnd.with, 0)}`);
 
   const dropped = Object.values(w.dropped).reduce((a, b) => a + b, 0);
