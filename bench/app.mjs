@@ -49,7 +49,11 @@ if (mode === 'with') {
       adminToken: 'bench-token',
       database: url ? { url } : { dataDir: 'memory://' },
       // BENCH_ALERT_WEBHOOK (set by run.mjs with BENCH_ALERTS=1): alerting on, to a loopback receiver.
-      alerts: process.env.BENCH_ALERT_WEBHOOK ? { webhook: { url: process.env.BENCH_ALERT_WEBHOOK, secret: 'bench' } } : { enabled: false },
+      // The bench's errors classify as `low`, which is silent by default: turned on here so the error
+      // alerts themselves go out too (deduplicated to one per fingerprint and window).
+      alerts: process.env.BENCH_ALERT_WEBHOOK
+        ? { webhook: { url: process.env.BENCH_ALERT_WEBHOOK, secret: 'bench' }, bySeverity: { low: ['bench@example.test'] } }
+        : { enabled: false },
     }),
   );
 }

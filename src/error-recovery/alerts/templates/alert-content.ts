@@ -50,7 +50,10 @@ export function alertFields(alert: Alert): AlertField[] {
   add('Environment', alert.environment);
   if (error?.route) add('Route', `${error.method ?? ''} ${error.route}`.trim(), 300);
   add('Time', alert.occurredAt);
-  if (occurrences) add(`Occurrences in the last ${Number(occurrences.windowMinutes)} minutes`, String(Number(occurrences.count)));
+  if (occurrences) {
+    const minutes = Number(occurrences.windowMinutes);
+    add(`Occurrences in the last ${minutes === 1 ? 'minute' : `${minutes} minutes`}`, String(Number(occurrences.count)));
+  }
   if (suppressed) add('Suppressed', moreSince(suppressed));
   if (digestOf) add('Held back', `${Number(digestOf.count)} occurrences from ${utcTime(digestOf.since)} to ${utcTime(digestOf.until)}`);
   add('Escalated', alert.escalation, 300);
