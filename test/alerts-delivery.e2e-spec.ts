@@ -126,6 +126,22 @@ describe('storms', () => {
     expect((await outbox()).filter((r) => r.channel === 'email')).toHaveLength(3);
   });
 
+  it('a repeat after the window carries the held-back count in its own alert instead of a digest', async () => {
+    for (let i = 0; i < 3; i++) await request(app.getHttpServer()).get('/al/medium?msg=carried%20bug').expect(500);
+    await deliver();
+    expect(smtp.withSubject('carried bug')).toHaveLength(1);
+    minutes(11);
+    await request(app.getHttpServer()).get('/al/medium?msg=carried%20bug').expect(500);
+    await deliver();
+    const mails = smtp.withSubject('carried bug');
+    expect(mails).toHaveLength(2);
+    expect(mails[1].parsed.subject).toBe(`[MEDIUM] TypeError in ${service}: carried bug — recovery not attempted`);
+    expect(mails[1].parsed.text).toMatch(/\+2 more since \d\d:\d\d UTC/);
+    minutes(11);
+    await deliver();
+    expect(smtp.withSubject('carried bug')).toHaveLength(2); // nothing left for a digest
+  });
+
   it('folds mails beyond the per-minute cap into one digest', async () => {
     await app.close();
     app = await start({ maxEmailsPerMinute: 3 });
