@@ -160,7 +160,7 @@ export class AlertDeliveryWorker implements OnApplicationBootstrap {
   private async deliver(row: OutboxRow): Promise<void> {
     const channel = this.router.channels.get(row.channel);
     if (!channel) {
-      await this.store.markFailed(row.id, new Date(this.options.clock.now()), `channel "${row.channel}" is not configured`, null);
+      await this.store.markFailed(row.id, this.id, new Date(this.options.clock.now()), `channel "${row.channel}" is not configured`, null);
       this.counters.exhausted++;
       return;
     }
@@ -185,7 +185,7 @@ export class AlertDeliveryWorker implements OnApplicationBootstrap {
     if (retryAt) this.counters.failed++;
     else this.counters.exhausted++;
     if (row.attempts === 1 || !retryAt) this.logger.warn(`alert ${row.id} via ${row.channel} failed (attempt ${row.attempts}${retryAt ? '' : ', giving up'}): ${reason}`);
-    await this.store.markFailed(row.id, new Date(now), reason, retryAt);
+    await this.store.markFailed(row.id, this.id, new Date(now), reason, retryAt);
   }
 
   private async retryMarks(now: Date): Promise<void> {
@@ -218,7 +218,7 @@ export class AlertDeliveryWorker implements OnApplicationBootstrap {
       digests.push(digest);
       for (const row of rows) folded.set(row.id, digest.id);
     }
-    await this.store.fold(folded, digests, now);
+    await this.store.fold(folded, digests, this.id, now);
     this.counters.folded += folded.size;
   }
 }

@@ -79,12 +79,13 @@ export interface AlertOutboxStore {
   /** Claims due e-mail rows and tells how many e-mails the cap still allows this minute, under a lock. */
   claimEmails(request: ClaimRequest, perMinute: number): Promise<EmailClaim>;
   markSent(id: string, now: Date): Promise<void>;
-  /** `retryAt` null: no more attempts (`exhausted`). */
-  markFailed(id: string, now: Date, error: string, retryAt: Date | null): Promise<void>;
-  /** Gives claimed rows back untouched (attempt not counted), due at `at`. */
-  release(ids: readonly string[], at: Date): Promise<void>;
-  /** Marks rows `folded` into the digest row(s) and inserts those, in one transaction. */
-  fold(foldedIds: ReadonlyMap<string, string>, digests: readonly OutboxRow[], now: Date): Promise<void>;
+  /**
+   * `retryAt` null: no more attempts (`exhausted`). Only while `worker` still holds the claim: a row
+   * whose lease ran out and that another worker claimed again is left to that worker.
+   */
+  markFailed(id: string, worker: string, now: Date, error: string, retryAt: Date | null): Promise<void>;
+  /** Marks rows `folded` into the digest row(s) and inserts those, in one transaction; rows `worker` still holds only. */
+  fold(foldedIds: ReadonlyMap<string, string>, digests: readonly OutboxRow[], worker: string, now: Date): Promise<void>;
   list(query: OutboxQuery): Promise<OutboxRow[]>;
   /**
    * Deletes finished deliveries (sent, exhausted, folded) created before `before`, and dedup and

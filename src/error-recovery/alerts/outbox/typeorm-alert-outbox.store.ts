@@ -136,31 +136,23 @@ export class TypeOrmAlertOutboxStore implements AlertOutboxStore {
     );
   }
 
-  async markFailed(id: string, now: Date, error: string, retryAt: Date | null): Promise<void> {
+  async markFailed(id: string, worker: string, now: Date, error: string, retryAt: Date | null): Promise<void> {
     await this.write(
       `UPDATE "alert_outbox" SET "status" = $4, "next_attempt_at" = $3::timestamptz, "last_error" = $5,
-              "lease_until" = NULL, "updated_at" = $2::timestamptz WHERE "id" = $1::uuid AND "status" = 'sending'`,
-      [id, iso(now), iso(retryAt ?? now), retryAt ? 'pending' : 'exhausted', error.slice(0, 1000)],
+              "lease_until" = NULL, "updated_at" = $2::timestamptz
+        WHERE "id" = $1::uuid AND "status" = 'sending' AND "claimed_by" = $6`,
+      [id, iso(now), iso(retryAt ?? now), retryAt ? 'pending' : 'exhausted', error.slice(0, 1000), worker.slice(0, 100)],
     );
   }
 
-  async release(ids: readonly string[], at: Date): Promise<void> {
-    if (ids.length === 0) return;
-    await this.write(
-      `UPDATE "alert_outbox" SET "status" = 'pending', "attempts" = GREATEST(0, "attempts" - 1), "next_attempt_at" = $2::timestamptz,
-              "lease_until" = NULL, "updated_at" = $2::timestamptz WHERE "id" = ANY($1::uuid[]) AND "status" = 'sending'`,
-      [ids, iso(at)],
-    );
-  }
-
-  async fold(foldedIds: ReadonlyMap<string, string>, digests: readonly OutboxRow[], now: Date): Promise<void> {
+  async fold(foldedIds: ReadonlyMap<string, string>, digests: readonly OutboxRow[], worker: string, now: Date): Promise<void> {
     await this.transaction(async (manager) => {
       await this.insert(manager, digests);
       for (const [id, into] of foldedIds) {
         await manager.query(
           `UPDATE "alert_outbox" SET "status" = 'folded', "folded_into" = $2::uuid, "lease_until" = NULL, "updated_at" = $3::timestamptz
-            WHERE "id" = $1::uuid AND "status" = 'sending'`,
-          [id, into, iso(now)],
+            WHERE "id" = $1::uuid AND "status" = 'sending' AND "claimed_by" = $4`,
+          [id, into, iso(now), worker.slice(0, 100)],
         );
       }
     });
