@@ -1,4 +1,5 @@
 import { SEVERITIES, type Severity } from '../classify/classification.interface.js';
+import { InvalidAlertsOptionError } from '../errors/invalid-alerts-option.error.js';
 import type { AlertChannel } from './channels/alert-channel.interface.js';
 import type {
   AlertsOptions,
@@ -37,10 +38,7 @@ export interface ResolvedAlertsOptions {
   baseUrl: string | null;
 }
 
-/** Raised for an environment variable or option that cannot be used; says which and how to fix it. */
-export class InvalidAlertsOptionError extends Error {
-  override readonly name = 'InvalidAlertsOptionError';
-}
+export { InvalidAlertsOptionError };
 
 const list = (raw: string | undefined): string[] | undefined =>
   raw === undefined || raw.trim() === ''
