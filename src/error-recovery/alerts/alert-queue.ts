@@ -7,7 +7,8 @@ import { AlertRouter } from './alert-router.js';
 import { ALERT_OUTBOX_STORE } from './alerts.constants.js';
 import { repeatedErrorAlert } from './error-alert.js';
 import { MAX_BURST_TIMES, type AlertCandidate, type OutboxRow, type PendingCandidate } from './outbox/alert-candidate.js';
-import type { AlertOutboxStore } from './outbox/alert-outbox-store.interface.js';
+import type { AlertOutboxStore, EnqueueResult } from './outbox/alert-outbox-store.interface.js';
+import { isRowError } from '../persistence/row-error.js';
 
 /** Distinct keys waiting in memory at most; beyond, occurrences are dropped and counted. */
 const MAX_PENDING_KEYS = 10_000;
@@ -19,6 +20,8 @@ export interface AlertQueueStats {
   queued: number;
   heldBack: number;
   dropped: number;
+  /** Alerts the database refused as they were (none expected: text is made storable first). */
+  rejected: number;
   failedFlushes: number;
   lastError: string | null;
 }
@@ -40,7 +43,7 @@ export class AlertQueue {
   private running: Promise<void> | undefined;
   private failures = 0;
   private closed = false;
-  private readonly counters = { queued: 0, heldBack: 0, dropped: 0, failedFlushes: 0 };
+  private readonly counters = { queued: 0, heldBack: 0, dropped: 0, rejected: 0, failedFlushes: 0 };
   private lastError: string | null = null;
   /** Called after alerts went into the outbox (the worker delivers them without waiting for its poll). */
   onQueued: () => void = () => undefined;
@@ -158,6 +161,11 @@ export class AlertQueue {
     if (this.records.length > 0) {
       const rows = this.records.splice(0);
       await this.store.insertRows(rows).catch((error: unknown) => {
+        if (isRowError(error)) {
+          this.counters.rejected += rows.length;
+          this.logger.error(`records of ${rows.length} directly sent alerts rejected by the database: ${describe(error)}`);
+          return;
+        }
         this.records.unshift(...rows);
         throw error;
       });
@@ -168,12 +176,20 @@ export class AlertQueue {
     let queued = false;
     try {
       while (batch.length > 0) {
-        const [result] = await this.store.enqueue([batch[0]], now, this.options.alerts.dedupWindowMs, (alert, extra) => this.finish(alert, extra, counts));
+        let result: EnqueueResult | undefined;
+        try {
+          [result] = await this.store.enqueue([batch[0]], now, this.options.alerts.dedupWindowMs, (alert, extra) => this.finish(alert, extra, counts));
+        } catch (error) {
+          if (!isRowError(error)) throw error;
+          // This alert cannot be stored as it is: drop it (counted, logged) rather than block the others.
+          this.counters.rejected++;
+          this.logger.error(`alert ${batch[0].candidate.dedupKey} rejected by the database: ${describe(error)}`);
+        }
         batch.shift();
         if (result?.queued) {
           this.counters.queued++;
           queued = true;
-        } else this.counters.heldBack++;
+        } else if (result) this.counters.heldBack++;
       }
     } finally {
       for (const left of batch) this.merge(left);

@@ -1,3 +1,4 @@
+import { storableJson, storableOrNull, storableText } from './storable-text.js';
 import type { ErrorLogRecord, PendingErrorLog, RecoveryActionRecord } from './error-log.record.js';
 
 /** A statement and its parameters. */
@@ -9,38 +10,38 @@ export interface SqlStatement {
 const LOG_COLUMNS: readonly [string, string, (r: ErrorLogRecord) => unknown][] = [
   ['id', 'uuid', (r) => r.id],
   ['occurred_at', 'timestamptz', (r) => r.occurredAt.toISOString()],
-  ['service', 'varchar', (r) => r.service.slice(0, 100)],
-  ['environment', 'varchar', (r) => r.environment.slice(0, 50)],
-  ['error_type', 'varchar', (r) => r.errorType.slice(0, 100)],
+  ['service', 'varchar', (r) => storableText(r.service.slice(0, 100))],
+  ['environment', 'varchar', (r) => storableText(r.environment.slice(0, 50))],
+  ['error_type', 'varchar', (r) => storableText(r.errorType.slice(0, 100))],
   ['category', 'varchar', (r) => r.category],
   ['severity', 'varchar', (r) => r.severity],
   ['http_status', 'smallint', (r) => r.httpStatus],
   ['transient', 'boolean', (r) => r.transient],
-  ['message', 'text', (r) => r.message],
-  ['stack', 'text', (r) => r.stack],
+  ['message', 'text', (r) => storableText(r.message)],
+  ['stack', 'text', (r) => storableOrNull(r.stack)],
   ['fingerprint', 'varchar', (r) => r.fingerprint.slice(0, 64)],
-  ['method', 'varchar', (r) => r.method?.slice(0, 10) ?? null],
-  ['route', 'varchar', (r) => r.route?.slice(0, 500) ?? null],
-  ['path', 'varchar', (r) => r.path?.slice(0, 2000) ?? null],
-  ['request_id', 'varchar', (r) => r.requestId?.slice(0, 200) ?? null],
-  ['context', 'jsonb', (r) => JSON.stringify(r.context)],
+  ['method', 'varchar', (r) => storableOrNull(r.method?.slice(0, 10))],
+  ['route', 'varchar', (r) => storableOrNull(r.route?.slice(0, 500))],
+  ['path', 'varchar', (r) => storableOrNull(r.path?.slice(0, 2000))],
+  ['request_id', 'varchar', (r) => storableOrNull(r.requestId?.slice(0, 200))],
+  ['context', 'jsonb', (r) => storableJson(r.context)],
   ['resolved', 'boolean', (r) => r.resolved],
   ['resolved_at', 'timestamptz', (r) => r.resolvedAt?.toISOString() ?? null],
   ['recovery_attempted', 'boolean', (r) => r.recoveryAttempted],
   ['recovery_success', 'boolean', (r) => r.recoverySuccess],
-  ['recovery_strategy', 'varchar', (r) => r.recoveryStrategy?.slice(0, 50) ?? null],
+  ['recovery_strategy', 'varchar', (r) => storableOrNull(r.recoveryStrategy?.slice(0, 50))],
 ];
 
 const ACTION_COLUMNS: readonly [string, string, (a: RecoveryActionRecord) => unknown][] = [
   ['id', 'uuid', (a) => a.id],
   ['error_log_id', 'uuid', (a) => a.errorLogId],
   ['position', 'int', (a) => a.position],
-  ['strategy', 'varchar', (a) => a.strategy.slice(0, 50)],
+  ['strategy', 'varchar', (a) => storableText(a.strategy.slice(0, 50))],
   ['trigger', 'varchar', (a) => a.trigger],
   ['success', 'boolean', (a) => a.success],
   ['skipped', 'boolean', (a) => a.skipped],
-  ['message', 'text', (a) => a.message],
-  ['details', 'jsonb', (a) => (a.details === null ? null : JSON.stringify(a.details))],
+  ['message', 'text', (a) => storableText(a.message)],
+  ['details', 'jsonb', (a) => (a.details === null ? null : storableJson(a.details))],
   ['duration_ms', 'int', (a) => Math.max(0, Math.round(a.durationMs))],
   ['started_at', 'timestamptz', (a) => a.startedAt.toISOString()],
 ];

@@ -10,6 +10,7 @@ import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js'
 import { RecoveryEvents } from '../events/recovery-events.js';
 import { backoffDelay } from '../resilience/backoff.js';
 import type { ErrorLogStore } from './error-log-store.interface.js';
+import { isRowError } from './row-error.js';
 import type { PendingErrorLog } from './error-log.record.js';
 
 /** Why a captured error was not stored. Each is counted; none happens silently. */
@@ -23,13 +24,6 @@ export interface WriterStats {
   failedFlushes: number;
   connected: boolean;
   lastError: string | null;
-}
-
-/** SQLSTATE classes 22 (data exception) and 23 (integrity): the row itself is bad, retrying cannot help. */
-function isRowError(error: unknown): boolean {
-  const e = error as { code?: unknown; driverError?: { code?: unknown } } | null;
-  const code = e?.driverError?.code ?? e?.code;
-  return typeof code === 'string' && /^2[23]/.test(code);
 }
 
 /** Waits for `work`, but at most `ms`; the work goes on if it takes longer. */

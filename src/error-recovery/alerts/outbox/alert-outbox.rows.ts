@@ -1,3 +1,4 @@
+import { storableJson, storableOrNull } from '../../persistence/storable-text.js';
 import type { Alert } from '../alert.interface.js';
 import type { OutboxRow, OutboxStatus } from './alert-candidate.js';
 
@@ -42,15 +43,15 @@ const COLUMNS: readonly [string, string, (r: OutboxRow) => unknown][] = [
   ['channel', 'varchar', (r) => r.channel.slice(0, 40)],
   ['kind', 'varchar', (r) => r.kind.slice(0, 40)],
   ['severity', 'varchar', (r) => r.severity],
-  ['dedup_key', 'varchar', (r) => r.dedupKey?.slice(0, 300) ?? null],
-  ['recipients', 'jsonb', (r) => JSON.stringify(r.recipients)],
-  ['alert', 'jsonb', (r) => JSON.stringify(r.alert)],
+  ['dedup_key', 'varchar', (r) => storableOrNull(r.dedupKey?.slice(0, 300))],
+  ['recipients', 'jsonb', (r) => storableJson(r.recipients)],
+  ['alert', 'jsonb', (r) => storableJson(r.alert)],
   ['status', 'varchar', (r) => r.status],
   ['attempts', 'int', (r) => r.attempts],
   ['next_attempt_at', 'timestamptz', (r) => r.nextAttemptAt.toISOString()],
   ['lease_until', 'timestamptz', (r) => r.leaseUntil?.toISOString() ?? null],
   ['claimed_by', 'varchar', (r) => r.claimedBy],
-  ['last_error', 'text', (r) => r.lastError],
+  ['last_error', 'text', (r) => storableOrNull(r.lastError)],
   ['created_at', 'timestamptz', (r) => r.createdAt.toISOString()],
   ['updated_at', 'timestamptz', (r) => r.updatedAt.toISOString()],
   ['sent_at', 'timestamptz', (r) => r.sentAt?.toISOString() ?? null],

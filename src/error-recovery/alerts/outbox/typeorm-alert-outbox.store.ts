@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { closeDataSource, connectDataSource } from '../../persistence/connect-data-source.js';
 import { serialiseEmbedded } from '../../persistence/embedded-serial.js';
+import { storableJson, storableText } from '../../persistence/storable-text.js';
 import type { Alert } from '../alert.interface.js';
 import type { OutboxRow, PendingCandidate } from './alert-candidate.js';
 import { insertRowsStatement, newOutboxRow, returned, toOutboxRow } from './alert-outbox.rows.js';
@@ -52,7 +53,7 @@ export class TypeOrmAlertOutboxStore implements AlertOutboxStore {
     const cutoff = iso(new Date(now.getTime() - windowMs));
     for (const entry of entries) {
       const times = entry.times.map((t) => new Date(t).toISOString());
-      const rows = returned(await this.write(BURST_UPSERT, [entry.key, times, iso(now), cutoff, limit]));
+      const rows = returned(await this.write(BURST_UPSERT, [storableText(entry.key), times, iso(now), cutoff, limit]));
       counts.set(entry.key, Number(rows[0]?.count ?? 0));
     }
     return counts;
@@ -72,12 +73,12 @@ export class TypeOrmAlertOutboxStore implements AlertOutboxStore {
       const queued = await this.transaction(async (manager) => {
         const [decision] = returned(
           await manager.query(DEDUP_UPSERT, [
-            candidate.dedupKey,
+            storableText(candidate.dedupKey),
             iso(now),
             cutoff,
             count,
             candidate.summarize,
-            JSON.stringify(template),
+            storableJson(template),
             randomUUID(),
           ]),
         );
@@ -141,7 +142,7 @@ export class TypeOrmAlertOutboxStore implements AlertOutboxStore {
       `UPDATE "alert_outbox" SET "status" = $4, "next_attempt_at" = $3::timestamptz, "last_error" = $5,
               "lease_until" = NULL, "updated_at" = $2::timestamptz
         WHERE "id" = $1::uuid AND "status" = 'sending' AND "claimed_by" = $6`,
-      [id, iso(now), iso(retryAt ?? now), retryAt ? 'pending' : 'exhausted', error.slice(0, 1000), worker.slice(0, 100)],
+      [id, iso(now), iso(retryAt ?? now), retryAt ? 'pending' : 'exhausted', storableText(error.slice(0, 1000)), worker.slice(0, 100)],
     );
   }
 
