@@ -94,7 +94,8 @@ export class AlertDeliveryWorker implements OnApplicationBootstrap {
   kick(): void {
     if (this.stopped || this.kicked) return;
     this.kicked = true;
-    void this.tick();
+    // On the next turn of the event loop: chained rounds must leave timers and sockets their turn.
+    setImmediate(() => void this.tick());
   }
 
   /**
@@ -125,12 +126,17 @@ export class AlertDeliveryWorker implements OnApplicationBootstrap {
       const claimed = await this.store.claim(request, others);
       const emails = this.router.channels.has('email')
         ? await this.store.claimEmails({ ...request, limit: EMAIL_BATCH }, this.options.alerts.maxEmailsPerMinute)
-        : { rows: [], capacity: 0 };
+        : { rows: [], capacity: 0, nextFreeAt: null };
       const plan = planEmailDelivery(sortBySeverity(emails.rows), emails.capacity);
       if (plan.fold.size > 0) await this.fold(plan.fold, now);
+      if (plan.defer.length > 0) {
+        const at = emails.nextFreeAt && emails.nextFreeAt > now ? emails.nextFreeAt : new Date(now.getTime() + 1000);
+        await this.store.release(plan.defer.map((r) => r.id), this.id, at);
+      }
       await Promise.all([...claimed, ...plan.send].map((row) => this.deliver(row)));
       await this.purge(now);
-      more = claimed.length === BATCH || emails.rows.length === EMAIL_BATCH || plan.fold.size > 0;
+      // Another round at once only while full batches were worked off; otherwise the next poll.
+      more = claimed.length === BATCH || (emails.rows.length === EMAIL_BATCH && plan.send.length > 0);
       if (this.failedRounds > 0) this.logger.log('alert delivery works again');
       this.failedRounds = 0;
       this.lastError = null;

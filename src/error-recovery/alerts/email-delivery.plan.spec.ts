@@ -51,12 +51,13 @@ describe('planEmailDelivery', () => {
     const [c1, c2] = rows('c', 2, CTO);
     const input = [o1, t1, c1, o2, t2, c2, t3];
     const plan = planEmailDelivery(input, 5);
-    expect(ids(plan.send)).toEqual(['o1', 't1']);
+    // o2 is alone in its group: a digest of one mail is no saving, so it is sent as it is.
+    expect(ids(plan.send)).toEqual(['o1', 't1', 'o2']);
     expect(foldedIds(plan)).toEqual({
       'cto@example.com': ['c1', 'c2'],
-      'oncall@example.com,team@example.com': ['o2'],
       'team@example.com': ['t2', 't3'],
     });
+    expect(plan.defer).toEqual([]);
     expect(mails(plan)).toBe(5);
   });
 
@@ -76,12 +77,25 @@ describe('planEmailDelivery', () => {
     expect(recipientsKey(input[0])).toBe(recipientsKey(input[3]));
   });
 
-  it('still folds every group when not even the digests fit, losing nothing', () => {
+  it('when not even the digests fit, sends what fits and defers the rest instead of folding', () => {
     const input = [...rows('t', 2, TEAM), ...rows('c', 2, CTO), ...rows('o', 2, ONCALL)];
     const plan = planEmailDelivery(input, 2);
+    expect(ids(plan.send)).toEqual(['t1', 't2']);
+    expect(plan.fold.size).toBe(0);
+    expect(ids(plan.defer)).toEqual(['c1', 'c2', 'o1', 'o2']);
+  });
+
+  it('with no capacity at all, defers everything', () => {
+    const plan = planEmailDelivery(rows('r', 3), 0);
     expect(plan.send).toEqual([]);
-    expect(plan.fold.size).toBe(3);
-    expect([...plan.fold.values()].flat()).toHaveLength(6);
+    expect(ids(plan.defer)).toEqual(['r1', 'r2', 'r3']);
+  });
+
+  it('never folds a lone digest into another digest', () => {
+    const digest = rows('d', 1, TEAM);
+    const plan = planEmailDelivery([...digest, ...rows('c', 3, CTO)], 2);
+    expect(ids(plan.send)).toEqual(['d1']);
+    expect(foldedIds(plan)).toEqual({ 'cto@example.com': ['c1', 'c2', 'c3'] });
   });
 
   it.each<[number, number, number]>([
@@ -91,18 +105,19 @@ describe('planEmailDelivery', () => {
     [40, 3, 10],
     [40, 4, 30],
     [7, 1, 6],
-  ])('%d rows in %d groups, capacity %d: sent + digests never exceed the cap, every row once, order kept', (n, groupCount, capacity) => {
+  ])('%d rows in %d groups, capacity %d: sent + digests never exceed the cap, every row once', (n, groupCount, capacity) => {
     const groups = [TEAM, ONCALL, CTO, ['dev@example.com']].slice(0, groupCount);
     const input = Array.from({ length: n }, (_, i) => rows(`r${i}-`, 1, groups[i % groupCount])[0]);
     const plan = planEmailDelivery(input, capacity);
     expect(mails(plan)).toBeLessThanOrEqual(capacity);
-    expect(plan.send.length).toBeGreaterThan(capacity - groupCount - 1);
-    // Sent rows are the first ones claimed; the rest, in order, are folded.
-    expect(ids(plan.send)).toEqual(ids(input.slice(0, plan.send.length)));
-    const rest = input.slice(plan.send.length);
-    expect(ids([...plan.fold.values()].flat()).sort()).toEqual(ids(rest).sort());
+    // Every row exactly once: sent, folded or deferred.
+    expect(ids([...plan.send, ...[...plan.fold.values()].flat(), ...plan.defer]).sort()).toEqual(ids(input).sort());
+    // Deferring happens only when the digests would not fit; otherwise the cap is used fully.
+    if (plan.defer.length > 0) expect(plan.fold.size).toBe(0);
+    else expect(mails(plan)).toBe(capacity);
     for (const [key, group] of plan.fold) {
-      expect(ids(group)).toEqual(ids(rest.filter((r) => recipientsKey(r) === key)));
+      expect(group.length).toBeGreaterThan(1);
+      expect(ids(group)).toEqual(ids(input.filter((r) => recipientsKey(r) === key && group.includes(r))));
     }
   });
 

@@ -29,6 +29,8 @@ export interface EmailClaim {
   rows: OutboxRow[];
   /** E-mails that may still be sent this minute (before the claimed rows are sent). */
   capacity: number;
+  /** When the oldest e-mail sent in the last minute leaves it (a slot frees); null when none was sent. */
+  nextFreeAt: Date | null;
 }
 
 /** Filters of `GET /api/errors/alerts`. */
@@ -84,6 +86,8 @@ export interface AlertOutboxStore {
    * whose lease ran out and that another worker claimed again is left to that worker.
    */
   markFailed(id: string, worker: string, now: Date, error: string, retryAt: Date | null): Promise<void>;
+  /** Gives rows `worker` still holds back as `pending`, due at `at`, without counting the attempt. */
+  release(ids: readonly string[], worker: string, at: Date): Promise<void>;
   /** Marks rows `folded` into the digest row(s) and inserts those, in one transaction; rows `worker` still holds only. */
   fold(foldedIds: ReadonlyMap<string, string>, digests: readonly OutboxRow[], worker: string, now: Date): Promise<void>;
   list(query: OutboxQuery): Promise<OutboxRow[]>;

@@ -71,10 +71,17 @@ UPDATE "alert_outbox" o SET "status" = 'sending', "attempts" = o."attempts" + 1,
     ORDER BY ${ORDER} LIMIT $4::int FOR UPDATE SKIP LOCKED)
 RETURNING o.*`;
 
-/** E-mails sent in the last minute, or being sent now. $1 a minute ago. */
+/**
+ * E-mails sent in the last minute ($1: a minute ago), plus those being sent now under a live lease
+ * ($2: now) — a row left in `sending` by a dead worker does not hold a slot — and when the oldest
+ * of the sent ones leaves the minute.
+ */
 export const EMAILS_IN_LAST_MINUTE = `
-SELECT count(*)::int AS "n" FROM "alert_outbox"
- WHERE "channel" = 'email' AND (("status" = 'sent' AND "sent_at" > $1::timestamptz) OR "status" = 'sending')`;
+SELECT count(*)::int AS "n",
+       min("sent_at") FILTER (WHERE "status" = 'sent') AS "oldest"
+  FROM "alert_outbox"
+ WHERE "channel" = 'email'
+   AND (("status" = 'sent' AND "sent_at" > $1::timestamptz) OR ("status" = 'sending' AND "lease_until" >= $2::timestamptz))`;
 
 /** Lock id that serialises the e-mail cap's count-and-claim across instances. */
 export const EMAIL_CAP_LOCK_ID = 7_351_937_282;

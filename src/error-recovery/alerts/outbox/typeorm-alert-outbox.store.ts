@@ -122,10 +122,13 @@ export class TypeOrmAlertOutboxStore implements AlertOutboxStore {
   async claimEmails(request: ClaimRequest, perMinute: number): Promise<EmailClaim> {
     return this.transaction(async (manager) => {
       await manager.query(`SELECT pg_advisory_xact_lock(${EMAIL_CAP_LOCK_ID})`);
-      const [used] = returned(await manager.query(EMAILS_IN_LAST_MINUTE, [iso(new Date(request.now.getTime() - 60_000))]));
+      const [used] = returned(
+        await manager.query(EMAILS_IN_LAST_MINUTE, [iso(new Date(request.now.getTime() - 60_000)), iso(request.now)]),
+      );
       const capacity = perMinute - Number(used?.n ?? 0);
-      if (capacity <= 0) return { rows: [], capacity: 0 };
-      return { rows: await this.claimWith(manager, request, ['email']), capacity };
+      const nextFreeAt = used?.oldest ? new Date(new Date(used.oldest as string | Date).getTime() + 60_000) : null;
+      if (capacity <= 0) return { rows: [], capacity: 0, nextFreeAt };
+      return { rows: await this.claimWith(manager, request, ['email']), capacity, nextFreeAt };
     });
   }
 
@@ -143,6 +146,16 @@ export class TypeOrmAlertOutboxStore implements AlertOutboxStore {
               "lease_until" = NULL, "updated_at" = $2::timestamptz
         WHERE "id" = $1::uuid AND "status" = 'sending' AND "claimed_by" = $6`,
       [id, iso(now), iso(retryAt ?? now), retryAt ? 'pending' : 'exhausted', storableText(error.slice(0, 1000)), worker.slice(0, 100)],
+    );
+  }
+
+  async release(ids: readonly string[], worker: string, at: Date): Promise<void> {
+    if (ids.length === 0) return;
+    await this.write(
+      `UPDATE "alert_outbox" SET "status" = 'pending', "attempts" = GREATEST(0, "attempts" - 1), "next_attempt_at" = $2::timestamptz,
+              "lease_until" = NULL, "updated_at" = $2::timestamptz
+        WHERE "id" = ANY($1::uuid[]) AND "status" = 'sending' AND "claimed_by" = $3`,
+      [ids, iso(at), worker.slice(0, 100)],
     );
   }
 
