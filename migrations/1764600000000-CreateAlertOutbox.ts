@@ -38,8 +38,10 @@ export class CreateAlertOutbox1764600000000 implements MigrationInterface {
     await queryRunner.query(`
       CREATE TABLE "alert_dedup" (
         "key" varchar(300) PRIMARY KEY,
-        "window_id" uuid NOT NULL,
+        "notice_id" uuid NOT NULL,
         "window_started_at" timestamptz NOT NULL,
+        "notices" int NOT NULL DEFAULT 1,
+        "last_state" varchar(40),
         "occurrences" int NOT NULL,
         "suppressed" int NOT NULL DEFAULT 0,
         "suppressed_since" timestamptz,

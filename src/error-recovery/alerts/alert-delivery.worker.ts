@@ -30,6 +30,8 @@ export interface AlertWorkerStats {
   sent: number;
   failed: number;
   exhausted: number;
+  /** Sends with no answer by the deadline (`leaseMs / 2`); their rows stay claimed until the lease ends. */
+  unanswered: number;
   folded: number;
   digests: number;
   purged: number;
@@ -56,7 +58,9 @@ export class AlertDeliveryWorker implements OnApplicationBootstrap {
   private connected = false;
   /** Rows delivered whose `sent` mark could not be written yet: retried first, never re-sent. */
   private unmarked: string[] = [];
-  private readonly counters = { sent: 0, failed: 0, exhausted: 0, folded: 0, digests: 0, purged: 0 };
+  private readonly counters = { sent: 0, failed: 0, exhausted: 0, unanswered: 0, folded: 0, digests: 0, purged: 0 };
+  /** Deliveries whose outcome is not recorded yet (also those past the deadline). */
+  private readonly inFlight = new Set<Promise<void>>();
   private lastPurge = Number.NEGATIVE_INFINITY;
   private failedRounds = 0;
   private lastError: string | null = null;
@@ -120,6 +124,7 @@ export class AlertDeliveryWorker implements OnApplicationBootstrap {
       }
       const now = new Date(this.options.clock.now());
       await this.retryMarks(now);
+      if (this.stopped) return;
       this.counters.digests += await this.store.takeDueDigests(now, this.options.alerts.dedupWindowMs, 100, (due) => this.digestRows(due, now));
       const request = { now, limit: BATCH, leaseMs: this.options.alerts.leaseMs, worker: this.id };
       const others = [...this.router.channels.keys()].filter((c) => c !== 'email');
@@ -150,13 +155,19 @@ export class AlertDeliveryWorker implements OnApplicationBootstrap {
   }
 
   /** Stops polling and waits (at most `timeoutMs`) for the round in flight. */
+  /**
+   * Stops polling and claiming, then waits (at most `timeoutMs`) for the round in flight and for
+   * sends still under way, and records what they did while the database is still open. A send
+   * still running after that keeps its row claimed; another instance sends it after the lease.
+   */
   async stop(timeoutMs: number): Promise<void> {
     this.stopped = true;
     if (this.scheduler?.doesExist('interval', ALERT_WORKER_INTERVAL)) this.scheduler.deleteInterval(ALERT_WORKER_INTERVAL);
     if (this.ownInterval) clearInterval(this.ownInterval);
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.chain, new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
-    clearTimeout(timer);
+    const deadline = Date.now() + timeoutMs;
+    await finishesWithin(this.chain, timeoutMs);
+    await finishesWithin(Promise.all([...this.inFlight]), Math.max(0, deadline - Date.now()));
+    await finishesWithin(this.retryMarks(new Date(this.options.clock.now())).catch(() => undefined), Math.max(0, deadline - Date.now()));
   }
 
   stats(): AlertWorkerStats {
@@ -166,16 +177,26 @@ export class AlertDeliveryWorker implements OnApplicationBootstrap {
   private async deliver(row: OutboxRow): Promise<void> {
     const channel = this.router.channels.get(row.channel);
     if (!channel) {
-      await this.store.markFailed(row.id, this.id, new Date(this.options.clock.now()), `channel "${row.channel}" is not configured`, null);
+      await this.store.markFailed(row.id, this.id, row.attempts, new Date(this.options.clock.now()), `channel "${row.channel}" is not configured`, null);
       this.counters.exhausted++;
       return;
     }
-    try {
-      await withDeadline(channel.send({ id: row.id, alert: row.alert, recipients: row.recipients, attempt: row.attempts }), this.options.alerts.leaseMs / 2);
-    } catch (error) {
-      await this.failed(row, describe(error));
-      return;
-    }
+    const sending = channel.send({ id: row.id, alert: row.alert, recipients: row.recipients, attempt: row.attempts });
+    const done = sending.then(
+      () => this.sent(row),
+      (error: unknown) => this.failed(row, describe(error)),
+    );
+    this.inFlight.add(done);
+    void done.finally(() => this.inFlight.delete(done));
+    const deadlineMs = this.options.alerts.leaseMs / 2;
+    if (await finishesWithin(done, deadlineMs)) return;
+    // No answer yet: the outcome is unknown, so the row stays claimed. If the send still ends before
+    // the lease, it is marked then; otherwise the row is claimed again after the lease (at most one repeat).
+    this.counters.unanswered++;
+    this.logger.warn(`alert ${row.id} via ${row.channel}: no answer within ${deadlineMs} ms; left claimed until its lease ends`);
+  }
+
+  private async sent(row: OutboxRow): Promise<void> {
     this.counters.sent++;
     try {
       await this.store.markSent(row.id, new Date(this.options.clock.now()));
@@ -191,7 +212,11 @@ export class AlertDeliveryWorker implements OnApplicationBootstrap {
     if (retryAt) this.counters.failed++;
     else this.counters.exhausted++;
     if (row.attempts === 1 || !retryAt) this.logger.warn(`alert ${row.id} via ${row.channel} failed (attempt ${row.attempts}${retryAt ? '' : ', giving up'}): ${reason}`);
-    await this.store.markFailed(row.id, this.id, new Date(now), reason, retryAt);
+    try {
+      await this.store.markFailed(row.id, this.id, row.attempts, new Date(now), reason, retryAt);
+    } catch {
+      // The row stays claimed and is tried again after its lease.
+    }
   }
 
   private async retryMarks(now: Date): Promise<void> {
@@ -233,12 +258,10 @@ const RANK: Record<string, number> = { critical: 0, high: 1, medium: 2, low: 3 }
 const sortBySeverity = (rows: OutboxRow[]): OutboxRow[] =>
   [...rows].sort((a, b) => (RANK[a.severity] ?? 4) - (RANK[b.severity] ?? 4) || a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime());
 
-/** A channel has timeouts of its own; this bounds one that does not honour them. */
-async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+/** Whether `work` settles within `ms` (it goes on either way). */
+async function finishesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([work, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)))]);
-  } finally {
-    clearTimeout(timer);
-  }
+  const finished = await Promise.race([work.then(() => true), new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)))]);
+  clearTimeout(timer);
+  return finished;
 }

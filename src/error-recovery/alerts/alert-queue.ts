@@ -45,6 +45,8 @@ export class AlertQueue {
   private closed = false;
   private readonly counters = { queued: 0, heldBack: 0, dropped: 0, rejected: 0, failedFlushes: 0 };
   private lastError: string | null = null;
+  /** Occurrence times kept per key: enough for the repeat threshold, however high it is set. */
+  private readonly keepTimes: number;
   /** Called after alerts went into the outbox (the worker delivers them without waiting for its poll). */
   onQueued: () => void = () => undefined;
 
@@ -52,7 +54,9 @@ export class AlertQueue {
     @Inject(ERROR_RECOVERY_OPTIONS) private readonly options: ResolvedErrorRecoveryOptions,
     @Inject(ALERT_OUTBOX_STORE) private readonly store: AlertOutboxStore,
     private readonly router: AlertRouter,
-  ) {}
+  ) {
+    this.keepTimes = Math.max(MAX_BURST_TIMES, options.alerts.escalation.repeatThreshold);
+  }
 
   /** Hands an alert over. Synchronous and cheap: it only merges into a map. */
   add(candidate: AlertCandidate, at: number): void {
@@ -62,19 +66,20 @@ export class AlertQueue {
     }
     if (candidate.burstKey) {
       const burst = this.bursts.get(candidate.burstKey);
-      if (burst) pushTime(burst.times, at);
+      if (burst) pushTime(burst.times, at, this.keepTimes);
       else if (this.bursts.size < MAX_PENDING_KEYS) this.bursts.set(candidate.burstKey, { times: [at], alert: candidate.alert });
     }
     if (candidate.routes.length === 0) return this.schedule();
-    const existing = this.pending.get(candidate.dedupKey);
+    const key = pendingKey(candidate);
+    const existing = this.pending.get(key);
     if (existing) {
       existing.count++;
-      pushTime(existing.times, at);
+      pushTime(existing.times, at, this.keepTimes);
     } else if (this.pending.size >= MAX_PENDING_KEYS) {
       this.counters.dropped++;
       if (this.counters.dropped === 1 || this.counters.dropped % 1000 === 0) this.logger.error(`alert queue full; dropped ${this.counters.dropped} alerts so far`);
     } else {
-      this.pending.set(candidate.dedupKey, { candidate, count: 1, times: [at] });
+      this.pending.set(key, { candidate, count: 1, times: [at] });
     }
     this.schedule();
   }
@@ -206,12 +211,12 @@ export class AlertQueue {
     const entries = [...bursts].map(([key, { times }]) => ({ key, times }));
     let counts: Map<string, number>;
     try {
-      counts = await this.store.recordBursts(entries, now, repeatWindowMinutes * 60_000, Math.max(repeatThreshold, MAX_BURST_TIMES));
+      counts = await this.store.recordBursts(entries, now, repeatWindowMinutes * 60_000, this.keepTimes);
     } catch (error) {
       // Not recorded: put them back in front of what arrived meanwhile, for the next flush.
       for (const [key, burst] of this.bursts) {
         const earlier = bursts.get(key);
-        if (earlier) for (const t of burst.times) pushTime(earlier.times, t);
+        if (earlier) for (const t of burst.times) pushTime(earlier.times, t, this.keepTimes);
         else bursts.set(key, burst);
       }
       this.bursts = bursts;
@@ -241,17 +246,22 @@ export class AlertQueue {
   }
 
   private merge(entry: PendingCandidate): void {
-    const existing = this.pending.get(entry.candidate.dedupKey);
+    const key = pendingKey(entry.candidate);
+    const existing = this.pending.get(key);
     if (!existing) {
-      this.pending.set(entry.candidate.dedupKey, entry);
+      this.pending.set(key, entry);
       return;
     }
     existing.count += entry.count;
-    for (const t of entry.times) pushTime(existing.times, t);
+    for (const t of entry.times) pushTime(existing.times, t, this.keepTimes);
   }
 }
 
-function pushTime(times: number[], at: number): void {
+/** Appends an occurrence time, keeping the latest `keep`. */
+function pushTime(times: number[], at: number, keep: number): void {
   times.push(at);
-  if (times.length > MAX_BURST_TIMES) times.shift();
+  if (times.length > keep) times.shift();
 }
+
+/** Occurrences merge in memory per dedup key and state: a state change within one flush is kept. */
+const pendingKey = (c: AlertCandidate): string => (c.state === undefined ? c.dedupKey : `${c.dedupKey}\u0001${c.state}`);

@@ -63,6 +63,8 @@ export class AlertsService {
         dedupKey: this.router.key(record.service, subject),
         summarize: true,
         burstKey: this.router.key(record.service, `fp:${record.fingerprint}`),
+        // "Recovered by retry" must not hide that the same bug now fails for real.
+        state: !report.attempted ? 'not_attempted' : report.success ? 'recovered' : 'not_recovered',
       },
       record.occurredAt.getTime(),
     );
@@ -73,8 +75,9 @@ export class AlertsService {
   }
 
   private onCircuit(event: CircuitEvent): void {
-    const alert = circuitAlert(event, this.origin());
-    this.add(alert, `${alert.kind}:${event.name}`, true);
+    // One key per breaker, its state announced: opened, closed, opened again are each told (a few
+    // per window), so a [RESOLVED] is never the last word while the breaker is open.
+    this.add(circuitAlert(event, this.origin()), `circuit:${event.name}`, true, event.to);
   }
 
   private onThrottle(event: ThrottleRejectedEvent): void {
@@ -88,13 +91,13 @@ export class AlertsService {
       return;
     }
     // The outbox is in that store: send directly, and record what happened once the store is back.
-    void this.sendDirectly(alert);
+    this.sendDirectly(alert).catch((error: unknown) => this.logger.error(`initialization_failed alert not sent: ${String(error)}`));
   }
 
-  private add(alert: Alert, subject: string, summarize: boolean): void {
+  private add(alert: Alert, subject: string, summarize: boolean, state?: string): void {
     const routes = this.router.route(alert);
     if (routes.length === 0) return;
-    this.queue.add({ alert, routes, dedupKey: this.router.key(alert.service, subject), summarize }, this.options.clock.now());
+    this.queue.add({ alert, routes, dedupKey: this.router.key(alert.service, subject), summarize, state }, this.options.clock.now());
   }
 
   private async sendDirectly(alert: Alert): Promise<void> {

@@ -135,7 +135,7 @@ export function resolveAlertsOptions(
   const slackUrl = o.slack?.webhookUrl ?? (env.SLACK_WEBHOOK_URL || undefined);
   const botToken = o.telegram?.botToken ?? (env.TELEGRAM_BOT_TOKEN || undefined);
   const chatId = o.telegram?.chatId ?? (env.TELEGRAM_CHAT_ID || undefined);
-  return {
+  const resolved: ResolvedAlertsOptions = {
     enabled: o.enabled ?? true,
     recipients,
     bySeverity,
@@ -171,4 +171,18 @@ export function resolveAlertsOptions(
     retentionMs: positive(o.retentionDays, 30, 'retentionDays') * 86_400_000,
     baseUrl: o.baseUrl ? o.baseUrl.replace(/\/+$/, '') : null,
   };
+  warnOnShortLease(resolved, warn);
+  return resolved;
+}
+
+/**
+ * A send gets `leaseMs / 2` before its outcome counts as unknown (and the row is sent again after
+ * the lease). An SMTP send is several exchanges, each allowed `smtp.timeoutMs`: a lease shorter
+ * than a few of those invites repeats.
+ */
+function warnOnShortLease(o: ResolvedAlertsOptions, warn: (message: string) => void): void {
+  const slowest = Math.max(o.smtp ? o.smtp.timeoutMs * 3 : 0, o.webhook?.timeoutMs ?? 0, o.slack?.timeoutMs ?? 0, o.telegram?.timeoutMs ?? 0);
+  if (o.leaseMs / 2 < slowest) {
+    warn(`alerts.leaseMs (${o.leaseMs} ms) is short for the channel timeouts: a slow send may be repeated after its lease. Use at least ${slowest * 2} ms.`);
+  }
 }

@@ -20,6 +20,12 @@ export interface AlertCandidate {
   summarize: boolean;
   /** When set, occurrences feed the "N times in M minutes" escalation under this key. */
   burstKey?: string;
+  /**
+   * The state this alert announces (`open`/`closed` of a breaker, `recovered`/`not_recovered` of an
+   * error). A change of state is told at once even within the window (a few times per window at
+   * most), so nobody is left believing a state that no longer holds.
+   */
+  state?: string;
 }
 
 /** Candidates with one key, merged while they wait for the next flush. */

@@ -82,10 +82,10 @@ export interface AlertOutboxStore {
   claimEmails(request: ClaimRequest, perMinute: number): Promise<EmailClaim>;
   markSent(id: string, now: Date): Promise<void>;
   /**
-   * `retryAt` null: no more attempts (`exhausted`). Only while `worker` still holds the claim: a row
-   * whose lease ran out and that another worker claimed again is left to that worker.
+   * `retryAt` null: no more attempts (`exhausted`). Only while `worker` still holds this claim (the
+   * attempt it claimed): a row whose lease ran out and was claimed again is left to that claim.
    */
-  markFailed(id: string, worker: string, now: Date, error: string, retryAt: Date | null): Promise<void>;
+  markFailed(id: string, worker: string, attempts: number, now: Date, error: string, retryAt: Date | null): Promise<void>;
   /** Gives rows `worker` still holds back as `pending`, due at `at`, without counting the attempt. */
   release(ids: readonly string[], worker: string, at: Date): Promise<void>;
   /** Marks rows `folded` into the digest row(s) and inserts those, in one transaction; rows `worker` still holds only. */

@@ -1,32 +1,46 @@
+/** State notices (e.g. breaker opened, closed, opened) told at once per key and window; more are counted. */
+export const MAX_STATE_NOTICES = 4;
+
+/** The key's window is still running. */
+const ACTIVE = `d."window_started_at" > $3::timestamptz`;
+/**
+ * This occurrence is told now: the window ended (or the key is new), or it announces another state
+ * than the last notice (a breaker closed, a recovered error that now fails) and the window has room.
+ */
+const FIRE = `(NOT ${ACTIVE} OR ($8::text IS NOT NULL AND d."last_state" IS DISTINCT FROM $8::text AND d."notices" < $9::int))`;
+
 /**
  * Deduplication of one key, atomic across instances. Parameters: $1 key, $2 now, $3 window cutoff
  * (now − window), $4 occurrences in this flush (≥ 1), $5 summarise held-back occurrences, $6 the
- * alert template, $7 a fresh window id. When the key's window has ended (or it is new) a new window
- * starts now and `fire` is true; the previous window's unreported count moves to `carried`.
+ * alert template, $7 a fresh notice id, $8 the state the alert announces (or null), $9
+ * {@link MAX_STATE_NOTICES}. `fire` says whether to send; occurrences held back since the last
+ * notice move to `carried` when one is sent, so it can report them.
  */
 export const DEDUP_UPSERT = `
-INSERT INTO "alert_dedup" AS d ("key", "window_id", "window_started_at", "occurrences", "suppressed", "suppressed_since", "carried", "carried_since", "template", "updated_at")
-VALUES ($1, $7::uuid, $2::timestamptz, $4::int,
+INSERT INTO "alert_dedup" AS d ("key", "notice_id", "window_started_at", "notices", "last_state", "occurrences", "suppressed", "suppressed_since", "carried", "carried_since", "template", "updated_at")
+VALUES ($1, $7::uuid, $2::timestamptz, 1, $8::text, $4::int,
         CASE WHEN $5::boolean THEN $4::int - 1 ELSE 0 END,
         CASE WHEN $5::boolean AND $4::int > 1 THEN $2::timestamptz END,
         0, NULL, $6::jsonb, $2::timestamptz)
 ON CONFLICT ("key") DO UPDATE SET
-  "window_id" = CASE WHEN d."window_started_at" > $3::timestamptz THEN d."window_id" ELSE $7::uuid END,
-  "window_started_at" = CASE WHEN d."window_started_at" > $3::timestamptz THEN d."window_started_at" ELSE $2::timestamptz END,
-  "occurrences" = CASE WHEN d."window_started_at" > $3::timestamptz THEN d."occurrences" + $4::int ELSE $4::int END,
+  "notice_id" = CASE WHEN ${FIRE} THEN $7::uuid ELSE d."notice_id" END,
+  "window_started_at" = CASE WHEN ${ACTIVE} THEN d."window_started_at" ELSE $2::timestamptz END,
+  "notices" = CASE WHEN NOT ${ACTIVE} THEN 1 WHEN ${FIRE} THEN d."notices" + 1 ELSE d."notices" END,
+  "last_state" = CASE WHEN ${FIRE} THEN $8::text ELSE d."last_state" END,
+  "occurrences" = CASE WHEN ${ACTIVE} THEN d."occurrences" + $4::int ELSE $4::int END,
   "suppressed" = CASE
     WHEN NOT $5::boolean THEN 0
-    WHEN d."window_started_at" > $3::timestamptz THEN d."suppressed" + $4::int
-    ELSE $4::int - 1 END,
+    WHEN ${FIRE} THEN $4::int - 1
+    ELSE d."suppressed" + $4::int END,
   "suppressed_since" = CASE
     WHEN NOT $5::boolean THEN NULL
-    WHEN d."window_started_at" > $3::timestamptz THEN COALESCE(d."suppressed_since", $2::timestamptz)
-    WHEN $4::int > 1 THEN $2::timestamptz END,
-  "carried" = CASE WHEN d."window_started_at" > $3::timestamptz THEN d."carried" ELSE d."suppressed" END,
-  "carried_since" = CASE WHEN d."window_started_at" > $3::timestamptz THEN d."carried_since" ELSE d."suppressed_since" END,
-  "template" = CASE WHEN d."window_started_at" > $3::timestamptz THEN d."template" ELSE $6::jsonb END,
+    WHEN ${FIRE} THEN (CASE WHEN $4::int > 1 THEN $2::timestamptz END)
+    ELSE COALESCE(d."suppressed_since", $2::timestamptz) END,
+  "carried" = CASE WHEN ${FIRE} THEN d."suppressed" ELSE d."carried" END,
+  "carried_since" = CASE WHEN ${FIRE} THEN d."suppressed_since" ELSE d."carried_since" END,
+  "template" = CASE WHEN ${FIRE} THEN $6::jsonb ELSE d."template" END,
   "updated_at" = $2::timestamptz
-RETURNING ("window_id" = $7::uuid) AS "fire", "occurrences", "carried", "carried_since"`;
+RETURNING ("notice_id" = $7::uuid) AS "fire", "occurrences", "carried", "carried_since"`;
 
 /**
  * Appends occurrence times of one key and keeps the latest $5 within the window. Parameters: $1

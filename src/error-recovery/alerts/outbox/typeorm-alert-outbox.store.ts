@@ -12,6 +12,7 @@ import {
   DEDUP_UPSERT,
   EMAIL_CAP_LOCK_ID,
   EMAILS_IN_LAST_MINUTE,
+  MAX_STATE_NOTICES,
   TAKE_DUE_DIGESTS,
 } from './alert-outbox.sql.js';
 import type {
@@ -49,14 +50,17 @@ export class TypeOrmAlertOutboxStore implements AlertOutboxStore {
   }
 
   async recordBursts(entries: readonly BurstEntry[], now: Date, windowMs: number, limit: number): Promise<Map<string, number>> {
-    const counts = new Map<string, number>();
     const cutoff = iso(new Date(now.getTime() - windowMs));
-    for (const entry of entries) {
-      const times = entry.times.map((t) => new Date(t).toISOString());
-      const rows = returned(await this.write(BURST_UPSERT, [storableText(entry.key), times, iso(now), cutoff, limit]));
-      counts.set(entry.key, Number(rows[0]?.count ?? 0));
-    }
-    return counts;
+    // All or none: a retry after a partial write would count the same occurrences twice.
+    return this.transaction(async (manager) => {
+      const counts = new Map<string, number>();
+      for (const entry of entries) {
+        const times = entry.times.map((t) => new Date(t).toISOString());
+        const rows = returned(await manager.query(BURST_UPSERT, [storableText(entry.key), times, iso(now), cutoff, limit]));
+        counts.set(entry.key, Number(rows[0]?.count ?? 0));
+      }
+      return counts;
+    });
   }
 
   async enqueue(
@@ -80,6 +84,8 @@ export class TypeOrmAlertOutboxStore implements AlertOutboxStore {
             candidate.summarize,
             storableJson(template),
             randomUUID(),
+            candidate.state ?? null,
+            MAX_STATE_NOTICES,
           ]),
         );
         if (decision?.fire !== true) return false;
@@ -140,12 +146,12 @@ export class TypeOrmAlertOutboxStore implements AlertOutboxStore {
     );
   }
 
-  async markFailed(id: string, worker: string, now: Date, error: string, retryAt: Date | null): Promise<void> {
+  async markFailed(id: string, worker: string, attempts: number, now: Date, error: string, retryAt: Date | null): Promise<void> {
     await this.write(
       `UPDATE "alert_outbox" SET "status" = $4, "next_attempt_at" = $3::timestamptz, "last_error" = $5,
               "lease_until" = NULL, "updated_at" = $2::timestamptz
-        WHERE "id" = $1::uuid AND "status" = 'sending' AND "claimed_by" = $6`,
-      [id, iso(now), iso(retryAt ?? now), retryAt ? 'pending' : 'exhausted', storableText(error.slice(0, 1000)), worker.slice(0, 100)],
+        WHERE "id" = $1::uuid AND "status" = 'sending' AND "claimed_by" = $6 AND "attempts" = $7::int`,
+      [id, iso(now), iso(retryAt ?? now), retryAt ? 'pending' : 'exhausted', storableText(error.slice(0, 1000)), worker.slice(0, 100), attempts],
     );
   }
 
