@@ -1,4 +1,5 @@
 /** NUL, and UTF-16 halves without their other half: PostgreSQL stores neither in text nor jsonb. */
+// eslint-disable-next-line no-control-regex -- NUL is exactly what must go
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 const HAS_UNSTORABLE = new RegExp(UNSTORABLE.source);
 
