@@ -16,6 +16,8 @@ export interface CaughtMail {
 export class SmtpCatcher {
   readonly mails: CaughtMail[] = [];
   mode: 'accept' | 'refuse' | 'hang' = 'accept';
+  /** Real time the server takes before accepting a message, ms (a slow relay). */
+  delayMs = 0;
   port = 0;
   private server: SMTPServer | undefined;
 
@@ -36,7 +38,8 @@ export class SmtpCatcher {
           const raw = Buffer.concat(chunks).toString('utf8');
           void simpleParser(raw).then((parsed) => {
             this.mails.push({ envelopeTo: session.envelope.rcptTo.map((r) => r.address), parsed, raw });
-            callback();
+            if (this.delayMs > 0) setTimeout(() => callback(), this.delayMs);
+            else callback();
           }, callback);
         });
       },

@@ -35,6 +35,10 @@ export interface AlertWorkerStats {
   folded: number;
   digests: number;
   purged: number;
+  /** Delivered, but the `sent` mark is not written yet (retried each round). */
+  unmarked: number;
+  /** Sends under way. */
+  inFlight: number;
   lastError: string | null;
 }
 
@@ -171,7 +175,7 @@ export class AlertDeliveryWorker implements OnApplicationBootstrap {
   }
 
   stats(): AlertWorkerStats {
-    return { worker: this.id, ...this.counters, lastError: this.lastError };
+    return { worker: this.id, ...this.counters, unmarked: this.unmarked.length, inFlight: this.inFlight.size, lastError: this.lastError };
   }
 
   private async deliver(row: OutboxRow): Promise<void> {
