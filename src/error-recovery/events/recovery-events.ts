@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
+import { ErrorRecoveryStats } from '../error-recovery.stats.js';
 import type { RecoveryReport } from '../execute/recovery-report.js';
 import type { ErrorLogRecord, RecoveryActionRecord } from '../persistence/error-log.record.js';
 import type { CircuitState } from '../resilience/circuit-state.js';
@@ -54,13 +55,17 @@ export class RecoveryEvents {
   private readonly logger = new Logger('ErrorRecovery');
   private readonly emitter = new EventEmitter();
 
+  constructor(@Optional() private readonly stats?: ErrorRecoveryStats) {}
+
   /** Subscribes; returns the function that unsubscribes. */
   on<K extends keyof RecoveryEventMap>(event: K, listener: (payload: RecoveryEventMap[K]) => void): () => void {
     const safe = (payload: RecoveryEventMap[K]): void => {
       try {
         listener(payload);
       } catch (error) {
-        this.logger.error(`listener of ${event} failed: ${error instanceof Error ? error.message : String(error)}`);
+        // A listener (alerts, metrics) never reaches the code that emitted; its fault is counted.
+        if (this.stats) this.stats.fault('listener', error);
+        else this.logger.error(`listener of ${event} failed: ${error instanceof Error ? error.message : String(error)}`);
       }
     };
     this.emitter.on(event, safe);
