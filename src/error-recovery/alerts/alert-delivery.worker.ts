@@ -120,6 +120,8 @@ export class AlertDeliveryWorker implements OnApplicationBootstrap {
   }
 
   private async round(): Promise<void> {
+    // A round kicked just before shutdown must not open the database again after it was closed.
+    if (this.stopped) return;
     let more = false;
     try {
       if (!this.connected) {
