@@ -7,6 +7,7 @@ import type { AlertOutboxStore } from './alerts/outbox/alert-outbox-store.interf
 import { ERROR_RECOVERY_OPTIONS } from './error-recovery.constants.js';
 import type { ResolvedErrorRecoveryOptions } from './error-recovery-options.js';
 import { ErrorLogWriter } from './persistence/error-log.writer.js';
+import { settlesWithin } from './resilience/settles-within.js';
 
 /**
  * The module's shutdown, in order. Nest runs the hooks of one module's providers concurrently, and
@@ -43,8 +44,6 @@ export class ErrorRecoveryLifecycle implements BeforeApplicationShutdown, OnAppl
     await this.worker.stop(ms);
     await Promise.all(this.channels.map((c) => c.close?.().catch(() => undefined)));
     await this.writer.finalDrain();
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.outbox.close().catch(() => undefined), new Promise((r) => (timer = setTimeout(r, ms)))]);
-    clearTimeout(timer);
+    await settlesWithin(this.outbox.close(), ms);
   }
 }

@@ -5,7 +5,9 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { ERROR_RECOVERY_OPTIONS } from '../error-recovery.constants.js';
 import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
 import { RecoveryEvents } from '../events/recovery-events.js';
+import { messageOf } from '../classify/error-text.js';
 import { backoffDelay } from '../resilience/backoff.js';
+import { settlesWithin } from '../resilience/settles-within.js';
 import { AlertQueue } from './alert-queue.js';
 import { AlertRouter } from './alert-router.js';
 import { ALERT_OUTBOX_STORE, ALERT_WORKER_INTERVAL } from './alerts.constants.js';
@@ -13,6 +15,7 @@ import { foldedDigest, suppressedDigest } from './digest-alerts.js';
 import { planEmailDelivery } from './email-delivery.plan.js';
 import type { OutboxRow } from './outbox/alert-candidate.js';
 import { newOutboxRow } from './outbox/alert-outbox.rows.js';
+import { oneLine } from './templates/escape.js';
 import type { AlertOutboxStore, DueDigest } from './outbox/alert-outbox-store.interface.js';
 
 /** How often finished deliveries and stale dedup state are purged, ms. */
@@ -42,8 +45,7 @@ export interface AlertWorkerStats {
   lastError: string | null;
 }
 
-const describe = (error: unknown): string =>
-  (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').slice(0, 500);
+const describe = (error: unknown): string => oneLine(messageOf(error, 500), 500);
 
 /**
  * Delivers the outbox: on every poll of its `@nestjs/schedule` interval (and right after alerts were
@@ -171,9 +173,9 @@ export class AlertDeliveryWorker implements OnApplicationBootstrap {
     if (this.scheduler?.doesExist('interval', ALERT_WORKER_INTERVAL)) this.scheduler.deleteInterval(ALERT_WORKER_INTERVAL);
     if (this.ownInterval) clearInterval(this.ownInterval);
     const deadline = Date.now() + timeoutMs;
-    await finishesWithin(this.chain, timeoutMs);
-    await finishesWithin(Promise.all([...this.inFlight]), Math.max(0, deadline - Date.now()));
-    await finishesWithin(this.retryMarks(new Date(this.options.clock.now())).catch(() => undefined), Math.max(0, deadline - Date.now()));
+    await settlesWithin(this.chain, timeoutMs);
+    await settlesWithin(Promise.all([...this.inFlight]), Math.max(0, deadline - Date.now()));
+    await settlesWithin(this.retryMarks(new Date(this.options.clock.now())).catch(() => undefined), Math.max(0, deadline - Date.now()));
   }
 
   stats(): AlertWorkerStats {
@@ -195,7 +197,7 @@ export class AlertDeliveryWorker implements OnApplicationBootstrap {
     this.inFlight.add(done);
     void done.finally(() => this.inFlight.delete(done));
     const deadlineMs = this.options.alerts.leaseMs / 2;
-    if (await finishesWithin(done, deadlineMs)) return;
+    if (await settlesWithin(done, deadlineMs)) return;
     // No answer yet: the outcome is unknown, so the row stays claimed. If the send still ends before
     // the lease, it is marked then; otherwise the row is claimed again after the lease (at most one repeat).
     this.counters.unanswered++;
@@ -263,11 +265,3 @@ export class AlertDeliveryWorker implements OnApplicationBootstrap {
 const RANK: Record<string, number> = { critical: 0, high: 1, medium: 2, low: 3 };
 const sortBySeverity = (rows: OutboxRow[]): OutboxRow[] =>
   [...rows].sort((a, b) => (RANK[a.severity] ?? 4) - (RANK[b.severity] ?? 4) || a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime());
-
-/** Whether `work` settles within `ms` (it goes on either way). */
-async function finishesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const finished = await Promise.race([work.then(() => true), new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)))]);
-  clearTimeout(timer);
-  return finished;
-}

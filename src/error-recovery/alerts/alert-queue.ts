@@ -1,7 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ERROR_RECOVERY_OPTIONS } from '../error-recovery.constants.js';
 import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
+import { messageOf } from '../classify/error-text.js';
 import { backoffDelay } from '../resilience/backoff.js';
+import { settlesWithin } from '../resilience/settles-within.js';
 import type { Alert } from './alert.interface.js';
 import { AlertRouter } from './alert-router.js';
 import { ALERT_OUTBOX_STORE } from './alerts.constants.js';
@@ -26,7 +28,7 @@ export interface AlertQueueStats {
   lastError: string | null;
 }
 
-const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error)).slice(0, 300);
+const describe = (error: unknown): string => messageOf(error, 300);
 
 /**
  * Where the request path hands alerts over: an in-memory map merged by dedup key (a storm of one
@@ -107,7 +109,7 @@ export class AlertQueue {
     const left = (): number => Math.max(0, deadline - Date.now());
     while ((!this.empty || this.running) && left() > 0) {
       this.clearTimer();
-      await Promise.race([this.run(), new Promise((r) => setTimeout(r, left()).unref())]);
+      await settlesWithin(this.run(), left());
       // After a failed write: wait a little rather than spin against a database that is down.
       if (!this.empty && !this.running && this.failures > 0) await new Promise((r) => setTimeout(r, Math.min(50, left())).unref());
     }
@@ -183,7 +185,10 @@ export class AlertQueue {
       while (batch.length > 0) {
         let result: EnqueueResult | undefined;
         try {
-          [result] = await this.store.enqueue([batch[0]], now, this.options.alerts.dedupWindowMs, (alert, extra) => this.finish(alert, extra, counts));
+          const burst = batch[0].candidate.burstKey;
+          [result] = await this.store.enqueue([batch[0]], now, this.options.alerts.dedupWindowMs, (alert, extra) =>
+            this.finish(alert, extra, burst === undefined ? undefined : counts.get(burst)),
+          );
         } catch (error) {
           if (!isRowError(error)) throw error;
           // This alert cannot be stored as it is: drop it (counted, logged) rather than block the others.
@@ -235,12 +240,11 @@ export class AlertQueue {
     return counts;
   }
 
-  private finish(alert: Alert, extra: { carried: number; carriedSince: Date | null }, counts: Map<string, number>): Alert {
-    const burstKey = alert.error ? this.router.key(alert.service, `fp:${alert.error.fingerprint}`) : undefined;
-    const count = burstKey ? counts.get(burstKey) : undefined;
+  /** The queued alert with its occurrences in the repeat window and what the previous notice held back. */
+  private finish(alert: Alert, extra: { carried: number; carriedSince: Date | null }, recent: number | undefined): Alert {
     return {
       ...alert,
-      occurrences: alert.occurrences ?? (count ? { count, windowMinutes: this.options.alerts.escalation.repeatWindowMinutes } : undefined),
+      occurrences: alert.occurrences ?? (recent ? { count: recent, windowMinutes: this.options.alerts.escalation.repeatWindowMinutes } : undefined),
       suppressed: extra.carried > 0 && extra.carriedSince ? { count: extra.carried, since: extra.carriedSince.toISOString() } : undefined,
     };
   }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { ERROR_RECOVERY_OPTIONS } from '../error-recovery.constants.js';
 import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
-import { routeAlert, type RoutingInput } from './alert-routing.js';
+import { routeAlert } from './alert-routing.js';
 import { ALERT_CHANNELS } from './alerts.constants.js';
 import type { AlertChannel } from './channels/alert-channel.interface.js';
 import type { Alert } from './alert.interface.js';
@@ -26,7 +26,7 @@ export class AlertRouter {
   }
 
   /** Where an alert goes; a channel with `accepts` may decline a delivery (e.g. a kind it does not take). */
-  route(alert: RoutingInput & Alert): AlertRoute[] {
+  route(alert: Alert): AlertRoute[] {
     return routeAlert(alert, this.options.alerts, [...this.channels.keys()]).filter((r) => {
       const accepts = this.channels.get(r.channel)?.accepts;
       return !accepts || accepts({ id: '', alert, recipients: r.recipients, attempt: 0 });

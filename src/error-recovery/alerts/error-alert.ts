@@ -13,8 +13,6 @@ export interface AlertLinks {
 
 const MESSAGE_IN_TITLE = 120;
 
-/** One line of at most `max` characters: titles become subjects and chat lines. */
-const firstLine = (text: string, max: number): string => oneLine(text, max);
 
 export function detailUrl(links: AlertLinks, id: string): string | null {
   if (!links.baseUrl || !links.apiPath) return null;
@@ -39,7 +37,7 @@ export function errorAlert(
     kind: 'error',
     severity: record.severity,
     escalation,
-    title: `${record.errorType} in ${record.service}: ${firstLine(record.message, MESSAGE_IN_TITLE)} — ${outcome(report)}`,
+    title: `${record.errorType} in ${record.service}: ${oneLine(record.message, MESSAGE_IN_TITLE)} — ${outcome(report)}`,
     occurredAt: record.occurredAt.toISOString(),
     service: record.service,
     environment: record.environment,
@@ -59,7 +57,7 @@ export function errorAlert(
       success: report.success,
       resolvedBy: report.resolvedBy,
       // The stored (scrubbed) actions, never the raw report's messages.
-      actions: actions.map((a) => ({ strategy: a.strategy, success: a.success, skipped: a.skipped, message: firstLine(a.message, 300) })),
+      actions: actions.map((a) => ({ strategy: a.strategy, success: a.success, skipped: a.skipped, message: oneLine(a.message, 300) })),
     },
   };
 }
@@ -72,9 +70,8 @@ export function repeatedErrorAlert(base: Alert, count: number, windowMinutes: nu
     id: randomUUID(),
     kind: 'multiple_failures',
     escalation: `occurred ${count} times within ${windowMinutes} min`,
-    title: `${error?.type ?? 'Error'} in ${base.service} occurred ${count} times in ${windowMinutes} min: ${firstLine(error?.message ?? '', MESSAGE_IN_TITLE)}`,
+    title: `${error?.type ?? 'Error'} in ${base.service} occurred ${count} times in ${windowMinutes} min: ${oneLine(error?.message ?? '', MESSAGE_IN_TITLE)}`,
     occurrences: { count, windowMinutes },
   };
 }
 
-export { firstLine };

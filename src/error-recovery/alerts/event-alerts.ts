@@ -3,7 +3,7 @@ import type { Severity } from '../classify/classification.interface.js';
 import type { CircuitEvent } from '../events/recovery-events.js';
 import type { Alert, AlertKind } from './alert.interface.js';
 import { scrubString } from '../capture/scrub.js';
-import { firstLine } from './error-alert.js';
+import { oneLine } from './templates/escape.js';
 
 /** Service, environment and time of an event alert. */
 export interface EventOrigin {
@@ -28,7 +28,7 @@ function eventAlert(kind: AlertKind, severity: Severity, escalation: string | nu
 
 /** Escalation (c): a breaker opened. Its closing is the recovery notice to the same people. */
 export function circuitAlert(event: CircuitEvent, origin: EventOrigin): Alert {
-  const name = firstLine(event.name, 200);
+  const name = oneLine(event.name, 200);
   if (event.to === 'open') {
     const reopen = event.state.kind === 'open' ? new Date(event.state.reopenAt).toISOString() : '';
     return eventAlert('circuit_breaker_open', 'high', 'circuit breaker opened', `Circuit breaker opened in ${origin.service}: ${name}`, origin, {
@@ -51,13 +51,13 @@ export function recoveryFailingAlert(strategy: string, count: number, lastMessag
     `${strategy} failed ${count} times in a row`,
     `Recovery failing in ${origin.service}: ${strategy} failed ${count} times in a row`,
     origin,
-    { Strategy: strategy, 'Failures in a row': String(count), 'Last failure': firstLine(lastMessage, 300) },
+    { Strategy: strategy, 'Failures in a row': String(count), 'Last failure': oneLine(lastMessage, 300) },
   );
 }
 
 /** A request throttle started refusing requests. */
 export function rateLimitAlert(key: string, retryAfterMs: number, origin: EventOrigin): Alert {
-  const name = firstLine(key, 200);
+  const name = oneLine(key, 200);
   return eventAlert('rate_limit_exceeded', 'medium', null, `Rate limit exceeded in ${origin.service}: ${name}`, origin, {
     Throttle: name,
     'Retry after': `${Math.ceil(retryAfterMs / 1000)} s`,
@@ -69,6 +69,6 @@ export function initializationFailedAlert(component: string, reason: string, ori
   return eventAlert('initialization_failed', 'critical', 'the module could not start fully', `Initialization failed in ${origin.service}: ${component} unreachable`, origin, {
     Component: component,
     // Driver messages may quote a connection string: scrubbed like everything stored.
-    Reason: firstLine(scrubString(reason), 300),
+    Reason: oneLine(scrubString(reason), 300),
   });
 }

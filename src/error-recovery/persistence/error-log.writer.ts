@@ -11,6 +11,7 @@ import { RecoveryEvents } from '../events/recovery-events.js';
 import { backoffDelay } from '../resilience/backoff.js';
 import type { ErrorLogStore } from './error-log-store.interface.js';
 import { isRowError } from './row-error.js';
+import { settlesWithin } from '../resilience/settles-within.js';
 import type { PendingErrorLog } from './error-log.record.js';
 
 /** Why a captured error was not stored. Each is counted; none happens silently. */
@@ -24,13 +25,6 @@ export interface WriterStats {
   failedFlushes: number;
   connected: boolean;
   lastError: string | null;
-}
-
-/** Waits for `work`, but at most `ms`; the work goes on if it takes longer. */
-async function within(work: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([work, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
-  clearTimeout(timer);
 }
 
 const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error)).slice(0, 300);
@@ -122,8 +116,8 @@ export class ErrorLogWriter implements OnModuleInit {
       const left = deadline - Date.now();
       if (left <= 0) break;
       this.clearTimer();
-      await within(this.run(), left);
-      if (this.queue.length > 0) await within(new Promise<void>(() => undefined), Math.min(50, Math.max(0, deadline - Date.now())));
+      await settlesWithin(this.run(), left);
+      if (this.queue.length > 0) await settlesWithin(new Promise<void>(() => undefined), Math.min(50, Math.max(0, deadline - Date.now())));
     }
     return this.queue.length === 0;
   }
@@ -153,13 +147,12 @@ export class ErrorLogWriter implements OnModuleInit {
     }
     this.closed = true;
     this.clearTimer();
-    try {
-      // A connect still in flight would open a pool after the close and keep the process alive.
-      if (this.connecting) await within(this.connecting.catch(() => undefined), this.options.writer.shutdownTimeoutMs);
-      await within(this.store.close(), this.options.writer.shutdownTimeoutMs);
-    } catch (error) {
-      this.logger.warn(`closing the error store failed: ${describe(error)}`);
-    }
+    // A connect still in flight would open a pool after the close and keep the process alive.
+    if (this.connecting) await settlesWithin(this.connecting, this.options.writer.shutdownTimeoutMs);
+    const closing = Promise.resolve()
+      .then(() => this.store.close())
+      .catch((error: unknown) => this.logger.warn(`closing the error store failed: ${describe(error)}`));
+    await settlesWithin(closing, this.options.writer.shutdownTimeoutMs);
   }
 
   private schedule(delayMs: number): void {

@@ -3,7 +3,7 @@ import { alertText } from './alert-text.js';
 
 describe('alertText', () => {
   it('renders every part of a full alert', () => {
-    expect(alertText(fullAlert({ escalation: 'critical and repeated 10 times in 5 minutes' }), 'Also sent to oncall@example.com')).toBe(
+    expect(alertText(fullAlert({ escalation: 'critical and repeated 10 times in 5 minutes' }))).toBe(
       [
         '[CRITICAL][ESCALATED] DatabaseError in orders: connection pool exhausted — recovered by pool_increase',
         '',
@@ -28,8 +28,6 @@ describe('alertText', () => {
         'Breaker: orders-db',
         '',
         'Details: https://ops.example.com/api/errors/e0000000-0000-4000-8000-000000000042',
-        '',
-        'Also sent to oncall@example.com',
         '',
       ].join('\n'),
     );

@@ -7,10 +7,8 @@ import { oneLine } from './escape.js';
  * The plain-text body of an alert e-mail: subject, message (newlines kept, at most 2000
  * characters), the key fields, recovery and its actions, facts, folded alerts and the details
  * link. Every one-line value is single-lined, so data cannot forge extra lines or fields.
- *
- * @param recipientsNote optional last line, e.g. who else received the alert.
  */
-export function alertText(alert: Alert, recipientsNote?: string): string {
+export function alertText(alert: Alert): string {
   const blocks: string[][] = [[alertSubject(alert)]];
   const message = alertMessage(alert);
   if (message !== undefined) blocks.push([message]);
@@ -28,6 +26,5 @@ export function alertText(alert: Alert, recipientsNote?: string): string {
 
   const detailUrl = alert.error?.detailUrl;
   if (detailUrl) blocks.push([`Details: ${oneLine(detailUrl, 500)}`]);
-  if (recipientsNote) blocks.push([oneLine(recipientsNote, 1000)]);
   return `${blocks.map((lines) => lines.join('\n')).join('\n\n')}\n`;
 }
