@@ -116,14 +116,16 @@ describe('admin REST API', () => {
           message: 'Recovery failed: no strategy resolved the error',
           actions: [
             { strategy: 'retry', success: false, skipped: false },
-            { strategy: 'circuit_break', success: true, skipped: false },
+            { strategy: 'circuit_break', success: false, skipped: true },
             { strategy: 'fallback', success: false, skipped: true },
           ],
         },
       });
-      // The manual run really acted on the shared target: the stored route's breaker is open.
+      // The manual run really acted on the shared target: it counted one failure against the breaker.
       const breakers = await request(server()).get('/api/errors/circuit-breakers').set(auth).expect(200);
-      expect(breakers.body.items).toContainEqual(expect.objectContaining({ name: 'GET /demo/flaky', state: 'open' }));
+      expect(breakers.body.items).toContainEqual(
+        expect.objectContaining({ name: 'GET /demo/flaky', state: 'closed', consecutive_failures: 1, window: expect.objectContaining({ calls: 1, failures: 1 }) }),
+      );
       await flushed(app);
       const actions = await actionsOf(id);
       const manual = actions.filter((a) => a.trigger === 'manual');
@@ -131,7 +133,7 @@ describe('admin REST API', () => {
         // supertest has the server listening during the request, so the stored GET was replayed:
         // the route still fails (a replay is answered plainly, without a second recovery).
         ['retry', 'attempt 1 of 3 failed: replay of GET /demo/flaky answered 500'],
-        ['circuit_break', 'breaker "GET /demo/flaky" opened for 60 s (was closed)'],
+        ['circuit_break', 'failure 1 of 5 counted; breaker "GET /demo/flaky" stays closed (1 of 1 calls failed in the window)'],
         ['fallback', 'no fallback: the route has none, no fresh stale response, no fallback upstream configured'],
       ]);
       expect(manual[0].position).toBe(actions.filter((a) => a.trigger === 'automatic').length);

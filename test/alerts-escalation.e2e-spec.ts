@@ -75,7 +75,7 @@ describe('escalation (c): a circuit breaker', () => {
     expect(opened[0].parsed.subject).toBe(`[HIGH][ESCALATED] Circuit breaker opened in ${service}: payments-api`);
     expect(opened[0].envelopeTo.sort()).toEqual(['boss@example.test', 'team@example.test']);
     expect(posts('circuit_breaker_open')).toEqual([
-      expect.objectContaining({ severity: 'high', escalation: 'circuit breaker opened', facts: expect.objectContaining({ Breaker: 'payments-api', Reason: 'strategy' }) }),
+      expect.objectContaining({ severity: 'high', escalation: 'circuit breaker opened', facts: expect.objectContaining({ Breaker: 'payments-api', Reason: 'threshold' }) }),
     ]);
     expect(posts('circuit_breaker_closed')).toHaveLength(0);
 

@@ -48,7 +48,9 @@ describe('circuit breakers', () => {
     expect(events.slice(-2).map((e) => [e.to, e.reason])).toEqual([['half_open', 'timeout_elapsed'], ['open', 'probe_failed']]);
   });
 
-  it('closes after a successful probe', async () => {
+  it('closes after a successful probe (the second trip stays open twice as long)', async () => {
+    clock.t += 30_000;
+    expect((await get('/dep').expect(503)).headers['retry-after']).toBe('30'); // trip 2: 2 × 30 s
     clock.t += 30_000;
     dependency.up = true;
     await get('/dep').expect(200);
@@ -57,7 +59,15 @@ describe('circuit breakers', () => {
     await get('/dep').expect(200);
   });
 
-  it('is opened at once by the circuit_break strategy, shared by routes naming the same dependency', async () => {
+  it('is opened by the circuit_break strategy once its rule says so (not on one request), shared by routes naming the same dependency', async () => {
+    for (let i = 0; i < 4; i++) {
+      const res = await get('/dep/a?fail=1').expect(503);
+      expect(res.body.recovery.actions).toEqual([{ strategy: 'circuit_break', success: false, skipped: true }]);
+      await get('/dep/b').expect(200); // a success of the dependency resets the run…
+      await get('/dep/a?fail=1').expect(503); // …so the count starts again
+    }
+    expect(await breaker('payments-api')).toMatchObject({ state: 'closed', consecutive_failures: 1 });
+    for (let i = 0; i < 3; i++) await get('/dep/a?fail=1').expect(503);
     const res = await get('/dep/a?fail=1').expect(503);
     expect(res.body.recovery.actions).toEqual([{ strategy: 'circuit_break', success: true, skipped: false }]);
     expect(await breaker('payments-api')).toMatchObject({ state: 'open' });

@@ -154,7 +154,7 @@ describe('degradation strategies', () => {
       const first = await get('/t/guarded').expect(503);
       expect(first.body.recovery.actions).toEqual([{ strategy: 'circuit_break', success: true, skipped: false }]);
       const calls = switches.calls.quote;
-      const res = await get('/t/guarded').expect(200, { quote: 'cached', because: 'Circuit breaker "GET /t/guarded" is open; retry in 60 s.' });
+      const res = await get('/t/guarded').expect(200, { quote: 'cached', because: 'Circuit breaker "GET /t/guarded" is open; retry in 5 s.' });
       expect(res.headers).toMatchObject({ 'x-recovery': 'fallback', 'x-degraded': 'true' });
       expect(switches.calls.quote).toBe(calls);
     });

@@ -122,16 +122,15 @@ describe('demo routes: capture → classify → record → recover → respond',
         { strategy: 'retry', success: false, skipped: false },
         { strategy: 'retry', success: false, skipped: false },
         { strategy: 'retry', success: false, skipped: false },
-        { strategy: 'circuit_break', success: true, skipped: false },
+        // one failure is counted, it does not open the breaker (5 in a row would)
+        { strategy: 'circuit_break', success: false, skipped: true },
         { strategy: 'fallback', success: false, skipped: true },
       ],
     });
     const row = await onlyRow(res.body.error.error_id);
     expect(row).toMatchObject({ recovery_success: false, recovery_strategy: null, http_status: 503 });
-    // The breaker of the route is now open: the next request fails fast, without a row.
-    const refused = await request(app.getHttpServer()).get('/demo/flaky?failures=0&key=other').expect(503);
-    expect(refused.body).toMatchObject({ error: { type: 'ServiceUnavailableError', error_id: null }, recovery: { message: 'Circuit breaker open: failing fast' } });
-    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(50);
+    // The breaker of the route stays closed: the next request is served.
+    await request(app.getHttpServer()).get('/demo/flaky?failures=0&key=other').expect(200);
   });
 
   it('POST /demo/flaky is not replayed (not replay-safe)', async () => {

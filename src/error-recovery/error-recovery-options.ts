@@ -1,6 +1,7 @@
 import type { Severity } from './classify/classification.interface.js';
 import type {
   CaptureOptions,
+  CircuitBreakerOptions,
   ErrorRecoveryDatabaseOptions,
   ErrorRecoveryModuleOptions,
   RetryOptions,
@@ -168,11 +169,7 @@ export function resolveOptions(
       backoff: options.retry?.backoff ?? 'exponential',
       jitter: options.retry?.jitter ?? true,
     },
-    circuitBreaker: {
-      failureThreshold: options.circuitBreaker?.failureThreshold ?? 5,
-      openMs: (options.circuitBreaker?.timeoutSeconds ?? 60) * 1000,
-      halfOpenRequests: options.circuitBreaker?.halfOpenRequests ?? 1,
-    },
+    circuitBreaker: { ...DEFAULT_CIRCUIT_POLICY, ...toCircuitPolicy(options.circuitBreaker ?? {}) },
     circuitStateStore: options.circuitStateStore,
     parameters: resolveParameters(options.parameters ?? {}, env),
     targets: options.targets ?? {},
@@ -192,4 +189,35 @@ export function routeParameters(base: ResolvedStrategyParameters, route?: Strate
   const merged: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(route)) merged[key] = { ...(base as Record<string, object>)[key], ...value };
   return merged as ResolvedStrategyParameters;
+}
+
+/**
+ * The product's breaker policy: 5 consecutive failures, or ≥ 50 % failures of ≥ 20 calls in 10 s;
+ * open 5 s × consecutive trips, at most 60 s (one trip forgiven per 60 s closed); 1 probe, freed after 30 s.
+ */
+export const DEFAULT_CIRCUIT_POLICY: Readonly<CircuitPolicy> = {
+  failureThreshold: 5,
+  failureRateThreshold: 50,
+  minimumCalls: 20,
+  windowMs: 10_000,
+  openMs: 5_000,
+  maxOpenMs: 60_000,
+  halfOpenRequests: 1,
+  probeTimeoutMs: 30_000,
+};
+
+/** The policy fields set by breaker options (module-wide or a route's), seconds turned into ms. */
+export function toCircuitPolicy(o: CircuitBreakerOptions): Partial<CircuitPolicy> {
+  const ms = (seconds: number | undefined): number | undefined => (seconds === undefined ? undefined : seconds * 1000);
+  const fields: Partial<Record<keyof CircuitPolicy, number | undefined>> = {
+    failureThreshold: o.failureThreshold,
+    failureRateThreshold: o.failureRateThreshold,
+    minimumCalls: o.minimumCalls,
+    windowMs: ms(o.windowSeconds),
+    openMs: ms(o.timeoutSeconds),
+    maxOpenMs: ms(o.maxTimeoutSeconds),
+    halfOpenRequests: o.halfOpenRequests,
+    probeTimeoutMs: ms(o.probeTimeoutSeconds),
+  };
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<CircuitPolicy>;
 }

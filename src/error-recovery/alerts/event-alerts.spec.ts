@@ -10,14 +10,14 @@ const opened: CircuitEvent = {
   name: 'orders-db',
   from: 'closed',
   to: 'open',
-  state: { kind: 'open', openedAt: NOW, reopenAt: NOW + 60_000 },
+  state: { kind: 'open', openedAt: NOW, reopenAt: NOW + 60_000, trips: 1 },
   reason: 'threshold',
 };
 const closed: CircuitEvent = {
   name: 'orders-db',
   from: 'half_open',
   to: 'closed',
-  state: { kind: 'closed', consecutiveFailures: 0 },
+  state: { kind: 'closed', consecutiveFailures: 0, buckets: [], trips: 1, closedAt: NOW },
   reason: 'probe_succeeded',
 };
 
@@ -100,7 +100,7 @@ describe('event alerts', () => {
     });
 
     it('leaves "Probes from" empty when the state it opened to has no reopen time', () => {
-      const odd: CircuitEvent = { ...opened, state: { kind: 'half_open', probesInFlight: 0, probeSuccesses: 0 } };
+      const odd: CircuitEvent = { ...opened, state: { kind: 'half_open', openedAt: NOW, trips: 1, probes: [], probeSuccesses: 0, admitted: 0 } };
       expect(circuitAlert(odd, ORIGIN).facts!['Probes from']).toBe('');
     });
   });

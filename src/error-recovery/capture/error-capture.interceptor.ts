@@ -10,9 +10,10 @@ import { catchError, defer, finalize, lastValueFrom, mergeMap, tap, throwError, 
 import { ERROR_RECOVERY_OPTIONS } from '../error-recovery.constants.js';
 import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
 import { ErrorRecoveryStats } from '../error-recovery.stats.js';
-import { CircuitBreakerRegistry } from '../state/circuit-breaker.registry.js';
+import { CircuitBreakerRegistry, type BreakerCall } from '../state/circuit-breaker.registry.js';
 import { BulkheadRegistry } from '../state/bulkhead.registry.js';
 import type { BulkheadSlot, ReplayOverrides } from '../strategies/recovery-strategy.interface.js';
+import { breakerOutcome } from './breaker-outcome.js';
 import { isReplaySafe } from './capture-policy.js';
 import { ErrorCaptureService, type CapturedError } from './error-capture.service.js';
 import { snapshotRequest } from './request-snapshot.js';
@@ -69,39 +70,50 @@ export class ErrorCaptureInterceptor implements NestInterceptor {
         return answer.value;
       });
     }
-    const { staleKey, timeoutMs } = admission;
+    const { staleKey, timeoutMs, breaker } = admission;
     const run = (slot?: BulkheadSlot): Observable<unknown> =>
       withTimeout(next.handle(), timeoutMs).pipe(
         tap({
           next: (value) => staleKey && this.guarded(() => this.gates.keep(staleKey, value, setup)),
-          complete: () => setup.breaker && this.guarded(() => this.breakers.recordSuccess(setup.breaker!)),
+          complete: () => breaker && this.guarded(() => this.breakers.settle(breaker, 'success')),
         }),
-        catchError((error: unknown) => defer(() => this.recover(error, context, next, setup, slot))),
+        catchError((error: unknown) => defer(() => this.recover(error, context, next, setup, breaker, slot))),
       );
     const bulkhead = setup.options?.bulkhead;
-    if (!bulkhead) return run();
+    // Whatever ends the request without an outcome (the bulkhead refused it after the breaker let
+    // it through, the client went away and the observable was unsubscribed) gives a probe's slot
+    // back; without this a half-open breaker would wait for a probe that never reports.
+    const released = (source: Observable<unknown>): Observable<unknown> =>
+      breaker ? source.pipe(finalize(() => this.guarded(() => this.breakers.release(breaker)))) : source;
+    if (!bulkhead) return released(run());
     // Only routes that declare a bulkhead pay for waiting on a slot.
     // Waiting for a slot is bounded like the handler itself (30 s for routes without a timeout).
     const held = this.bulkheads.slot(setup.route.key, bulkhead, this.gates.priorityOf(request, bulkhead.priority), timeoutMs || 30_000);
-    return defer(() => held.acquire()).pipe(
-      mergeMap(() => run(held.slot)),
-      finalize(() => held.release()),
+    return released(
+      defer(() => held.acquire()).pipe(
+        mergeMap(() => run(held.slot)),
+        finalize(() => held.release()),
+      ),
     );
   }
 
-  private async recover(error: unknown, context: ExecutionContext, next: CallHandler, setup: RouteSetup, slot?: BulkheadSlot): Promise<unknown> {
+  private async recover(
+    error: unknown,
+    context: ExecutionContext,
+    next: CallHandler,
+    setup: RouteSetup,
+    breaker: BreakerCall | null,
+    slot?: BulkheadSlot,
+  ): Promise<unknown> {
     let captured: CapturedError | undefined;
     try {
       captured = await this.captureError(error, context, next, setup, slot);
     } catch (fault) {
       this.stats.fault('interceptor', fault);
     }
-    if (setup.breaker) this.guarded(() => {
-      // Only a dependency failing (a transient error) counts against the breaker; a bug or a
-      // client error is an answer from a working dependency, so it also ends a half-open probe.
-      if (captured?.classification.transient && !captured.report.success) this.breakers.recordFailure(setup.breaker!);
-      else this.breakers.recordSuccess(setup.breaker!);
-    });
+    // Counted once recovery is over, so a failure a retry got past is not one; a no-op when the
+    // circuit_break strategy already counted this request.
+    if (breaker) this.guarded(() => this.breakers.settle(breaker, breakerOutcome(error, captured)));
     if (!captured?.report.success) throw error;
     this.setHeaders(context, { 'X-Error-Id': captured.id, 'X-Recovery': captured.report.resolvedBy ?? 'unknown', ...captured.report.headers });
     return captured.report.result;

@@ -7,7 +7,7 @@ import { routeParameters, type ResolvedErrorRecoveryOptions } from '../error-rec
 import { CircuitOpenError } from '../errors/circuit-open.error.js';
 import { RequestThrottledError } from '../errors/request-throttled.error.js';
 import { PRIORITIES, type Priority } from '../resilience/priority-bulkhead.js';
-import { CircuitBreakerRegistry } from '../state/circuit-breaker.registry.js';
+import { CircuitBreakerRegistry, type BreakerCall } from '../state/circuit-breaker.registry.js';
 import { RouteTimeouts } from '../state/route-timeouts.registry.js';
 import { StaleResponseCache } from '../state/stale-response.cache.js';
 import { ThrottleRegistry } from '../state/throttle.registry.js';
@@ -29,7 +29,7 @@ const ALLOWED = { allowed: true } as const;
 export type Admission =
   | { kind: 'refuse'; error: Error }
   | { kind: 'fallback'; open: CircuitOpenError }
-  | { kind: 'run'; timeoutMs: number; staleKey: string | null };
+  | { kind: 'run'; timeoutMs: number; staleKey: string | null; breaker: BreakerCall | null };
 
 /**
  * The per-request checks that the recovery strategies' effects put in place: an active throttle,
@@ -52,14 +52,16 @@ export class RouteGates {
     const key = setup.route.key;
     const throttle = this.throttles.active ? this.throttles.check(key, clientKey(request)) : ALLOWED;
     if (!throttle.allowed) return { kind: 'refuse', error: new RequestThrottledError(key, throttle.retryAfterMs) };
+    let breaker: BreakerCall | null = null;
     if (setup.breaker) {
-      const decision = this.breakers.admit(setup.breaker);
+      const decision = this.breakers.admit(setup.breaker, request);
       if (!decision.allow) {
         const open = new CircuitOpenError(setup.breaker, decision.retryAfterMs);
         return setup.options?.fallback === undefined ? { kind: 'refuse', error: open } : { kind: 'fallback', open };
       }
+      breaker = decision.call;
     }
-    return { kind: 'run', timeoutMs: this.timeoutFor(setup), staleKey: this.staleKey(context, request, setup) };
+    return { kind: 'run', timeoutMs: this.timeoutFor(setup), staleKey: this.staleKey(context, request, setup), breaker };
   }
 
   /** An open breaker on a route with a fallback: the fallback answers, marked degraded. */

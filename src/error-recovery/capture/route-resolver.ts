@@ -1,6 +1,7 @@
 import { Injectable, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AI_ERROR_HANDLER_METADATA } from '../error-recovery.constants.js';
+import { toCircuitPolicy } from '../error-recovery-options.js';
 import { CircuitBreakerRegistry } from '../state/circuit-breaker.registry.js';
 import type { RouteInfo } from '../strategies/recovery-strategy.interface.js';
 import type { AiErrorHandlerOptions } from './ai-error-handler-options.interface.js';
@@ -49,15 +50,7 @@ export class RouteResolver {
     }
     const options = cached.value;
     const breaker = options?.circuitBreaker === false ? null : (options?.circuit ?? route.key);
-    if (breaker && options?.circuitBreaker) this.breakers.configureOnce(breaker, toPolicy(options.circuitBreaker));
+    if (breaker && options?.circuitBreaker) this.breakers.configureOnce(breaker, toCircuitPolicy(options.circuitBreaker));
     return { route, options, breaker };
   }
-}
-
-function toPolicy(o: { failureThreshold?: number; timeoutSeconds?: number; halfOpenRequests?: number }) {
-  return {
-    ...(o.failureThreshold !== undefined && { failureThreshold: o.failureThreshold }),
-    ...(o.timeoutSeconds !== undefined && { openMs: o.timeoutSeconds * 1000 }),
-    ...(o.halfOpenRequests !== undefined && { halfOpenRequests: o.halfOpenRequests }),
-  };
 }

@@ -3,7 +3,8 @@ import { CIRCUIT_STATE_STORE, ERROR_RECOVERY_OPTIONS } from '../error-recovery.c
 import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
 import { RecoveryEvents } from '../events/recovery-events.js';
 import { CircuitMachine } from '../resilience/circuit-breaker.js';
-import { INITIAL_CIRCUIT_STATE, type CircuitDecision, type CircuitPolicy, type CircuitState } from '../resilience/circuit-state.js';
+import { CircuitOpeningPolicy } from '../resilience/circuit-opening.policy.js';
+import { INITIAL_CIRCUIT_STATE, type CircuitOutcome, type CircuitPolicy, type CircuitState } from '../resilience/circuit-state.js';
 import type { CircuitStateStore } from './circuit-state.store.js';
 
 /** One breaker as the API lists it. */
@@ -11,10 +12,41 @@ export interface CircuitBreakerView {
   name: string;
   state: CircuitState['kind'];
   consecutive_failures: number;
+  /** Outcomes in the rolling window now (closed breakers; zeros otherwise). */
+  window: { seconds: number; calls: number; failures: number; failure_rate_percent: number | null };
+  /** Consecutive trips remembered (sets the next open duration; forgiven while closed). */
+  trips: number;
+  /** How long the next (or current) opening lasts, ms. */
+  open_duration_ms: number;
   opened_at: string | null;
   reopen_at: string | null;
+  /** Half-open only: probes running and probes that succeeded. */
+  probes: { in_flight: number; succeeded: number } | null;
   policy: CircuitPolicy;
   counts: { successes: number; failures: number; rejected: number; opened: number };
+}
+
+/** A request the breaker let through; its outcome is counted once (`settled`). */
+export interface BreakerCall {
+  readonly name: string;
+  /** The probe ticket when the request is a half-open probe. */
+  readonly ticket: string | undefined;
+  settled: boolean;
+}
+
+/** What the breaker decided for a request. */
+export type BreakerAdmission = { allow: true; call: BreakerCall } | { allow: false; retryAfterMs: number };
+
+/** What counting one outcome did, for the circuit_break strategy's report. */
+export interface BreakerSettlement {
+  name: string;
+  from: CircuitState['kind'];
+  state: CircuitState;
+  /** Set when this outcome opened the breaker. */
+  opened: string | null;
+  policy: CircuitPolicy;
+  /** Window counts after the outcome. */
+  window: { calls: number; failures: number };
 }
 
 interface Counts {
@@ -25,13 +57,16 @@ interface Counts {
 }
 
 /**
- * Per-route (or per named dependency) circuit breakers. The rules are the pure `CircuitMachine`;
- * this keeps the states in a `CircuitStateStore`, counts, and emits an event on every change.
+ * Per-route (or per named dependency) circuit breakers. The rules are the pure `CircuitMachine` and
+ * `CircuitOpeningPolicy`; this keeps the states in a `CircuitStateStore`, counts each admitted
+ * request's outcome exactly once (`BreakerCall`), and emits an event on every change.
  */
 @Injectable()
 export class CircuitBreakerRegistry {
   private readonly counts = new Map<string, Counts>();
   private readonly policies = new Map<string, CircuitPolicy>();
+  /** The call of each request in flight, so the circuit_break strategy counts the same one. */
+  private readonly calls = new WeakMap<object, BreakerCall>();
 
   constructor(
     @Inject(CIRCUIT_STATE_STORE) private readonly store: CircuitStateStore,
@@ -48,39 +83,75 @@ export class CircuitBreakerRegistry {
     return this.policies.get(name) ?? this.options.circuitBreaker;
   }
 
-  /** Whether a request may go through; counts probes and rejections. */
-  admit(name: string): CircuitDecision {
+  /** Whether a request may go through; counts probes and rejections. `request` ties the call to it. */
+  admit(name: string, request?: object): BreakerAdmission {
     const state = this.store.get(name);
-    if (state === undefined || state.kind === 'closed') return { allow: true, probe: false };
-    const { decision, next } = CircuitMachine.admit(state, this.policy(name), this.options.clock.now());
-    this.update(name, state, next, 'timeout_elapsed');
-    if (!decision.allow) this.count(name).rejected++;
-    return decision;
+    let ticket: string | undefined;
+    if (state !== undefined && state.kind !== 'closed') {
+      const { decision, next } = CircuitMachine.admit(state, this.policy(name), this.options.clock.now());
+      this.update(name, state, next, 'timeout_elapsed');
+      if (!decision.allow) {
+        this.count(name).rejected++;
+        return decision;
+      }
+      if (decision.probe) ticket = decision.ticket;
+    }
+    const call: BreakerCall = { name, ticket, settled: false };
+    if (request) this.calls.set(request, call);
+    return { allow: true, call };
   }
 
-  recordSuccess(name: string): void {
-    const state = this.store.get(name);
-    if (state === undefined || (state.kind === 'closed' && state.consecutiveFailures === 0)) return;
-    this.count(name).successes++;
-    this.update(name, state, CircuitMachine.onSuccess(state, this.policy(name)), 'probe_succeeded');
+  /**
+   * Counts how an admitted request ended; a call is counted once (null when it was already).
+   * `neutral` (the route's own timeout) frees a probe slot without deciding anything.
+   */
+  settle(call: BreakerCall, outcome: CircuitOutcome): BreakerSettlement | null {
+    if (call.settled) return null;
+    call.settled = true;
+    const state = this.store.get(call.name);
+    // No state yet: a healthy route; nothing to create until a failure calls for it.
+    if (state === undefined && outcome !== 'failure') return null;
+    const from = state ?? INITIAL_CIRCUIT_STATE;
+    const policy = this.policy(call.name);
+    const now = this.options.clock.now();
+    const { next, opened } = CircuitMachine.record(from, policy, now, outcome, call.ticket);
+    if (outcome === 'success' && next !== from) this.count(call.name).successes++;
+    if (outcome === 'failure') this.count(call.name).failures++;
+    this.update(call.name, from, next, opened ?? 'probe_succeeded');
+    const window = next.kind === 'closed' ? CircuitOpeningPolicy.counts(next.buckets, policy, now) : { calls: 0, failures: 0 };
+    return { name: call.name, from: from.kind, state: next, opened, policy, window };
   }
 
-  recordFailure(name: string): void {
-    const state = this.store.get(name) ?? INITIAL_CIRCUIT_STATE;
-    this.count(name).failures++;
-    const reason = state.kind === 'half_open' ? 'probe_failed' : 'threshold';
-    this.update(name, state, CircuitMachine.onFailure(state, this.policy(name), this.options.clock.now()), reason);
+  /** A call whose handler never ran (refused by the bulkhead, client gone): a probe gives its slot back. */
+  release(call: BreakerCall): void {
+    if (call.settled) return;
+    call.settled = true;
+    if (call.ticket === undefined) return;
+    const state = this.store.get(call.name);
+    if (state) this.update(call.name, state, CircuitMachine.release(state, call.ticket), 'probe_released');
   }
 
-  /** Opens the breaker now (the circuit_break strategy). Returns the open state. */
+  /**
+   * Counts a failure of breaker `name` (the circuit_break strategy): the request's own call when it
+   * is in flight, so it is never counted twice; a standalone failure otherwise (manual trigger).
+   * Null when the request's failure was already counted.
+   */
+  recordFailure(name: string, request?: unknown): BreakerSettlement | null {
+    const own = typeof request === 'object' && request !== null ? this.calls.get(request) : undefined;
+    const call = own?.name === name ? own : { name, ticket: undefined, settled: false };
+    return this.settle(call, 'failure');
+  }
+
+  /** Opens the breaker now, by hand (tests, operators). Returns the open state. */
   open(name: string): CircuitState & { kind: 'open' } {
     const state = this.store.get(name) ?? INITIAL_CIRCUIT_STATE;
-    const open = CircuitMachine.open(this.policy(name), this.options.clock.now()) as CircuitState & { kind: 'open' };
-    this.update(name, state, open, 'strategy');
+    const now = this.options.clock.now();
+    const open = CircuitMachine.open(this.policy(name), now, CircuitMachine.trips(state, this.policy(name), now));
+    this.update(name, state, open, 'manual');
     return open;
   }
 
-  /** Closes a breaker by hand. False when no breaker has this name. */
+  /** Closes a breaker by hand and forgets its trips. False when no breaker has this name. */
   reset(name: string): boolean {
     const state = this.store.get(name);
     if (state === undefined) return false;
@@ -89,15 +160,29 @@ export class CircuitBreakerRegistry {
   }
 
   list(): CircuitBreakerView[] {
-    return [...this.store.entries()].map(([name, state]) => ({
-      name,
-      state: state.kind,
-      consecutive_failures: state.kind === 'closed' ? state.consecutiveFailures : 0,
-      opened_at: state.kind === 'open' ? new Date(state.openedAt).toISOString() : null,
-      reopen_at: state.kind === 'open' ? new Date(state.reopenAt).toISOString() : null,
-      policy: this.policy(name),
-      counts: { ...this.count(name) },
-    }));
+    const now = this.options.clock.now();
+    return [...this.store.entries()].map(([name, state]) => {
+      const policy = this.policy(name);
+      const window = state.kind === 'closed' ? CircuitOpeningPolicy.counts(state.buckets, policy, now) : { calls: 0, failures: 0 };
+      const trips = CircuitMachine.trips(state, policy, now);
+      return {
+        name,
+        state: state.kind,
+        consecutive_failures: state.kind === 'closed' ? state.consecutiveFailures : 0,
+        window: {
+          seconds: policy.windowMs / 1000,
+          ...window,
+          failure_rate_percent: window.calls === 0 ? null : Math.round((window.failures * 100) / window.calls),
+        },
+        trips,
+        open_duration_ms: state.kind === 'open' ? state.reopenAt - state.openedAt : CircuitOpeningPolicy.openDurationMs(trips + 1, policy),
+        opened_at: state.kind === 'open' ? new Date(state.openedAt).toISOString() : null,
+        reopen_at: state.kind === 'open' ? new Date(state.reopenAt).toISOString() : null,
+        probes: state.kind === 'half_open' ? { in_flight: state.probes.length, succeeded: state.probeSuccesses } : null,
+        policy,
+        counts: { ...this.count(name) },
+      };
+    });
   }
 
   private update(name: string, from: CircuitState, to: CircuitState, reason: string): void {

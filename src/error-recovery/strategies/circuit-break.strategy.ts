@@ -1,13 +1,17 @@
 import { Injectable } from '@nestjs/common';
+import { isOwnRouteTimeout } from '../capture/own-route-timeout.js';
 import { CircuitBreakerRegistry } from '../state/circuit-breaker.registry.js';
 import type { RecoveryContext, RecoveryStrategy, StrategyOutcome } from './recovery-strategy.interface.js';
 import { RegisterStrategy } from './register-strategy.decorator.js';
 import { steps } from './strategy-steps.js';
 
 /**
- * Opens the breaker of the failing route (or of the dependency named with
- * `@AiErrorHandler({ circuit })`) now, so the next requests fail fast with 503 + Retry-After instead
- * of piling onto a dependency that is down. It protects the next requests; it does not serve this one.
+ * Counts this failure against the breaker of the failing route (or of the dependency named with
+ * `@AiErrorHandler({ circuit })`); the breaker opens when its rule says so (consecutive failures,
+ * or a failure rate over its window), never on one request. Reports a success step only when the
+ * breaker really opened; otherwise `skipped` with how far it is from opening. It protects the next
+ * requests; it does not serve this one. The request is counted once: the interceptor does not count
+ * it again.
  */
 @Injectable()
 @RegisterStrategy()
@@ -18,26 +22,43 @@ export class CircuitBreakStrategy implements RecoveryStrategy {
 
   async execute(ctx: RecoveryContext): Promise<StrategyOutcome> {
     const startedAt = ctx.clock.now();
-    const skipped = (message: string): StrategyOutcome => steps.skip(ctx, message);
+    const skipped = (message: string, details?: Record<string, string | number>): StrategyOutcome => steps.skip(ctx, message, details, startedAt);
     if (ctx.routeOptions?.circuitBreaker === false) return skipped('circuit breaker disabled for this route');
     const name = ctx.routeOptions?.circuit ?? ctx.route?.key;
     if (!name) return skipped('no route or dependency to protect');
-    const before = this.breakers.list().find((b) => b.name === name);
-    if (before?.state === 'open') return skipped(`breaker "${name}" already open until ${before.reopen_at}`);
-    const open = this.breakers.open(name);
-    const seconds = Math.round((open.reopenAt - open.openedAt) / 1000);
-    return {
-      resolved: false,
-      steps: [
-        {
-          success: true,
-          skipped: false,
-          message: `breaker "${name}" opened for ${seconds} s (was ${before?.state ?? 'closed'})`,
-          details: { breaker: name, from: before?.state ?? 'closed', to: 'open', reopenAt: new Date(open.reopenAt).toISOString() },
-          startedAt,
-          durationMs: ctx.clock.now() - startedAt,
-        },
-      ],
-    };
+    if (isOwnRouteTimeout(ctx.error)) return skipped(`the route's own timeout: a slow dependency is not down; not counted against breaker "${name}"`);
+    if (!ctx.classification.transient) return skipped(`not a dependency failure (${ctx.classification.errorType}); not counted against breaker "${name}"`);
+    const counted = this.breakers.recordFailure(name, ctx.request?.raw);
+    if (!counted) return skipped(`failure already counted against breaker "${name}"`);
+    const { state, policy, from } = counted;
+    if (counted.opened && state.kind === 'open') {
+      const seconds = Math.round((state.reopenAt - state.openedAt) / 1000);
+      const why = counted.opened === 'failure_rate' ? `failure rate ≥ ${policy.failureRateThreshold} %` : counted.opened === 'probe_failed' ? 'probe failed' : `${policy.failureThreshold} consecutive failures`;
+      return {
+        resolved: false,
+        steps: [
+          steps.done(ctx, startedAt, true, `breaker "${name}" opened for ${seconds} s (${why}; trip ${state.trips})`, {
+            breaker: name,
+            from,
+            to: 'open',
+            reason: counted.opened,
+            reopenAt: new Date(state.reopenAt).toISOString(),
+            trips: state.trips,
+          }),
+        ],
+      };
+    }
+    if (state.kind === 'closed') {
+      const { calls, failures } = counted.window;
+      return skipped(`failure ${state.consecutiveFailures} of ${policy.failureThreshold} counted; breaker "${name}" stays closed (${failures} of ${calls} calls failed in the window)`, {
+        breaker: name,
+        consecutiveFailures: state.consecutiveFailures,
+        failureThreshold: policy.failureThreshold,
+        windowCalls: calls,
+        windowFailures: failures,
+      });
+    }
+    if (state.kind === 'open') return skipped(`breaker "${name}" already open until ${new Date(state.reopenAt).toISOString()}`, { breaker: name });
+    return skipped(`breaker "${name}" is ${state.kind.replace('_', '-')}; only its probes decide, this failure changes nothing`, { breaker: name, state: state.kind });
   }
 }
