@@ -34,6 +34,16 @@ describe('breakers open on evidence, not on one request (module defaults)', () =
     expect(await breaker('GET /bp/flaky')).toMatchObject({ state: 'closed', trips: 0, counts: { failures: 18, opened: 0 } });
   });
 
+  it('the same dependency with its failures recovered by retries: every request served, nothing counted against the breaker', async () => {
+    for (let i = 0; i < 40; i++) {
+      await get('/bp/retried').expect(200);
+      clock.t += 100;
+    }
+    const view = await breaker('GET /bp/retried');
+    expect(view?.state ?? 'closed').toBe('closed');
+    expect(view?.counts.failures ?? 0).toBe(0);
+  });
+
   it('circuit_break counts the failure once and reports it skipped until the rule opens the breaker (5 in a row)', async () => {
     const ids: string[] = [];
     for (let i = 1; i <= 4; i++) {

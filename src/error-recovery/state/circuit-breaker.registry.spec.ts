@@ -1,0 +1,83 @@
+import { resolveOptions } from '../error-recovery-options.js';
+import { RecoveryEvents, type CircuitEvent } from '../events/recovery-events.js';
+import type { Clock } from '../resilience/clock.js';
+import { CircuitBreakerRegistry, type BreakerCall } from './circuit-breaker.registry.js';
+import { InMemoryCircuitStateStore } from './circuit-state.store.js';
+
+function setup() {
+  const clock = { t: 1_000_000, now() { return this.t; }, sleep: async () => undefined } satisfies Clock & { t: number };
+  const events = new RecoveryEvents();
+  const seen: CircuitEvent[] = [];
+  for (const name of ['circuit.opened', 'circuit.half_open', 'circuit.closed'] as const) events.on(name, (e) => seen.push(e));
+  const options = resolveOptions({ clock, circuitBreaker: { failureThreshold: 2, halfOpenRequests: 1 } }, {});
+  return { clock, seen, registry: new CircuitBreakerRegistry(new InMemoryCircuitStateStore(), options, events) };
+}
+
+function admitted(registry: CircuitBreakerRegistry, name: string, request?: object): BreakerCall {
+  const admission = registry.admit(name, request);
+  if (!admission.allow) throw new Error('refused');
+  return admission.call;
+}
+
+describe('CircuitBreakerRegistry', () => {
+  it('creates no state for a healthy route', () => {
+    const { registry } = setup();
+    registry.settle(admitted(registry, 'r'), 'success');
+    registry.settle(admitted(registry, 'r'), 'neutral');
+    expect(registry.list()).toEqual([]);
+  });
+
+  it('counts a request once, whether the strategy or the interceptor settles it first', () => {
+    const { registry } = setup();
+    const request = {};
+    const call = admitted(registry, 'r', request);
+    expect(registry.recordFailure('r', request)).toMatchObject({ opened: null, state: { kind: 'closed', consecutiveFailures: 1 } });
+    expect(registry.recordFailure('r', request)).toBeNull();
+    expect(registry.settle(call, 'failure')).toBeNull();
+    expect(registry.list()[0]).toMatchObject({ consecutive_failures: 1, counts: { failures: 1 } });
+  });
+
+  it('a failure without a request in hand (manual run) counts as one more', () => {
+    const { registry, seen } = setup();
+    registry.recordFailure('r');
+    const second = registry.recordFailure('r');
+    expect(second).toMatchObject({ from: 'closed', opened: 'threshold', state: { kind: 'open', trips: 1 } });
+    expect(seen.at(-1)).toMatchObject({ to: 'open', reason: 'threshold' });
+  });
+
+  it('a released probe frees the half-open slot; a non-probe finishing while half-open decides nothing', () => {
+    const { registry, clock, seen } = setup();
+    const early = admitted(registry, 'r'); // let in while closed
+    registry.open('r');
+    clock.t += 5_000;
+    const probe = admitted(registry, 'r');
+    expect(probe.ticket).toBeDefined();
+    expect(registry.admit('r').allow).toBe(false);
+    registry.settle(early, 'success');
+    expect(registry.list()[0]).toMatchObject({ state: 'half_open', probes: { in_flight: 1, succeeded: 0 } });
+    registry.release(probe);
+    const next = admitted(registry, 'r');
+    registry.settle(next, 'success');
+    expect(registry.list()[0]).toMatchObject({ state: 'closed', trips: 1 });
+    expect(seen.map((e) => [e.to, e.reason])).toEqual([
+      ['open', 'manual'],
+      ['half_open', 'timeout_elapsed'],
+      ['closed', 'probe_succeeded'],
+    ]);
+  });
+
+  it('lists trips, window counts and the next open duration', () => {
+    const { registry } = setup();
+    registry.settle(admitted(registry, 'r'), 'failure');
+    registry.settle(admitted(registry, 'r'), 'success');
+    registry.settle(admitted(registry, 'r'), 'failure');
+    expect(registry.list()[0]).toMatchObject({
+      state: 'closed',
+      consecutive_failures: 1,
+      window: { seconds: 10, calls: 3, failures: 2, failure_rate_percent: 67 },
+      trips: 0,
+      open_duration_ms: 5_000,
+      probes: null,
+    });
+  });
+});
