@@ -11,7 +11,10 @@ export interface CircuitEvent {
   from: CircuitState['kind'];
   to: CircuitState['kind'];
   state: CircuitState;
-  /** Why: `threshold`, `strategy`, `probe_failed`, `probe_succeeded`, `timeout_elapsed`, `reset`. */
+  /**
+   * Why: `threshold` (consecutive failures), `failure_rate`, `probe_failed`, `probe_succeeded`,
+   * `timeout_elapsed` (open → half-open), `reset`, `manual` (`CircuitBreakerRegistry.open`).
+   */
   reason: string;
 }
 
