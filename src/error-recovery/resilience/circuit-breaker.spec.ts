@@ -151,7 +151,8 @@ describe('CircuitMachine', () => {
     const one: CircuitPolicy = { ...policy, halfOpenRequests: 1 };
     const probe = CircuitMachine.admit(openAt(0), one, 5_000);
     const refused = CircuitMachine.admit(probe.next, one, 20_000).decision;
-    expect(refused).toEqual({ allow: false, retryAfterMs: 15_000 });
+    expect(refused).toEqual({ allow: false, retryAfterMs: 1_000 });
+    expect(CircuitMachine.admit(probe.next, one, 34_500).decision).toEqual({ allow: false, retryAfterMs: 500 });
     const next = CircuitMachine.admit(probe.next, one, 35_000);
     expect(next.decision).toMatchObject({ allow: true, probe: true, ticket: '0#2' });
     expect(CircuitMachine.record(next.next, one, 35_001, 'failure', ticketOf(probe.decision)).next).toBe(next.next);

@@ -17,6 +17,9 @@ export interface CircuitStep {
 
 type HalfOpen = CircuitState & { kind: 'half_open' };
 
+/** Retry-After told to requests refused while the probes run, ms. */
+const HALF_OPEN_RETRY_AFTER_MS = 1000;
+
 function assertNever(state: never): never {
   throw new Error(`unknown circuit state ${JSON.stringify(state)}`);
 }
@@ -49,8 +52,9 @@ export const CircuitMachine = {
     const live = state.probes.filter((p) => now - p.admittedAt < policy.probeTimeoutMs);
     const current: HalfOpen = live.length === state.probes.length ? state : { ...state, probes: live };
     if (live.length + current.probeSuccesses >= policy.halfOpenRequests) {
+      // Probes usually answer within a second; the probe bound is only the worst case.
       const oldest = live.reduce((min, p) => Math.min(min, p.admittedAt), now);
-      return { decision: { allow: false, retryAfterMs: Math.max(1, oldest + policy.probeTimeoutMs - now) }, next: current };
+      return { decision: { allow: false, retryAfterMs: Math.max(1, Math.min(HALF_OPEN_RETRY_AFTER_MS, oldest + policy.probeTimeoutMs - now)) }, next: current };
     }
     const probe: CircuitProbe = { ticket: `${state.openedAt}#${current.admitted + 1}`, admittedAt: now };
     return {
