@@ -20,6 +20,13 @@ export interface ErrorRecoveryDatabaseOptions {
   dataSource?: DataSource;
   /** Embedded PGlite directory, used when neither `url` nor `dataSource` is given. Default `./data`; `memory://` keeps it in memory. */
   dataDir?: string;
+  /**
+   * Use the embedded PGlite on purpose. Required in production (`environment`, else NODE_ENV, is
+   * `production` or `prod`) when neither `url`, `dataSource` nor a custom `store` is given: there the
+   * module refuses to start (`EmbeddedDatabaseInProductionError`) rather than keep errors in a local
+   * directory unnoticed. Default false.
+   */
+  embedded?: boolean;
   /** Max connections of the module's own pool. Default 3. */
   poolSize?: number;
   /** Run the module's migrations when it starts. Default true. */
@@ -93,7 +100,10 @@ export interface ErrorRecoveryModuleOptions {
   service?: string;
   /** `development` lowers severities one level; anything else keeps the table. Default `NODE_ENV` or `development`. */
   environment?: string;
-  /** Where errors are stored. Default: embedded PGlite in `./data`. */
+  /**
+   * Where errors are stored. Default: embedded PGlite in `./data` — outside production only, or with
+   * `database.embedded: true` (see there).
+   */
   database?: ErrorRecoveryDatabaseOptions;
   /** Replace the storage backend entirely (the default is the TypeORM store on `database`). */
   store?: ErrorLogStore;

@@ -137,6 +137,7 @@ export function resolveOptions(
       url: options.database?.url,
       dataSource: options.database?.dataSource,
       dataDir: options.database?.dataDir ?? './data',
+      embedded: options.database?.embedded ?? false,
       poolSize: options.database?.poolSize ?? 3,
       migrationsRun: options.database?.migrationsRun ?? true,
       connectTimeoutMs: options.database?.connectTimeoutMs ?? 5000,

@@ -129,6 +129,7 @@ export { AlertQueue, type AlertQueueStats } from './alerts/alert-queue.js';
 export { AlertDeliveryWorker, type AlertWorkerStats } from './alerts/alert-delivery.worker.js';
 export { AlertsService } from './alerts/alerts.service.js';
 export { InvalidAlertsOptionError, isInvalidAlertsOptionError } from './errors/invalid-alerts-option.error.js';
+export { EmbeddedDatabaseInProductionError, isEmbeddedDatabaseInProductionError } from './errors/embedded-database-in-production.error.js';
 export { alertSubject } from './alerts/templates/alert-subject.js';
 export type {
   ErrorCapturedEvent,

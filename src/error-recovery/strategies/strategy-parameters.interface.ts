@@ -41,9 +41,16 @@ export interface StrategyParameters {
     scaleFactor?: number;
     /** Scale at all [env AUTO_SCALE_ON_ERROR, else false]. */
     autoScale?: boolean;
-    /** Never past the original size × this [env MAX_SCALE_FACTOR, else 3]. */
+    /**
+     * Never past the baseline × this [env MAX_SCALE_FACTOR, else 3]. The baseline is the size before
+     * the module scaled; the Kubernetes scaler keeps it on the Deployment, so restarts and other
+     * instances share it.
+     */
     maxScaleFactor?: number;
-    /** At most one scale-up per scaler in this window, ms [300000]. */
+    /**
+     * At most one scale-up per scaler in this window, ms [300000]. Per process; the Kubernetes scaler
+     * applies it across every instance (the time is kept on the Deployment).
+     */
     coolDownMs?: number;
     /** Names of the scalers to call; empty calls every registered one [[]]. */
     scalers?: string[];
@@ -131,7 +138,7 @@ export interface Restartable {
 export interface ScaleRequest {
   /** Size × this, e.g. 1.5. */
   factor: number;
-  /** Never past the size first seen × this. */
+  /** Never past the baseline (the size before the module scaled) × this. */
   maxFactor: number;
   /** The `resourceType` parameter in force (e.g. `'cpu'`, `'memory'`). */
   resourceType: string;
@@ -139,6 +146,14 @@ export interface ScaleRequest {
   service: string;
   /** Id of the error that asked for capacity. */
   errorId: string;
+  /**
+   * The `coolDownMs` parameter in force, ms. The strategy enforces it per process; a scaler that can
+   * share state between instances (the Kubernetes one, on the Deployment) enforces it across them.
+   * Default 0.
+   */
+  coolDownMs?: number;
+  /** When the scale-up was asked for, ms since epoch, on the module's clock. Default `Date.now()`. */
+  now?: number;
 }
 
 /** What a scaler did: scaled (sizes when known), skipped with the reason, or failed. */
