@@ -19,6 +19,9 @@ function rpcError(exception: unknown): unknown {
   return typeof getError === 'function' ? getError.call(exception) : { status: 'error', message: 'Internal server error' };
 }
 
+/** What plain Nest answers to an unknown error; the filter's last resort. */
+const LAST_RESORT_BODY = Object.freeze({ statusCode: 500, message: 'Internal server error' });
+
 /**
  * Answers every error that reaches the global filter layer. Errors of middleware, guards and pipes
  * are captured here (the interceptor never sees them); handler errors arrive already captured by
@@ -46,13 +49,10 @@ export class ErrorCaptureFilter implements ExceptionFilter {
       }
       return host.getType() === 'rpc' ? throwError(() => rpcError(exception)) : undefined;
     }
+    // respond() is async: whatever it throws, synchronously or not, arrives here as a rejection.
     this.respond(exception, host).catch((fault: unknown) => {
       this.stats.fault('filter', fault);
-      try {
-        this.answerAsNest(exception, host);
-      } catch (last) {
-        this.stats.fault('filter', last);
-      }
+      this.answerAsNest(exception, host);
     });
     return undefined;
   }
@@ -100,8 +100,30 @@ export class ErrorCaptureFilter implements ExceptionFilter {
     adapter.reply(response, body, status);
   }
 
+  /** Plain Nest's answer; when even that throws (a hostile value), the last resort. Never throws. */
   private answerAsNest(exception: unknown, host: ArgumentsHost): void {
-    this.plainNest ??= new BaseExceptionFilter(this.adapterHost.httpAdapter);
-    this.plainNest.catch(exception, host);
+    try {
+      this.plainNest ??= new BaseExceptionFilter(this.adapterHost.httpAdapter);
+      this.plainNest.catch(exception, host);
+    } catch (fault) {
+      this.stats.fault('filter', fault);
+      this.lastResort(host);
+    }
+  }
+
+  /**
+   * Every request gets an answer: plain Nest's 500 body, fixed, written through the adapter with
+   * nothing read from the thrown value (a Proxy whose every trap throws breaks any read, and plain
+   * Nest's own filter with it). When something was already sent, the response is ended instead.
+   */
+  private lastResort(host: ArgumentsHost): void {
+    try {
+      const response = host.switchToHttp().getResponse<unknown>();
+      const adapter = this.adapterHost.httpAdapter;
+      if (adapter.isHeadersSent(response)) adapter.end(response);
+      else adapter.reply(response, { ...LAST_RESORT_BODY }, LAST_RESORT_BODY.statusCode);
+    } catch (fault) {
+      this.stats.fault('filter', fault);
+    }
   }
 }
