@@ -1,4 +1,5 @@
 import http from 'node:http';
+import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
@@ -21,6 +22,18 @@ function upstream(): Promise<{ server: http.Server; url: string; received: http.
     res.end(JSON.stringify({ from: 'upstream' }));
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received, paths })));
+}
+
+/** Sends `text` over a raw socket (for request lines supertest cannot write) and resolves with the whole answer. */
+function rawRequest(port: number, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => socket.write(text));
+    let answer = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => (answer += chunk));
+    socket.on('end', () => resolve(answer));
+    socket.on('error', reject);
+  });
 }
 
 describe('degradation strategies', () => {
@@ -148,6 +161,41 @@ describe('degradation strategies', () => {
       expect(up.received.at(-1)).toMatchObject({ accept: 'application/json' });
       expect(up.received.at(-1)).not.toHaveProperty('authorization');
       expect(up.received.at(-1)).not.toHaveProperty('cookie');
+    });
+
+    it('forwards only the path and query to the configured upstream, never to a host named in the request line', async () => {
+      const other = await upstream();
+      try {
+        const server = app.getHttpServer() as http.Server;
+        if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+        const { port } = server.address() as AddressInfo;
+        // Absolute form, as a proxy-style client may send it: the origin is the client's choice.
+        const raw = await rawRequest(port, `GET ${other.url}/t/forwarded?q=ssrf HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`);
+        expect(raw).toMatch(/^HTTP\/1\.1 200 /);
+        expect(other.paths).toEqual([]);
+        expect(up.paths.at(-1)).toBe('GET /t/forwarded?q=ssrf');
+      } finally {
+        other.server.close();
+      }
+    });
+
+    it('does not forward an upstream answer over the body limit: a failed step and the normal error answer', async () => {
+      const res = await get('/t/forwarded-small').expect(503);
+      expect(res.headers['x-recovery']).toBeUndefined();
+      await flushed(app);
+      const [step] = await actionsOf(res.headers['x-error-id']);
+      expect([step.strategy, step.success]).toEqual(['fallback', false]);
+      expect(step.message).toMatch(/^fallback upstream failed: .*over the 8-byte limit$/);
+    });
+
+    it('does not count a route fallback that returns undefined as served: the client gets the normal error answer', async () => {
+      const res = await get('/t/empty-fallback').expect(503);
+      expect(res.text).not.toBe('');
+      expect(res.headers['x-recovery']).toBeUndefined();
+      await flushed(app);
+      expect((await actionsOf(res.headers['x-error-id'])).map((a) => [a.strategy, a.success, a.message])).toEqual([
+        ['fallback', false, 'route fallback returned nothing (undefined); not served'],
+      ]);
     });
 
     it('answers with the fallback while the breaker is open, without running the handler', async () => {

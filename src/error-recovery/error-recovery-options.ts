@@ -90,10 +90,12 @@ export function resolveParameters(p: StrategyParameters, env: NodeJS.ProcessEnv)
     fallback: {
       staleCache: false,
       staleMaxEntries: 500,
+      staleMaxBytes: 8 * 1024 * 1024,
       staleMaxAgeMs: 300_000,
       staleIncludeAuthenticated: false,
       upstreamUrl: '',
       upstreamTimeoutMs: 3000,
+      upstreamMaxBytes: 1024 * 1024,
       ...p.fallback,
     },
     queue_priority: { boostFactor: 2, ...p.queue_priority },

@@ -1,4 +1,5 @@
-import { Logger, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { ModuleLogger } from './common/log-line.js';
 import { ScheduleModule } from '@nestjs/schedule';
 import type { DataSource } from 'typeorm';
 import { DiscoveryModule } from '@nestjs/core';
@@ -57,7 +58,7 @@ import { RecoveryService } from './recovery.service.js';
 import { RetryStrategy } from './strategies/retry.strategy.js';
 import { StrategyRegistry } from './strategies/strategy-registry.js';
 
-const logger = new Logger('ErrorRecovery');
+const logger = new ModuleLogger();
 
 function moduleDataSource(options: ResolvedErrorRecoveryOptions): DataSource {
   return createErrorRecoveryDataSource(options.database, (error) =>

@@ -62,13 +62,15 @@ export class RouteGates {
     return { kind: 'run', timeoutMs: this.timeoutFor(setup), staleKey: this.staleKey(context, request, setup) };
   }
 
-  /** An open breaker on a route with a fallback: the fallback answers, marked degraded. */
+  /** An open breaker on a route with a fallback: the fallback answers, marked degraded (rejects with `open` when it returns `undefined`). */
   async answerOpen(context: ExecutionContext, request: RequestLike, setup: RouteSetup, open: CircuitOpenError): Promise<{ value: unknown; headers: Record<string, string> }> {
     const answer = await callRouteFallback(
       { routeOptions: setup.options, controller: context.getClass(), error: open, request: { raw: request, method: setup.route.method, url: request.originalUrl ?? '', headers: request.headers ?? {}, body: undefined } },
       this.moduleRef,
     );
-    return { value: answer?.value, headers: degraded('fallback') };
+    // A fallback with nothing to send is no answer: the client gets the breaker's 503.
+    if (answer?.value === undefined) throw open;
+    return { value: answer.value, headers: degraded('fallback') };
   }
 
   /** Priority of a request: the trusted header when configured and valid, else the route's. */
@@ -86,7 +88,8 @@ export class RouteGates {
   /** Keeps a good response for the fallback strategy. */
   keep(staleKey: string, value: unknown, setup: RouteSetup): void {
     if (value === undefined || (typeof value === 'object' && value !== null && typeof (value as { pipe?: unknown }).pipe === 'function')) return;
-    this.stale.set(staleKey, value, this.parameters(setup).staleMaxEntries);
+    const p = this.parameters(setup);
+    this.stale.set(staleKey, value, { maxEntries: p.staleMaxEntries, maxBytes: p.staleMaxBytes });
   }
 
   private staleKey(context: ExecutionContext, request: RequestLike, setup: RouteSetup): string | null {

@@ -1,4 +1,6 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { messageOf } from '../classify/error-text.js';
+import { ModuleLogger } from '../common/log-line.js';
 import { ERROR_RECOVERY_OPTIONS } from '../error-recovery.constants.js';
 import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
 import type { StrategyName } from '../plan/strategy-name.js';
@@ -7,7 +9,7 @@ import type { RecoveryContext, StrategyOutcome } from '../strategies/recovery-st
 import { RecoveryBudget } from './recovery-budget.js';
 import { strategyTitle, type ExecutedAction, type RecoveryReport } from './recovery-report.js';
 
-const reason = (error: unknown): string => (error instanceof Error ? error.message : String(error)).slice(0, 300);
+const reason = (error: unknown): string => messageOf(error, 300);
 
 /**
  * Runs a plan in order until a strategy serves the request, within `recoveryTimeoutMs`.
@@ -16,7 +18,7 @@ const reason = (error: unknown): string => (error instanceof Error ? error.messa
  */
 @Injectable()
 export class RecoveryExecutor {
-  private readonly logger = new Logger('ErrorRecovery');
+  private readonly logger = new ModuleLogger();
 
   constructor(
     private readonly registry: StrategyRegistry,

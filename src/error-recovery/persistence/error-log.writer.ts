@@ -1,10 +1,10 @@
 import {
   Inject,
   Injectable,
-  Logger,
   Optional,
   type OnModuleInit,
 } from '@nestjs/common';
+import { ModuleLogger } from '../common/log-line.js';
 import { ERROR_LOG_STORE, ERROR_RECOVERY_OPTIONS } from '../error-recovery.constants.js';
 import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
 import { RecoveryEvents } from '../events/recovery-events.js';
@@ -37,7 +37,7 @@ const describe = (error: unknown): string => (error instanceof Error ? error.mes
  */
 @Injectable()
 export class ErrorLogWriter implements OnModuleInit {
-  private readonly logger = new Logger('ErrorRecovery');
+  private readonly logger = new ModuleLogger();
   private readonly queue: PendingErrorLog[] = [];
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;

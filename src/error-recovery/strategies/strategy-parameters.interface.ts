@@ -64,14 +64,25 @@ export interface StrategyParameters {
     staleCache?: boolean;
     /** Responses kept at most (least recently used go first) [500]. */
     staleMaxEntries?: number;
+    /**
+     * Bytes the stale responses may take in all, estimated as the size of their JSON [8388608 = 8 MiB].
+     * A response larger than this is not kept; older ones go first to make room.
+     */
+    staleMaxBytes?: number;
     /** Oldest stale response served, ms [300000]. */
     staleMaxAgeMs?: number;
     /** Also keep responses to requests with Authorization or Cookie (per route only!) [false]. */
     staleIncludeAuthenticated?: boolean;
-    /** Base URL of a fallback deployment the request is forwarded to, e.g. `http://orders-b:3000`. */
+    /**
+     * Base URL of a fallback deployment the request is forwarded to, e.g. `http://orders-b:3000` [''
+     * = none]. Only the request's path and query are appended to it (`http://b/api` + `/x?q=1` →
+     * `http://b/api/x?q=1`); the origin is always this one, whatever the request line says.
+     */
     upstreamUrl?: string;
     /** Timeout of the forwarded request, ms [3000]. */
     upstreamTimeoutMs?: number;
+    /** Largest answer body read from the upstream, bytes [1048576 = 1 MiB]; a larger one is a failed step. */
+    upstreamMaxBytes?: number;
   };
   queue_priority?: {
     /** Priority levels up: normal × 2 → high [2]. */
