@@ -23,6 +23,22 @@ class WarmReplicaStrategy implements RecoveryStrategy {
   }
 }
 
+/** Grows a (pretend) pool at once, then takes far longer than the recovery budget to confirm it. */
+@Injectable()
+@RegisterStrategy()
+class SlowGrowStrategy implements RecoveryStrategy {
+  readonly name = 'slow_grow';
+  grown = false;
+  finished = false;
+  async execute(ctx: RecoveryContext): Promise<StrategyOutcome> {
+    const startedAt = ctx.clock.now();
+    this.grown = true; // the effect happens here…
+    await new Promise((resolve) => setTimeout(resolve, 800)); // …then the strategy hangs past the 200 ms budget
+    this.finished = true;
+    return { resolved: false, steps: [{ success: true, skipped: false, message: 'pool grown 2 -> 5', startedAt, durationMs: ctx.clock.now() - startedAt }] };
+  }
+}
+
 /** Claims a built-in name: start-up must say so. */
 @Injectable()
 @RegisterStrategy()
@@ -57,6 +73,32 @@ describe("the app's own strategies", () => {
       ]);
     } finally {
       await app.close();
+    }
+  });
+
+  it('keep the record of an effect that happened although the strategy overran the budget', async () => {
+    const service = uniqueService('late');
+    const app = await startApp([
+      ErrorRecoveryModule.forRoot({ service, environment: 'production', database: testDatabase(), recoveryTimeoutMs: 200, strategyMap: { DatabaseError: ['slow_grow'] } }),
+      { module: class OrdersModule {}, controllers: [OrdersController], providers: [SlowGrowStrategy] },
+    ]);
+    let closed = false;
+    try {
+      const res = await request(app.getHttpServer()).get('/orders').expect(500);
+      const slow = app.get(SlowGrowStrategy);
+      // The request did not wait for the strategy.
+      expect([slow.grown, slow.finished]).toEqual([true, false]);
+      const id = res.headers['x-error-id'] as string;
+      // Shutdown waits for the late part and stores it.
+      await app.close();
+      closed = true;
+      expect(slow.finished).toBe(true);
+      expect((await actionsOf(id)).map((a) => [a.position, a.strategy, a.success, a.message])).toEqual([
+        [0, 'slow_grow', false, 'stopped: recovery budget exhausted'],
+        [1, 'slow_grow', true, 'after the recovery budget: pool grown 2 -> 5'],
+      ]);
+    } finally {
+      if (!closed) await app.close();
     }
   });
 

@@ -106,6 +106,7 @@ export class RecoveryService implements OnModuleInit, OnModuleDestroy {
       { success: report.success, strategy: report.resolvedBy },
       toActionRecords(errorId, report.actions, 'manual', offset),
     );
+    if (report.late) this.writer.appendLate(errorId, report.late, 'manual', offset + report.actions.length);
     return { success: report.success, error_id: errorId, recovery: recoverySummary(report) };
   }
 

@@ -2,12 +2,17 @@ import { jest } from '@jest/globals';
 import { resolveOptions } from '../error-recovery-options.js';
 import type { WriterOptions } from '../error-recovery-options.interface.js';
 import type { ErrorLogStore } from './error-log-store.interface.js';
-import type { PendingErrorLog } from './error-log.record.js';
+import type { ExecutedAction } from '../execute/recovery-report.js';
+import type { PendingErrorLog, RecoveryActionRecord } from './error-log.record.js';
 import { ErrorLogWriter } from './error-log.writer.js';
 
 /** A store double that keeps rows by id (idempotent like the real one) and fails on demand. */
-class MemoryStore implements Pick<ErrorLogStore, 'connect' | 'insertBatch' | 'close'> {
+class MemoryStore implements Pick<ErrorLogStore, 'connect' | 'insertBatch' | 'appendRecovery' | 'close'> {
   readonly rows = new Map<string, PendingErrorLog>();
+  /** Appended actions by action id (idempotent like ON CONFLICT DO NOTHING). */
+  readonly appended = new Map<string, RecoveryActionRecord>();
+  /** Every write the store was asked for, failed or not. */
+  writeAttempts = 0;
   readonly batches: number[] = [];
   down = false;
   badIds = new Set<string>();
@@ -15,13 +20,23 @@ class MemoryStore implements Pick<ErrorLogStore, 'connect' | 'insertBatch' | 'cl
     if (this.down) throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
   }
   async insertBatch(batch: readonly PendingErrorLog[]): Promise<void> {
+    this.writeAttempts++;
     if (this.down) throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
     if (batch.some((p) => this.badIds.has(p.log.id))) throw Object.assign(new Error('value too long'), { code: '22001' });
     this.batches.push(batch.length);
     batch.forEach((p) => this.rows.set(p.log.id, p));
   }
+  async appendRecovery(id: string, _outcome: unknown, actions: readonly RecoveryActionRecord[]): Promise<void> {
+    this.writeAttempts++;
+    if (this.down) throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+    // The foreign key: actions of an error that is not stored are refused.
+    if (!this.rows.has(id)) throw Object.assign(new Error('violates foreign key constraint'), { code: '23503' });
+    actions.forEach((a) => this.appended.set(a.id, a));
+  }
   async close(): Promise<void> {}
 }
+
+const lateAction = (message: string): ExecutedAction => ({ strategy: 'pool_increase', success: true, skipped: false, message, startedAt: 0, durationMs: 1500 });
 
 const entry = (id: string) => ({ log: { id }, actions: [] }) as unknown as PendingErrorLog;
 
@@ -149,5 +164,56 @@ describe('ErrorLogWriter', () => {
     await w.finalDrain();
     expect(w.enqueue(entry('too-late'))).toBe(false);
     expect(w.stats().dropped.after_close).toBe(1);
+  });
+
+  describe('late actions (a strategy that overran the recovery budget)', () => {
+    it('appends them to their error once they settle, after the error row, exactly once', async () => {
+      const store = new MemoryStore();
+      const w = writer(store);
+      let settle: (actions: ExecutedAction[]) => void = () => undefined;
+      w.enqueue(entry('e1'));
+      w.appendLate('e1', new Promise((resolve) => (settle = resolve)), 'automatic', 3);
+      await jest.advanceTimersByTimeAsync(10);
+      expect(store.rows.has('e1')).toBe(true);
+      expect(store.appended.size).toBe(0);
+      settle([lateAction('pool grown 2 -> 5')]);
+      await jest.advanceTimersByTimeAsync(10);
+      expect([...store.appended.values()].map((a) => [a.errorLogId, a.position, a.trigger, a.message])).toEqual([['e1', 3, 'automatic', 'pool grown 2 -> 5']]);
+      expect(w.stats().queued).toBe(0);
+    });
+
+    it('keeps them through an outage, with their ids, so a re-sent group is stored once', async () => {
+      const store = new MemoryStore();
+      const w = writer(store);
+      w.enqueue(entry('e1'));
+      await jest.advanceTimersByTimeAsync(10);
+      store.down = true;
+      w.appendLate('e1', Promise.resolve([lateAction('breaker opened')]), 'automatic', 1);
+      await jest.advanceTimersByTimeAsync(500);
+      expect(w.stats().queued).toBe(1);
+      store.down = false;
+      await jest.advanceTimersByTimeAsync(1000);
+      expect(store.appended.size).toBe(1);
+      expect(w.stats().queued).toBe(0);
+    });
+
+    it('waits for them at shutdown', async () => {
+      const store = new MemoryStore();
+      const w = writer(store, { flushIntervalMs: 60_000 });
+      w.enqueue(entry('e1'));
+      w.appendLate('e1', new Promise((resolve) => setTimeout(() => resolve([lateAction('cache cleared')]), 300)), 'manual', 0);
+      const closing = w.finalDrain();
+      await jest.advanceTimersByTimeAsync(300);
+      await closing;
+      expect([...store.appended.values()].map((a) => a.message)).toEqual(['cache cleared']);
+    });
+
+    it('counts a group whose error row is not stored as rejected, and goes on', async () => {
+      const store = new MemoryStore();
+      const w = writer(store);
+      w.appendLate('never-stored', Promise.resolve([lateAction('x')]), 'automatic', 0);
+      await jest.advanceTimersByTimeAsync(10);
+      expect(w.stats()).toMatchObject({ queued: 0, dropped: { rejected_by_database: 1 } });
+    });
   });
 });
