@@ -11,23 +11,24 @@ class MemoryStore implements Pick<ErrorLogStore, 'connect' | 'insertBatch' | 'ap
   readonly rows = new Map<string, PendingErrorLog>();
   /** Appended actions by action id (idempotent like ON CONFLICT DO NOTHING). */
   readonly appended = new Map<string, RecoveryActionRecord>();
-  /** Every write the store was asked for, failed or not. */
-  writeAttempts = 0;
+  /** Every connection or write the store was asked for, failed or not. */
+  attempts = 0;
   readonly batches: number[] = [];
   down = false;
   badIds = new Set<string>();
   async connect(): Promise<void> {
+    this.attempts++;
     if (this.down) throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
   }
   async insertBatch(batch: readonly PendingErrorLog[]): Promise<void> {
-    this.writeAttempts++;
+    this.attempts++;
     if (this.down) throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
     if (batch.some((p) => this.badIds.has(p.log.id))) throw Object.assign(new Error('value too long'), { code: '22001' });
     this.batches.push(batch.length);
     batch.forEach((p) => this.rows.set(p.log.id, p));
   }
   async appendRecovery(id: string, _outcome: unknown, actions: readonly RecoveryActionRecord[]): Promise<void> {
-    this.writeAttempts++;
+    this.attempts++;
     if (this.down) throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
     // The foreign key: actions of an error that is not stored are refused.
     if (!this.rows.has(id)) throw Object.assign(new Error('violates foreign key constraint'), { code: '23503' });
@@ -92,6 +93,22 @@ describe('ErrorLogWriter', () => {
     // 50, 100, 200, 400, 400, 400 ms apart: about 6 attempts in 1.5 s, not 30.
     expect(failures.at(-1)).toBeGreaterThanOrEqual(5);
     expect(failures.at(-1)).toBeLessThanOrEqual(8);
+  });
+
+  it('keeps to the backoff while errors keep arriving at a refusing database (a full batch does not force a write)', async () => {
+    const store = new MemoryStore();
+    store.down = true;
+    const w = writer(store, { batchSize: 3, maxRetryDelayMs: 1000, maxQueue: 10_000 });
+    // 100 errors a second for 5 s, far more than batchSize.
+    for (let i = 0; i < 500; i++) {
+      w.enqueue(entry(`e${i}`));
+      await jest.advanceTimersByTimeAsync(10);
+    }
+    // Backoff 50, 100, 200, 400, 800, 1000, 1000… ms: about 8 attempts (each a connect) in 5 s, not one per error.
+    expect(store.attempts).toBeLessThanOrEqual(10);
+    store.down = false;
+    await jest.advanceTimersByTimeAsync(1000);
+    expect(store.rows.size).toBe(500);
   });
 
   it('isolates a row the database rejects, counts it, and writes the others', async () => {

@@ -97,7 +97,10 @@ export class ErrorLogWriter implements OnModuleInit {
       return false;
     }
     this.queue.push(entry);
-    this.schedule(this.queue.length >= this.options.writer.batchSize ? 0 : this.options.writer.flushIntervalMs);
+    // A full batch is written at once, but not while the store is failing: then only the backoff
+    // timer retries (writing at once would cancel it and try the database once per captured error).
+    const full = this.queue.length >= this.options.writer.batchSize && this.consecutiveFailures === 0;
+    this.schedule(full ? 0 : this.options.writer.flushIntervalMs);
     return true;
   }
 
@@ -153,7 +156,8 @@ export class ErrorLogWriter implements OnModuleInit {
       if (left <= 0) break;
       this.clearTimer();
       await settlesWithin(this.run(), left);
-      if (this.backlog() > 0) await settlesWithin(new Promise<void>(() => undefined), Math.min(50, Math.max(0, deadline - Date.now())));
+      // A failing store is retried on the backoff schedule here too, not every 50 ms.
+      if (this.backlog() > 0) await settlesWithin(new Promise<void>(() => undefined), Math.min(Math.max(50, this.retryDelay()), Math.max(0, deadline - Date.now())));
     }
     return this.backlog() === 0;
   }
