@@ -110,7 +110,7 @@ export class RecoveryService implements OnModuleInit, OnModuleDestroy {
     const offset = stored.actions.reduce((max, a) => Math.max(max, a.position + 1), 0);
     await this.store.appendRecovery(
       errorId,
-      { success: report.success, strategy: report.resolvedBy },
+      { success: report.success, strategy: report.resolvedBy, at: new Date(this.options.clock.now()) },
       toActionRecords(errorId, report.actions, 'manual', offset),
     );
     if (report.late) this.writer.appendLate(errorId, report.late, 'manual', offset + report.actions.length);

@@ -259,7 +259,7 @@ export class ErrorLogWriter implements OnModuleInit {
       try {
         await this.ready();
         // A no-op on the row's recovery columns (recovery was attempted; a late step serves no request).
-        await this.store.appendRecovery(errorId, { success: false, strategy: null }, group);
+        await this.store.appendRecovery(errorId, { success: false, strategy: null, at: new Date(this.options.clock.now()) }, group);
         this.lateQueue.shift();
         this.consecutiveFailures = 0;
       } catch (error) {
