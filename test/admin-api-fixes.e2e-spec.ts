@@ -29,6 +29,9 @@ class BoomController {
   }
 }
 
+/** Whether a response body carries a NUL or a surrogate, raw or JSON-escaped. */
+const echoesHostileInput = (text: string): boolean => ['\u0000', '\\u0000', '\\ud800', '\ufffd'].some((bad) => text.includes(bad));
+
 describe('admin API: ordering, manual recovery, hostile input', () => {
   let app: INestApplication;
   let service: string;
@@ -94,6 +97,51 @@ describe('admin API: ordering, manual recovery, hostile input', () => {
       expect(res.body.success).toBe(false);
       const after = await request(server()).get(`/api/errors/${id}`).set(auth).expect(200);
       expect(after.body).toMatchObject({ resolved: false, resolved_at: null, recovery_success: false });
+    });
+  });
+
+  describe('unstorable input (NUL, unpaired surrogates)', () => {
+    const cases: [string, string][] = [
+      ['GET', '/api/errors?service=%00'],
+      ['GET', '/api/errors?service=a%00b'],
+      ['GET', '/api/errors?error_type=%00'],
+      ['GET', '/api/errors?severity=%00'],
+      ['GET', '/api/errors?sort=%00'],
+      ['GET', '/api/errors?order=%00'],
+      ['GET', '/api/errors?since=%00'],
+      ['GET', '/api/errors?page=%00'],
+      ['GET', '/api/errors?resolved=%00'],
+      ['GET', '/api/errors?%00=1'],
+      ['GET', '/api/errors?service[%00]=1'],
+      ['GET', '/api/errors/summary?service=%00'],
+      ['GET', '/api/errors/summary?hours=%00'],
+      ['GET', '/api/errors/alerts?channel=%00'],
+      ['GET', '/api/errors/alerts?status=%00'],
+      ['GET', '/api/errors/%00'],
+      ['PATCH', '/api/errors/%00/resolve'],
+      ['POST', '/api/errors/circuit-breakers/%00/reset'],
+    ];
+    it.each(cases)('%s %s → 400 with a clean body, nothing stored', async (method, url) => {
+      const before = (await rowsOf(service)).length;
+      const res = await request(server())[method.toLowerCase() as 'get' | 'patch' | 'post'](url).set(auth);
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ statusCode: 400 });
+      expect(echoesHostileInput(res.text)).toBe(false);
+      await flushed(app);
+      expect(await rowsOf(service)).toHaveLength(before);
+    });
+
+    it.each([
+      ['a NUL', { error_id: '\u0000' }],
+      ['an unpaired surrogate', { error_id: '\ud800' }],
+      ['an unknown NUL key', { error_id: '00000000-0000-4000-8000-000000000000', '\u0000': 1 }],
+    ])('POST recovery/trigger with %s → 400, nothing stored', async (_label, body) => {
+      const before = (await rowsOf(service)).length;
+      const res = await request(server()).post('/api/errors/recovery/trigger').set(auth).send(body);
+      expect(res.status).toBe(400);
+      expect(echoesHostileInput(res.text)).toBe(false);
+      await flushed(app);
+      expect(await rowsOf(service)).toHaveLength(before);
     });
   });
 });
