@@ -225,6 +225,19 @@ describe('ErrorLogWriter', () => {
       expect([...store.appended.values()].map((a) => a.message)).toEqual(['cache cleared']);
     });
 
+    it('counts late actions that had not settled by the shutdown deadline once, as shutdown_timeout', async () => {
+      const store = new MemoryStore();
+      const w = writer(store, { shutdownTimeoutMs: 500 });
+      w.enqueue(entry('e1'));
+      w.appendLate('e1', new Promise((resolve) => setTimeout(() => resolve([lateAction('restarted')]), 2000)), 'automatic', 1);
+      const closing = w.finalDrain();
+      await jest.advanceTimersByTimeAsync(2500);
+      await closing;
+      expect(store.rows.has('e1')).toBe(true);
+      expect(store.appended.size).toBe(0);
+      expect(w.stats().dropped).toEqual({ queue_full: 0, rejected_by_database: 0, shutdown_timeout: 1, after_close: 0 });
+    });
+
     it('counts a group whose error row is not stored as rejected, and goes on', async () => {
       const store = new MemoryStore();
       const w = writer(store);

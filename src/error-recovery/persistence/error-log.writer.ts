@@ -113,7 +113,8 @@ export class ErrorLogWriter implements OnModuleInit {
     const tracked: Promise<void> = late
       .then(
         (actions) => {
-          if (actions.length === 0) return;
+          // Given up on at shutdown (and counted there): nothing more to do.
+          if (actions.length === 0 || !this.settling.has(tracked)) return;
           if (this.closed || this.backlog() >= this.options.writer.maxQueue) {
             const why: DropReason = this.closed ? 'after_close' : 'queue_full';
             this.dropped[why]++;
@@ -182,6 +183,7 @@ export class ErrorLogWriter implements OnModuleInit {
     if (this.settling.size > 0 && !(await settlesWithin(Promise.all(this.settling), this.options.writer.shutdownTimeoutMs))) {
       this.dropped.shutdown_timeout += this.settling.size;
       this.logger.error(`shutdown: late recovery actions of ${this.settling.size} errors had not settled; not stored`);
+      this.settling.clear();
     }
     const drained = await this.flush(this.options.writer.shutdownTimeoutMs);
     if (!drained) {
