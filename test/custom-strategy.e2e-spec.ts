@@ -40,6 +40,18 @@ class SlowGrowStrategy implements RecoveryStrategy {
   }
 }
 
+/** Opens a (pretend) breaker and says so at once, then hangs for good waiting on something that never comes. */
+@Injectable()
+@RegisterStrategy()
+class OpenThenHangStrategy implements RecoveryStrategy {
+  readonly name = 'open_then_hang';
+  async execute(ctx: RecoveryContext): Promise<StrategyOutcome> {
+    const startedAt = ctx.clock.now();
+    ctx.noteEffect?.({ success: true, skipped: false, message: 'breaker "orders" opened', startedAt, durationMs: 0 });
+    return new Promise<StrategyOutcome>(() => undefined);
+  }
+}
+
 /** Claims a built-in name: start-up must say so. */
 @Injectable()
 @RegisterStrategy()
@@ -95,6 +107,31 @@ describe("the app's own strategies", () => {
       expect(actions.map((a) => [a.position, a.strategy, a.success, a.message])).toEqual([
         [0, 'slow_grow', false, 'stopped: recovery budget exhausted'],
         [1, 'slow_grow', true, 'after the recovery budget: pool grown 2 -> 5'],
+      ]);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('keep the record of an effect noted through the context, although the strategy then never settles', async () => {
+    const service = uniqueService('noted');
+    const app = await startApp([
+      ErrorRecoveryModule.forRoot({
+        service,
+        environment: 'production',
+        database: testDatabase(),
+        recoveryTimeoutMs: 200,
+        strategyMap: { DatabaseError: ['open_then_hang'] },
+        writer: { shutdownTimeoutMs: 300 },
+      }),
+      { module: class OrdersModule {}, controllers: [OrdersController], providers: [OpenThenHangStrategy] },
+    ]);
+    try {
+      const res = await request(app.getHttpServer()).get('/orders').expect(500);
+      await flushed(app);
+      expect((await actionsOf(res.headers['x-error-id'])).map((a) => [a.strategy, a.success, a.message])).toEqual([
+        ['open_then_hang', true, 'breaker "orders" opened'],
+        ['open_then_hang', false, 'stopped: recovery budget exhausted'],
       ]);
     } finally {
       await app.close();

@@ -30,7 +30,8 @@ interface StepResult {
  * recorded as failed and the next one runs. `run` never throws.
  *
  * A strategy that overruns the budget is not abandoned: its effect (a pool grown, a breaker opened)
- * may still happen or may have happened already. The request does not wait for it; the report's
+ * may still happen or may have happened already. Effects it noted through `ctx.noteEffect` before the
+ * budget ran out are in the report at once; the request does not wait for the rest: the report's
  * `late` settles with its real steps once it finishes, and the caller appends them to the same error.
  */
 @Injectable()
@@ -96,28 +97,42 @@ export class RecoveryExecutor {
       ctx.budget.signal.addEventListener('abort', onAbort, { once: true });
     });
     const fail = (message: string): StrategyStep => ({ success: false, skipped: false, message, startedAt, durationMs: ctx.clock.now() - startedAt });
+    // Effects the strategy noted as they happened: recorded whatever the strategy does next.
+    const noted: StrategyStep[] = [];
+    const notedLate: StrategyStep[] = [];
+    let overran = false;
+    const noteEffect = (step: StrategyStep): void => void (overran ? notedLate : noted).push(step);
     try {
-      const work = execute(ctx);
+      const work = execute({ ...ctx, noteEffect });
       const first = await Promise.race([work, overrun]);
       if (first === 'overrun') {
-        return { outcome: { resolved: false, steps: [fail('stopped: recovery budget exhausted')] }, late: lateSteps(work, ctx.clock, startedAt) };
+        overran = true;
+        return {
+          outcome: { resolved: false, steps: [...noted, fail('stopped: recovery budget exhausted')] },
+          late: lateSteps(work, notedLate, ctx.clock, startedAt),
+        };
       }
+      const steps = [...noted, ...first.steps];
       return {
-        outcome: first.steps.length > 0 ? first : { ...first, steps: [{ ...fail(`${name} reported no steps`), success: first.resolved }] },
+        outcome: steps.length > 0 ? { ...first, steps } : { ...first, steps: [{ ...fail(`${name} reported no steps`), success: first.resolved }] },
       };
     } catch (error) {
-      return { outcome: { resolved: false, steps: [fail(`strategy threw: ${reason(error)}`)] } };
+      return { outcome: { resolved: false, steps: [...noted, fail(`strategy threw: ${reason(error)}`)] } };
     } finally {
       if (onAbort) ctx.budget.signal.removeEventListener('abort', onAbort);
     }
   }
 }
 
+/** A step taken after the budget ran out: it no longer served the request. */
+const markLate = (s: StrategyStep): StrategyStep => ({ ...s, message: `after the recovery budget: ${s.message}`, details: { ...s.details, late: true } });
+
 /**
  * The steps an overrunning strategy really took, once it settles (at most {@link LATE_OUTCOME_WAIT_MS}
- * after the budget): each marked `late`, since it no longer served the request. Never rejects.
+ * after the budget): the effects it noted after the budget, then the steps it returned, each marked
+ * `late`. Never rejects.
  */
-function lateSteps(work: Promise<StrategyOutcome>, clock: Clock, startedAt: number): Promise<StrategyStep[]> {
+function lateSteps(work: Promise<StrategyOutcome>, notedLate: readonly StrategyStep[], clock: Clock, startedAt: number): Promise<StrategyStep[]> {
   const step = (success: boolean, message: string): StrategyStep => ({
     success,
     skipped: false,
@@ -129,17 +144,17 @@ function lateSteps(work: Promise<StrategyOutcome>, clock: Clock, startedAt: numb
   let timer: NodeJS.Timeout | undefined;
   const gaveUp = new Promise<StrategyStep[]>((resolve) => {
     timer = setTimeout(
-      () => resolve([step(false, `outcome unknown: still running ${LATE_OUTCOME_WAIT_MS} ms after the recovery budget`)]),
+      () => resolve([...notedLate.map(markLate), step(false, `outcome unknown: still running ${LATE_OUTCOME_WAIT_MS} ms after the recovery budget`)]),
       LATE_OUTCOME_WAIT_MS,
     );
     timer.unref();
   });
   const settled = work.then(
     (outcome) =>
-      outcome.steps.length > 0
-        ? outcome.steps.map((s) => ({ ...s, message: `after the recovery budget: ${s.message}`, details: { ...s.details, late: true } }))
+      outcome.steps.length > 0 || notedLate.length > 0
+        ? [...notedLate, ...outcome.steps].map(markLate)
         : [step(false, 'finished after the recovery budget; reported no steps')],
-    (error: unknown) => [step(false, `strategy threw after the recovery budget: ${reason(error)}`)],
+    (error: unknown) => [...notedLate.map(markLate), step(false, `strategy threw after the recovery budget: ${reason(error)}`)],
   );
   return Promise.race([settled, gaveUp]).finally(() => clearTimeout(timer));
 }
