@@ -26,6 +26,23 @@ describe('planRecovery', () => {
     expect(planRecovery({ classification: c('SomethingNew', severity) })).toEqual(plan);
   });
 
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__'])(
+    'plans an error type named %s like any unknown type (by severity), with or without an app map',
+    (type) => {
+      expect(planRecovery({ classification: c(type, 'high') })).toEqual(['timeout_increase', 'cache_clear', 'fallback']);
+      expect(planRecovery({ classification: c(type, 'high'), mapOverrides: { DatabaseError: ['retry'] } })).toEqual(['timeout_increase', 'cache_clear', 'fallback']);
+    },
+  );
+
+  it('uses an app map entry even when its key is a name Object.prototype has', () => {
+    const mapOverrides = Object.fromEntries([['constructor', ['fallback']]]);
+    expect(planRecovery({ classification: c('constructor', 'high'), mapOverrides })).toEqual(['fallback']);
+  });
+
+  it('plans an unknown severity as medium', () => {
+    expect(planRecovery({ classification: c('SomethingNew', 'toString' as Severity) })).toEqual(['fallback', 'request_throttle']);
+  });
+
   it('never plans a retry for a permanent error', () => {
     expect(planRecovery({ classification: c('AuthenticationError', 'low', false) })).toEqual(['request_throttle']);
     expect(planRecovery({ classification: c('Whatever', 'low', false) })).toEqual(['fallback']);

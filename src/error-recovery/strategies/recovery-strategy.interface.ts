@@ -71,6 +71,13 @@ export interface RecoveryContext {
   /** Strategy parameters in force for this route (module's, then the route's). */
   parameters: ResolvedErrorRecoveryOptions['parameters'];
   budget: RecoveryBudget;
+  /**
+   * Records a step the moment its effect happened (a pool grown, a breaker opened), before the
+   * strategy returns: it is stored even if the strategy then overruns the budget or never settles.
+   * Steps noted here are recorded before the returned ones; do not return them again. Set by the
+   * executor (absent in contexts built by hand, e.g. in tests).
+   */
+  noteEffect?: (step: StrategyStep) => void;
   clock: Clock;
   /** Classifies a new error seen while recovering (e.g. the error of a replay). */
   classify(error: unknown): Classification;
