@@ -39,6 +39,7 @@ export interface ResolvedErrorRecoveryOptions {
   targets: RecoveryTargets;
   circuitStateStore?: CircuitStateStore;
   priorityHeader?: string;
+  clientTracker?: (request: unknown) => string;
   severityOverrides: Record<string, Severity>;
   exposeDetails: boolean;
   adminToken?: string;
@@ -177,6 +178,7 @@ export function resolveOptions(
     parameters: resolveParameters(options.parameters ?? {}, env),
     targets: options.targets ?? {},
     priorityHeader: options.priorityHeader?.toLowerCase(),
+    clientTracker: options.clientTracker,
     severityOverrides: options.severityOverrides ?? {},
     exposeDetails: explicitDevelopment && options.exposeDetails === true,
     adminToken: options.adminToken ?? (env.ERROR_RECOVERY_ADMIN_TOKEN || undefined),
