@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { messageOf } from '../classify/error-text.js';
 import { PoolSizesRegistry } from '../state/pool-sizes.registry.js';
 import { decidePoolAction } from '../state/pool-size.policy.js';
 import { chooseDataSource } from '../targets/choose-data-source.js';
@@ -9,7 +10,6 @@ import { RegisterStrategy } from './register-strategy.decorator.js';
 import { steps } from './strategy-steps.js';
 import { replayBlocker, thenReplay } from './then-replay.js';
 
-const text = (error: unknown): string => (error instanceof Error ? error.message : String(error)).slice(0, 300);
 const codeOf = (error: unknown): string | undefined => {
   const code: unknown = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
   return typeof code === 'string' ? code : undefined;
@@ -71,7 +71,7 @@ export class PoolIncreaseStrategy implements RecoveryStrategy {
       };
       return await thenReplay(ctx, effect, 'pool growth');
     } catch (error) {
-      return { resolved: false, steps: [{ success: false, skipped: false, message: `pool_increase failed: ${text(error)}`, startedAt, durationMs: ctx.clock.now() - startedAt }] };
+      return { resolved: false, steps: [{ success: false, skipped: false, message: `pool_increase failed: ${messageOf(error, 300)}`, startedAt, durationMs: ctx.clock.now() - startedAt }] };
     }
   }
 
@@ -85,7 +85,7 @@ export class PoolIncreaseStrategy implements RecoveryStrategy {
       const result = await ctx.replay!();
       return { resolved: true, result, steps: [steps.done(ctx, startedAt, true, `${where}: re-ran`, { ...details, replay: 'succeeded' })] };
     } catch (error) {
-      return { resolved: false, steps: [steps.done(ctx, startedAt, false, `${where}: re-ran, failed again: ${text(error)}`, { ...details, replay: 'failed' })] };
+      return { resolved: false, steps: [steps.done(ctx, startedAt, false, `${where}: re-ran, failed again: ${messageOf(error, 300)}`, { ...details, replay: 'failed' })] };
     }
   }
 }
