@@ -128,6 +128,15 @@ export interface ErrorRecoveryModuleOptions {
    * bulkheads. Only set it when a proxy you trust sets or strips that header. Default: none.
    */
   priorityHeader?: string;
+  /**
+   * Who a request comes from, for per-client throttles (like @nestjs/throttler's `getTracker`):
+   * given the adapter's request object, returns a stable key (e.g. an API key's tenant). Default:
+   * `user:<req.user.id or sub>` when authenticated, else `ip:<request.ip>` — the adapter's client
+   * address, which follows its trust-proxy setting (Express `app.set('trust proxy', …)`, Fastify
+   * `trustProxy`); X-Forwarded-For is never read by the module itself. A tracker that throws or
+   * returns no string falls back to the default.
+   */
+  clientTracker?: (request: unknown) => string;
   /** Per-errorType severity overrides. */
   severityOverrides?: Record<string, Severity>;
   /**

@@ -39,6 +39,7 @@ export interface ResolvedErrorRecoveryOptions {
   targets: RecoveryTargets;
   circuitStateStore?: CircuitStateStore;
   priorityHeader?: string;
+  clientTracker?: (request: unknown) => string;
   severityOverrides: Record<string, Severity>;
   exposeDetails: boolean;
   adminToken?: string;
@@ -76,7 +77,7 @@ function envFlag(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
 export function resolveParameters(p: StrategyParameters, env: NodeJS.ProcessEnv): ResolvedStrategyParameters {
   return {
     timeout_increase: { currentTimeoutMs: 5000, newTimeoutMs: 15_000, incrementPercent: 200, coolDownMs: 300_000, ...p.timeout_increase },
-    cache_clear: { cacheType: 'all', clearPattern: '*', graceful: true, ...p.cache_clear },
+    cache_clear: { cacheType: 'all', clearPattern: null, graceful: true, coolDownMs: 30_000, onAnyError: false, ...p.cache_clear },
     pool_increase: { incrementPercent: 150, ceiling: 50, coolDownMs: 300_000, dataSource: null, ...p.pool_increase },
     resource_scale: {
       resourceType: 'cpu',
@@ -180,6 +181,7 @@ export function resolveOptions(
     parameters: resolveParameters(options.parameters ?? {}, env),
     targets: options.targets ?? {},
     priorityHeader: options.priorityHeader?.toLowerCase(),
+    clientTracker: options.clientTracker,
     severityOverrides: options.severityOverrides ?? {},
     exposeDetails: explicitDevelopment && options.exposeDetails === true,
     adminToken: options.adminToken ?? (env.ERROR_RECOVERY_ADMIN_TOKEN || undefined),

@@ -17,7 +17,7 @@ import { isReplaySafe } from './capture-policy.js';
 import { ErrorCaptureService, type CapturedError } from './error-capture.service.js';
 import { snapshotRequest } from './request-snapshot.js';
 import { withTimeout } from './with-timeout.js';
-import { clientKey, RouteGates, type Admission } from './route-gates.js';
+import { RouteGates, type Admission } from './route-gates.js';
 import { SelfReplay } from './self-replay.js';
 import { RouteResolver, type RouteSetup } from './route-resolver.js';
 
@@ -160,7 +160,7 @@ export class ErrorCaptureInterceptor implements NestInterceptor {
         url: request.originalUrl ?? request.url ?? '',
         headers: snapshot.headers,
         body: request.body,
-        client: clientKey(request),
+        client: this.gates.clientOf(request),
       },
     });
     this.capture.remember(request, error, captured);

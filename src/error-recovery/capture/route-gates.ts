@@ -50,7 +50,7 @@ export class RouteGates {
   /** Synchronous: the success path must not pay for a promise here. */
   admit(context: ExecutionContext, request: RequestLike, setup: RouteSetup): Admission {
     const key = setup.route.key;
-    const throttle = this.throttles.active ? this.throttles.check(key, clientKey(request)) : ALLOWED;
+    const throttle = this.throttles.active ? this.throttles.check(key, this.clientOf(request)) : ALLOWED;
     if (!throttle.allowed) return { kind: 'refuse', error: new RequestThrottledError(key, throttle.retryAfterMs) };
     if (setup.breaker) {
       const decision = this.breakers.admit(setup.breaker);
@@ -71,6 +71,21 @@ export class RouteGates {
     // A fallback with nothing to send is no answer: the client gets the breaker's 503.
     if (answer?.value === undefined) throw open;
     return { value: answer.value, headers: degraded('fallback') };
+  }
+
+  /** Who a request comes from, for per-client throttles: the app's `clientTracker`, else {@link clientKey}. */
+  clientOf(request: RequestLike): string {
+    const tracker = this.options.clientTracker;
+    if (tracker) {
+      try {
+        const key = tracker(request);
+        // Prefixed so an app's key can never collide with a default `user:`/`ip:` one.
+        if (typeof key === 'string' && key !== '') return `tracker:${key}`;
+      } catch {
+        // The app's tracker failed on this request: count it as the default would, never fail it.
+      }
+    }
+    return clientKey(request);
   }
 
   /** Priority of a request: the trusted header when configured and valid, else the route's. */
@@ -120,7 +135,11 @@ function isPersonal(request: RequestLike): boolean {
   return Object.keys(request.headers ?? {}).some((name) => isSensitiveKey(name));
 }
 
-/** Who a per-client throttle counts: the authenticated user, else the IP. */
+/**
+ * Who a per-client throttle counts by default: the authenticated user, else the client address as
+ * the adapter reports it (`request.ip`: Express and Fastify derive it from X-Forwarded-For only when
+ * their trust-proxy setting says so). The header itself is never read here: any client can set it.
+ */
 export function clientKey(request: RequestLike): string {
   const user = request.user?.id ?? request.user?.sub;
   return typeof user === 'string' || typeof user === 'number' ? `user:${user}` : `ip:${request.ip ?? 'unknown'}`;

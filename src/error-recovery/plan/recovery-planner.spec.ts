@@ -13,6 +13,7 @@ describe('planRecovery', () => {
     ['AuthenticationError', ['retry', 'request_throttle']],
     ['APIError', ['retry', 'timeout_increase', 'fallback']],
     ['ServiceUnavailableError', ['retry', 'circuit_break', 'service_restart']],
+    ['StaleCacheError', ['cache_clear', 'fallback']],
   ])('maps %s (transient) to the product plan', (type, plan) => {
     expect(planRecovery({ classification: c(type) })).toEqual(plan);
   });

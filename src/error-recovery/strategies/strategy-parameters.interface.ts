@@ -16,10 +16,23 @@ export interface StrategyParameters {
   cache_clear?: {
     /** Which caches: every registered one, or one kind [all]. */
     cacheType?: 'all' | 'cache-manager' | 'query-result' | 'custom';
-    /** Keys to clear where the cache supports patterns ['*']. */
-    clearPattern?: string;
+    /**
+     * Keys to clear, as a glob pattern where the cache supports patterns (`'products:*'`; `'*'`
+     * clears whole caches) [null: only the keys of what failed — those a `StaleCacheError` names,
+     * else the failing GET request's own key in the cache-manager cache, as Nest's CacheInterceptor
+     * builds it (the URL with its query string). Caches that cannot clear exact keys are skipped].
+     */
+    clearPattern?: string | null;
     /** Clear what the cache allows, skip what fails, instead of stopping at the first failure [true]. */
     graceful?: boolean;
+    /** The same keys of one cache are cleared at most once per this window, ms [30000]. */
+    coolDownMs?: number;
+    /**
+     * Clear on any error planned to cache_clear, not only on evidence of stale or corrupt data
+     * (a `StaleCacheError`, a parse error, a stale PostgreSQL plan, a version mismatch) [false].
+     * Set it per route whose failures you know come from its cache.
+     */
+    onAnyError?: boolean;
   };
   pool_increase?: {
     /** New size = current size × this / 100 [150]. */
