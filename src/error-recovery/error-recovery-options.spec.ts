@@ -18,6 +18,16 @@ describe('resolveOptions', () => {
     });
   });
 
+  it('has no route timeout unless asked: routeTimeoutMs, or the older parameters.timeout_increase.currentTimeoutMs', () => {
+    expect(resolveOptions({}, {}).routeTimeoutMs).toBe(0);
+    expect(resolveOptions({}, {}).parameters.timeout_increase.currentTimeoutMs).toBe(0);
+    expect(resolveOptions({ routeTimeoutMs: 3000 }, {}).routeTimeoutMs).toBe(3000);
+    const legacy = resolveOptions({ parameters: { timeout_increase: { currentTimeoutMs: 4000 } } }, {});
+    expect(legacy.routeTimeoutMs).toBe(4000);
+    const both = resolveOptions({ routeTimeoutMs: 3000, parameters: { timeout_increase: { currentTimeoutMs: 4000 } } }, {});
+    expect([both.routeTimeoutMs, both.parameters.timeout_increase.currentTimeoutMs]).toEqual([3000, 3000]);
+  });
+
   it('reads NODE_ENV, ERROR_RECOVERY_TIMEOUT and ERROR_RECOVERY_ADMIN_TOKEN when options do not say', () => {
     const o = resolveOptions({}, { NODE_ENV: 'production', ERROR_RECOVERY_TIMEOUT: '8000', ERROR_RECOVERY_ADMIN_TOKEN: 's3' });
     expect([o.environment, o.isDevelopment, o.recoveryTimeoutMs, o.adminToken]).toEqual(['production', false, 8000, 's3']);

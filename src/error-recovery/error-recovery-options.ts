@@ -31,6 +31,8 @@ export interface ResolvedErrorRecoveryOptions {
   capture: Required<CaptureOptions>;
   writer: Required<WriterOptions>;
   recoveryTimeoutMs: number;
+  /** Module-wide route timeout, ms; 0: none (the default). */
+  routeTimeoutMs: number;
   recoveryEnabled: boolean;
   strategyMap: StrategyMap;
   retry: Required<RetryOptions>;
@@ -75,7 +77,8 @@ function envFlag(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
 /** Product defaults of the strategies, merged under the app's parameters. */
 export function resolveParameters(p: StrategyParameters, env: NodeJS.ProcessEnv): ResolvedStrategyParameters {
   return {
-    timeout_increase: { currentTimeoutMs: 5000, newTimeoutMs: 15_000, incrementPercent: 200, coolDownMs: 300_000, ...p.timeout_increase },
+    // No route timeout unless the app asks for one: a slow but healthy route must not fail.
+    timeout_increase: { currentTimeoutMs: 0, newTimeoutMs: 15_000, incrementPercent: 200, coolDownMs: 300_000, ...p.timeout_increase },
     cache_clear: { cacheType: 'all', clearPattern: '*', graceful: true, ...p.cache_clear },
     pool_increase: { incrementPercent: 150, ceiling: 50, coolDownMs: 300_000, dataSource: null, ...p.pool_increase },
     resource_scale: {
@@ -128,6 +131,10 @@ export function resolveOptions(
   const environment = options.environment ?? env.NODE_ENV ?? 'development';
   const isDevelopment = DEVELOPMENT.has(environment.toLowerCase());
   const explicitDevelopment = isDevelopment && (options.environment !== undefined || env.NODE_ENV !== undefined);
+  const resolved = resolveParameters(options.parameters ?? {}, env);
+  const routeTimeoutMs = Math.max(0, options.routeTimeoutMs ?? resolved.timeout_increase.currentTimeoutMs);
+  // One value, read under either name.
+  const parameters = { ...resolved, timeout_increase: { ...resolved.timeout_increase, currentTimeoutMs: routeTimeoutMs } };
   return {
     service: options.service ?? 'app',
     environment,
@@ -159,6 +166,7 @@ export function resolveOptions(
       shutdownTimeoutMs: options.writer?.shutdownTimeoutMs ?? 5000,
     },
     recoveryTimeoutMs: options.recoveryTimeoutMs ?? envNumber(env, 'ERROR_RECOVERY_TIMEOUT') ?? 5000,
+    routeTimeoutMs,
     recoveryEnabled: options.recoveryEnabled ?? true,
     strategyMap: options.strategyMap ?? {},
     retry: {
@@ -174,7 +182,7 @@ export function resolveOptions(
       halfOpenRequests: options.circuitBreaker?.halfOpenRequests ?? 1,
     },
     circuitStateStore: options.circuitStateStore,
-    parameters: resolveParameters(options.parameters ?? {}, env),
+    parameters,
     targets: options.targets ?? {},
     priorityHeader: options.priorityHeader?.toLowerCase(),
     severityOverrides: options.severityOverrides ?? {},
