@@ -1,6 +1,8 @@
 import { jest } from '@jest/globals';
+import { lastValueFrom, Observable } from 'rxjs';
+import { replayTimeout, withTimeout } from '../capture/with-timeout.js';
 import { resolveOptions } from '../error-recovery-options.js';
-import type { RecoveryStrategy, StrategyOutcome } from '../strategies/recovery-strategy.interface.js';
+import type { RecoveryStrategy, ReplayOverrides, StrategyOutcome } from '../strategies/recovery-strategy.interface.js';
 import { StrategyRegistry } from '../strategies/strategy-registry.js';
 import { RecoveryExecutor } from './recovery-executor.js';
 import { specContext } from './recovery-test-context.spec-helper.js';
@@ -70,6 +72,28 @@ describe('RecoveryExecutor', () => {
       ['later', true, 'recovery budget exhausted'],
     ]);
     expect(later.calls).toBe(0);
+  });
+
+  it('caps a replay by the budget left: the handler run under a long route timeout is dropped when the budget ends', async () => {
+    jest.useFakeTimers({ now: 0 });
+    let live = 0;
+    const handler = new Observable<never>(() => {
+      live++;
+      return () => void live--;
+    });
+    // What the interceptor's replay does: the route's 10 s timeout unless the overrides say otherwise.
+    const replay = (o?: ReplayOverrides) => lastValueFrom(withTimeout(handler, replayTimeout(o, 10_000)));
+    const replayer: RecoveryStrategy = {
+      name: 'replayer',
+      execute: async (ctx) => ({ resolved: true, result: await ctx.replay!(), steps: [step(true, 'replayed')] }),
+    };
+    const running = executor([replayer], 1000).run(['replayer'], specContext({ replay }));
+    await jest.advanceTimersByTimeAsync(500);
+    expect(live).toBe(1);
+    await jest.advanceTimersByTimeAsync(501);
+    const report = await running;
+    expect(report.success).toBe(false);
+    expect(live).toBe(0); // not still running until the route's 10 s timeout
   });
 
   it('reports "not attempted" for an empty plan', async () => {

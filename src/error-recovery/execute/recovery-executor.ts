@@ -3,7 +3,7 @@ import { ERROR_RECOVERY_OPTIONS } from '../error-recovery.constants.js';
 import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
 import type { StrategyName } from '../plan/strategy-name.js';
 import { StrategyRegistry } from '../strategies/strategy-registry.js';
-import type { RecoveryContext, StrategyOutcome } from '../strategies/recovery-strategy.interface.js';
+import type { RecoveryContext, ReplayOverrides, StrategyOutcome } from '../strategies/recovery-strategy.interface.js';
 import { RecoveryBudget } from './recovery-budget.js';
 import { strategyTitle, type ExecutedAction, type RecoveryReport } from './recovery-report.js';
 
@@ -39,7 +39,7 @@ export class RecoveryExecutor {
           actions.push({ strategy: name, success: false, skipped: true, message: 'recovery budget exhausted', startedAt, durationMs: 0 });
           continue;
         }
-        const outcome = await this.execute(name, strategy.execute.bind(strategy), { ...context, budget }, startedAt);
+        const outcome = await this.execute(name, strategy.execute.bind(strategy), { ...context, replay: withinBudget(context.replay, budget), budget }, startedAt);
         actions.push(...outcome.steps.map((step) => ({ ...step, strategy: name })));
         if (outcome.resolved) {
           return { attempted: true, success: true, resolvedBy: name, result: outcome.result, headers: outcome.headers, message: `Recovery successful: ${strategyTitle(name)}`, actions };
@@ -84,4 +84,14 @@ export class RecoveryExecutor {
       if (onAbort) ctx.budget.signal.removeEventListener('abort', onAbort);
     }
   }
+}
+
+/** A replay that never outlives the budget: its run is limited to the time left (`maxMs`). */
+function withinBudget(replay: RecoveryContext['replay'], budget: RecoveryBudget): RecoveryContext['replay'] {
+  if (!replay) return undefined;
+  return (overrides?: ReplayOverrides) => {
+    const left = budget.remaining();
+    if (left <= 0) return Promise.reject(new Error('recovery budget exhausted'));
+    return replay({ ...overrides, maxMs: Math.min(overrides?.maxMs ?? left, left) });
+  };
 }

@@ -37,8 +37,13 @@ export interface BulkheadSlot {
 
 /** Changes a strategy may ask for when it runs the handler again. */
 export interface ReplayOverrides {
-  /** Timeout for this run of the handler, ms. */
+  /** Timeout for this run of the handler, ms. Default: the route's timeout (which may be none). */
   timeoutMs?: number;
+  /**
+   * Longest this run may take whatever the timeout, ms: the executor sets it to the recovery budget
+   * left, so a replay never outlives the budget.
+   */
+  maxMs?: number;
 }
 
 /** What a strategy is given to work with for one error. */
