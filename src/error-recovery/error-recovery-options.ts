@@ -171,10 +171,14 @@ export function resolveOptions(
     strategyMap: options.strategyMap ?? {},
     retry: {
       maxRetries: options.retry?.maxRetries ?? 3,
-      delayMs: options.retry?.delayMs ?? 1000,
-      maxDelayMs: options.retry?.maxDelayMs ?? 10000,
+      // Short delays: an in-request retry must fit the recovery budget and the client's patience.
+      delayMs: options.retry?.delayMs ?? 50,
+      maxDelayMs: options.retry?.maxDelayMs ?? 500,
       backoff: options.retry?.backoff ?? 'exponential',
       jitter: options.retry?.jitter ?? true,
+      budgetRatio: options.retry?.budgetRatio ?? 0.5,
+      budgetMinRetries: options.retry?.budgetMinRetries ?? 10,
+      budgetWindowMs: options.retry?.budgetWindowMs ?? 10_000,
     },
     circuitBreaker: {
       failureThreshold: options.circuitBreaker?.failureThreshold ?? 5,

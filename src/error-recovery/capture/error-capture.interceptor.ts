@@ -57,6 +57,8 @@ export class ErrorCaptureInterceptor implements NestInterceptor {
     try {
       setup = this.routes.resolve(context, request);
       admission = this.gates.admit(context, request, setup);
+      // The retry budget's denominator: requests that reach the handler.
+      if (admission.kind === 'run') setup.route.retryBudget?.recordRequest(this.options.clock.now());
     } catch (fault) {
       // A broken gate (e.g. a shared breaker store that is down) must not fail a healthy request.
       this.stats.fault('interceptor', fault);

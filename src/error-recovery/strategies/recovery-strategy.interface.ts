@@ -6,6 +6,7 @@ import type { RecoveryBudget } from '../execute/recovery-budget.js';
 import type { RecoveryTrigger } from '../persistence/error-log.record.js';
 import type { Clock } from '../resilience/clock.js';
 import type { Priority } from '../resilience/priority-bulkhead.js';
+import type { RetryBudgetWindow } from '../resilience/retry-budget.window.js';
 
 /** The route an error happened on. `key` names per-route state (breakers, timeouts, throttles). */
 export interface RouteInfo {
@@ -13,6 +14,11 @@ export interface RouteInfo {
   key: string;
   method: string;
   pattern: string;
+  /**
+   * Requests and retries of the route over the retry budget's window, when the route is in the
+   * resolver's cache (absent for routes rebuilt from a stored row).
+   */
+  retryBudget?: RetryBudgetWindow;
 }
 
 /** The request in hand, for strategies that answer it another way (fallback) or forward it. */
