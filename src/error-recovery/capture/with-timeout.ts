@@ -21,11 +21,18 @@ export interface WithTimeoutOptions {
 export function withTimeout<T>(source: Observable<T>, ms: number, options: WithTimeoutOptions = {}): Observable<T> {
   if (ms <= 0) return source;
   return new Observable<T>((subscriber) => {
-    const run = options.handOver ? new HandedOverRun((options.clock ?? systemClock).now()) : undefined;
+    // Only the start time is kept on the success path; the run object is made if the timeout fires.
+    const startedAt = options.handOver ? (options.clock ?? systemClock).now() : 0;
+    let run: HandedOverRun | undefined;
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      if (!run) inner.unsubscribe();
+      if (options.handOver) {
+        run = new HandedOverRun(startedAt);
+        run.attach(inner);
+      } else {
+        inner.unsubscribe();
+      }
       subscriber.error(new RouteTimeoutError(ms, run));
     }, ms);
     const inner: Subscription = source.subscribe({
@@ -45,7 +52,6 @@ export function withTimeout<T>(source: Observable<T>, ms: number, options: WithT
         subscriber.complete();
       },
     });
-    run?.attach(inner);
     return () => {
       clearTimeout(timer);
       // After a timeout a handed-over run belongs to whoever took it (or is released with the error).
@@ -80,7 +86,6 @@ class HandedOverRun implements InFlightRun {
 
   attach(subscription: Subscription): void {
     this.subscription = subscription;
-    if (this.abandoned || this.outcome) subscription.unsubscribe();
   }
 
   next(value: unknown): void {
