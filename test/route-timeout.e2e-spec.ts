@@ -2,7 +2,7 @@ import { jest } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { calls, RetryModule } from './fixtures/retry.module.js';
-import { startApp } from './support/app.js';
+import { flushed, rawQuery, startApp } from './support/app.js';
 import { testDatabase, uniqueService } from './support/database.js';
 
 /** Lets I/O and callbacks run until `done()` holds (real time, no timers involved). */
@@ -33,5 +33,18 @@ describe('route timeouts are opt-in', () => {
     // Served by the handler itself, not rescued by recovery.
     expect(res.headers['x-error-id']).toBeUndefined();
     expect(res.headers['x-recovery']).toBeUndefined();
+  });
+
+  it('a request whose route timeout fired is served by its own run under the raised timeout, not run again', async () => {
+    const before = calls.late;
+    const res = await request(app.getHttpServer()).get('/r/late').expect(200, { late: true });
+    expect(res.headers['x-recovery']).toBe('timeout_increase');
+    expect(calls.late).toBe(before + 1);
+    await flushed(app);
+    const [row] = await rawQuery<{ error_type: string; resolved: boolean; recovery_strategy: string }>(
+      'SELECT error_type, resolved, recovery_strategy FROM error_logs WHERE id = $1',
+      [res.headers['x-error-id']],
+    );
+    expect(row).toEqual({ error_type: 'TimeoutError', resolved: true, recovery_strategy: 'timeout_increase' });
   });
 });
