@@ -60,7 +60,8 @@ export interface RecoveryContext {
   trigger: RecoveryTrigger;
   /**
    * Runs the original request handler again and resolves with its response value. Undefined when
-   * the original request is not in hand (manual trigger, errors from middleware or guards).
+   * the original request is not in hand (manual trigger, errors from middleware or guards). The
+   * executor limits each run to the recovery budget left (`maxMs`).
    */
   replay?: (overrides?: ReplayOverrides) => Promise<unknown>;
   /** Why `replay` is missing, when more is known than "not in hand" (e.g. a stored query had secrets removed). */
