@@ -94,6 +94,16 @@ describe('TimeoutIncreaseStrategy', () => {
       expect(outcome.steps[1].message).toMatch(/the run that timed out answered under the raised timeout/);
     });
 
+    it('serves a request that may not be replayed (a POST) with its own run: nothing runs twice', async () => {
+      const { strategy, replays, ctx } = setup();
+      clock.t = 0;
+      const { run, error } = timedOutRun(0);
+      run.answer = async () => ({ charged: 1 });
+      const outcome = await strategy.execute(ctx({ error, replaySafe: false }));
+      expect(outcome).toMatchObject({ resolved: true, result: { charged: 1 } });
+      expect(replays).toEqual([]);
+    });
+
     it('waits no longer than the recovery budget left', async () => {
       const { strategy, ctx } = setup();
       clock.t = 0;
