@@ -5,7 +5,7 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import type { Clock } from '../src/error-recovery/index.js';
 import { DegradationModule, switches } from './fixtures/degradation.module.js';
-import { actionsOf, flushed, startApp } from './support/app.js';
+import { actionsOf, flushed, rawQuery, startApp } from './support/app.js';
 import { testDatabase, uniqueService } from './support/database.js';
 
 const clock = { t: Date.parse('2026-11-22T12:00:00Z'), now() { return this.t; }, sleep: async () => undefined } satisfies Clock & { t: number };
@@ -61,14 +61,19 @@ describe('degradation strategies', () => {
   const effects = async () => (await get('/api/errors/recovery/effects').set(auth).expect(200)).body;
 
   describe('timeout_increase', () => {
-    it('raises the timeout of a route that timed out, replays under it, and keeps it for the cool-down', async () => {
+    it('raises the timeout of a route that timed out, serves the run still going under it, and keeps it for the cool-down', async () => {
+      const calls = switches.calls.slow;
       const res = await get('/t/slow?ms=200').expect(200, { waited: 200 });
       expect(res.headers['x-recovery']).toBe('timeout_increase');
+      // The request that timed out was served by its own run: the handler ran once, not again.
+      expect(switches.calls.slow).toBe(calls + 1);
       await flushed(app);
+      const [row] = await rawQuery<{ resolved: boolean; recovery_strategy: string }>('SELECT resolved, recovery_strategy FROM error_logs WHERE id = $1', [res.headers['x-error-id']]);
+      expect(row).toEqual({ resolved: true, recovery_strategy: 'timeout_increase' });
       const actions = await actionsOf(res.headers['x-error-id']);
       expect(actions.map((a) => [a.success, a.message])).toEqual([
         [true, 'timeout of GET /t/slow 100 → 300 ms for 300 s'],
-        [true, 'replay after timeout increase succeeded'],
+        [true, 'the run that timed out answered under the raised timeout (waited up to 300 ms)'],
       ]);
       expect((await effects()).timeouts).toEqual([expect.objectContaining({ route: 'GET /t/slow', base_ms: 100, current_ms: 300 })]);
       // The next slow request fits in the raised timeout: no error at all.

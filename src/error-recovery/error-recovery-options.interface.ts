@@ -70,18 +70,31 @@ export interface WriterOptions {
   shutdownTimeoutMs?: number;
 }
 
-/** Settings of the `retry` strategy (product defaults: 3 retries, 1000 ms, exponential). */
+/**
+ * Settings of the `retry` strategy. Product defaults: 3 retries, short delays (base 50 ms, ceiling
+ * 500 ms, exponential, full jitter) sized to fit the recovery budget, and a per-route retry budget of
+ * 50 % of requests + 10 retries per 10 s.
+ */
 export interface RetryOptions {
   /** Retries after the first failure. Default 3. */
   maxRetries?: number;
-  /** Base delay, ms. Default 1000. */
+  /** Base delay, ms. Default 50. A delay never takes more than its share of the recovery budget. */
   delayMs?: number;
-  /** Ceiling of one delay, ms. Default 10000. */
+  /** Ceiling of one delay, ms. Default 500. */
   maxDelayMs?: number;
   /** Growth of the delay. Default `exponential`. */
   backoff?: BackoffKind;
   /** Full jitter on each delay. Default true. */
   jitter?: boolean;
+  /**
+   * Retry budget of a route: retries per request it may add over `budgetWindowMs`. Default 0.5 (a
+   * 30 %-flaky dependency needs about 0.43 for three attempts). `Infinity` turns the budget off.
+   */
+  budgetRatio?: number;
+  /** Retries a route may always make per window, whatever its traffic. Default 10. */
+  budgetMinRetries?: number;
+  /** Rolling window of the retry budget, ms. Default 10000. Read once per route. */
+  budgetWindowMs?: number;
 }
 
 /** Circuit breakers (product defaults: 5 failures, 60 s, 1 probe). */
@@ -111,6 +124,12 @@ export interface ErrorRecoveryModuleOptions {
   writer?: WriterOptions;
   /** Total time recovery may take for one error, ms. Default env `ERROR_RECOVERY_TIMEOUT` or 5000. */
   recoveryTimeoutMs?: number;
+  /**
+   * Timeout the interceptor enforces on every route, ms; `@AiErrorHandler({ timeoutMs })` per route.
+   * Default `0`: no route timeout, so a slow but healthy route answers exactly as without the module.
+   * Replaces `parameters.timeout_increase.currentTimeoutMs`, which is still read when this is unset.
+   */
+  routeTimeoutMs?: number;
   /** Turn automatic recovery off (errors are still captured). Default true. */
   recoveryEnabled?: boolean;
   /** errorType → strategies, merged over the product's map. */

@@ -96,6 +96,7 @@ export { PRIORITIES, type Priority } from './resilience/priority-bulkhead.js';
 export { RequestThrottledError, isRequestThrottledError } from './errors/request-throttled.error.js';
 export { BulkheadRejectedError, isBulkheadRejectedError } from './errors/bulkhead-full.error.js';
 export { StaleCacheError, isStaleCacheError } from './errors/stale-cache.error.js';
+export { RouteTimeoutError, isRouteTimeoutError, type InFlightRun } from './errors/route-timeout.error.js';
 export { CircuitBreakerRegistry, type CircuitBreakerView } from './state/circuit-breaker.registry.js';
 export { InMemoryCircuitStateStore, type CircuitStateStore } from './state/circuit-state.store.js';
 export type { CircuitPolicy, CircuitState } from './resilience/circuit-state.js';

@@ -16,7 +16,8 @@ import type { BulkheadSlot, ReplayOverrides } from '../strategies/recovery-strat
 import { isReplaySafe } from './capture-policy.js';
 import { ErrorCaptureService, type CapturedError } from './error-capture.service.js';
 import { snapshotRequest } from './request-snapshot.js';
-import { withTimeout } from './with-timeout.js';
+import { isRouteTimeoutError } from '../errors/route-timeout.error.js';
+import { replayTimeout, withTimeout } from './with-timeout.js';
 import { RouteGates, type Admission } from './route-gates.js';
 import { SelfReplay } from './self-replay.js';
 import { RouteResolver, type RouteSetup } from './route-resolver.js';
@@ -56,6 +57,8 @@ export class ErrorCaptureInterceptor implements NestInterceptor {
     try {
       setup = this.routes.resolve(context, request);
       admission = this.gates.admit(context, request, setup);
+      // The retry budget's denominator: requests that reach the handler.
+      if (admission.kind === 'run') setup.route.retryBudget?.recordRequest(this.options.clock.now());
     } catch (fault) {
       // A broken gate (e.g. a shared breaker store that is down) must not fail a healthy request.
       this.stats.fault('interceptor', fault);
@@ -71,7 +74,7 @@ export class ErrorCaptureInterceptor implements NestInterceptor {
     }
     const { staleKey, timeoutMs } = admission;
     const run = (slot?: BulkheadSlot): Observable<unknown> =>
-      withTimeout(next.handle(), timeoutMs).pipe(
+      withTimeout(next.handle(), timeoutMs, { handOver: true, clock: this.options.clock }).pipe(
         tap({
           next: (value) => staleKey && this.guarded(() => this.gates.keep(staleKey, value, setup)),
           complete: () => setup.breaker && this.guarded(() => this.breakers.recordSuccess(setup.breaker!)),
@@ -95,6 +98,9 @@ export class ErrorCaptureInterceptor implements NestInterceptor {
       captured = await this.captureError(error, context, next, setup, slot);
     } catch (fault) {
       this.stats.fault('interceptor', fault);
+    } finally {
+      // A run the route timeout left behind and no strategy took is dropped now: bounded, no leak.
+      if (isRouteTimeoutError(error)) error.release();
     }
     if (setup.breaker) this.guarded(() => {
       // Only a dependency failing (a transient error) counts against the breaker; a bug or a
@@ -146,7 +152,7 @@ export class ErrorCaptureInterceptor implements NestInterceptor {
     const replaySafe =
       isReplaySafe(snapshot.method, snapshot.headers, setup.options?.replaySafe) && !adapter.isHeadersSent(response);
     const replay = (overrides?: ReplayOverrides): Promise<unknown> =>
-      lastValueFrom(withTimeout(next.handle(), overrides?.timeoutMs ?? this.gates.timeoutFor(setup)), { defaultValue: undefined });
+      lastValueFrom(withTimeout(next.handle(), replayTimeout(overrides, this.gates.timeoutFor(setup))), { defaultValue: undefined });
     const captured = await this.capture.capture(error, snapshot, {
       replay,
       replaySafe,

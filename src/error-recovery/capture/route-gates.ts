@@ -8,7 +8,7 @@ import { CircuitOpenError } from '../errors/circuit-open.error.js';
 import { RequestThrottledError } from '../errors/request-throttled.error.js';
 import { PRIORITIES, type Priority } from '../resilience/priority-bulkhead.js';
 import { CircuitBreakerRegistry } from '../state/circuit-breaker.registry.js';
-import { RouteTimeouts } from '../state/route-timeouts.registry.js';
+import { baseRouteTimeout, RouteTimeouts } from '../state/route-timeouts.registry.js';
 import { StaleResponseCache } from '../state/stale-response.cache.js';
 import { ThrottleRegistry } from '../state/throttle.registry.js';
 import { callRouteFallback, degraded } from '../strategies/fallback-answers.js';
@@ -94,10 +94,9 @@ export class RouteGates {
     return typeof header === 'string' && (PRIORITIES as readonly string[]).includes(header) ? (header as Priority) : routePriority;
   }
 
-  /** Timeout in force on the route, ms (0: none). */
+  /** Timeout in force on the route, ms (0: none — the default: route timeouts are opt-in). */
   timeoutFor(setup: RouteSetup): number {
-    const base = setup.options?.timeoutMs ?? this.options.parameters.timeout_increase.currentTimeoutMs;
-    return this.timeouts.current(setup.route.key, base);
+    return this.timeouts.current(setup.route.key, baseRouteTimeout(setup.options, this.options.routeTimeoutMs));
   }
 
   /** Keeps a good response for the fallback strategy. */

@@ -1,6 +1,8 @@
 import { jest } from '@jest/globals';
+import { lastValueFrom, Observable } from 'rxjs';
+import { replayTimeout, withTimeout } from '../capture/with-timeout.js';
 import { resolveOptions } from '../error-recovery-options.js';
-import type { RecoveryContext, RecoveryStrategy, StrategyOutcome } from '../strategies/recovery-strategy.interface.js';
+import type { RecoveryContext, RecoveryStrategy, ReplayOverrides, StrategyOutcome } from '../strategies/recovery-strategy.interface.js';
 import { StrategyRegistry } from '../strategies/strategy-registry.js';
 import { LATE_OUTCOME_WAIT_MS, RecoveryExecutor } from './recovery-executor.js';
 import type { ExecutedAction } from './recovery-report.js';
@@ -153,6 +155,28 @@ describe('RecoveryExecutor', () => {
   it('has no late part when every strategy finished within the budget', async () => {
     const a = strategy('a', async () => ({ resolved: false, steps: [step(false, 'a failed')] }));
     expect((await executor([a]).run(['a'], specContext())).late).toBeUndefined();
+  });
+
+  it('caps a replay by the budget left: the handler run under a long route timeout is dropped when the budget ends', async () => {
+    jest.useFakeTimers({ now: 0 });
+    let live = 0;
+    const handler = new Observable<never>(() => {
+      live++;
+      return () => void live--;
+    });
+    // What the interceptor's replay does: the route's 10 s timeout unless the overrides say otherwise.
+    const replay = (o?: ReplayOverrides) => lastValueFrom(withTimeout(handler, replayTimeout(o, 10_000)));
+    const replayer: RecoveryStrategy = {
+      name: 'replayer',
+      execute: async (ctx) => ({ resolved: true, result: await ctx.replay!(), steps: [step(true, 'replayed')] }),
+    };
+    const running = executor([replayer], 1000).run(['replayer'], specContext({ replay }));
+    await jest.advanceTimersByTimeAsync(500);
+    expect(live).toBe(1);
+    await jest.advanceTimersByTimeAsync(501);
+    const report = await running;
+    expect(report.success).toBe(false);
+    expect(live).toBe(0); // not still running until the route's 10 s timeout
   });
 
   it('reports "not attempted" for an empty plan', async () => {

@@ -6,7 +6,7 @@ import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js'
 import type { StrategyName } from '../plan/strategy-name.js';
 import type { Clock } from '../resilience/clock.js';
 import { StrategyRegistry } from '../strategies/strategy-registry.js';
-import type { RecoveryContext, StrategyOutcome, StrategyStep } from '../strategies/recovery-strategy.interface.js';
+import type { RecoveryContext, ReplayOverrides, StrategyOutcome, StrategyStep } from '../strategies/recovery-strategy.interface.js';
 import { RecoveryBudget } from './recovery-budget.js';
 import { strategyTitle, type ExecutedAction, type RecoveryReport } from './recovery-report.js';
 
@@ -63,7 +63,7 @@ export class RecoveryExecutor {
           actions.push({ strategy: name, success: false, skipped: true, message: 'recovery budget exhausted', startedAt, durationMs: 0 });
           continue;
         }
-        const { outcome, late: lateSteps } = await this.execute(name, strategy.execute.bind(strategy), { ...context, budget }, startedAt);
+        const { outcome, late: lateSteps } = await this.execute(name, strategy.execute.bind(strategy), { ...context, replay: withinBudget(context.replay, budget), budget }, startedAt);
         actions.push(...outcome.steps.map((step) => ({ ...step, strategy: name })));
         if (lateSteps) late.push(lateSteps.then((steps) => steps.map((step) => ({ ...step, strategy: name }))));
         if (outcome.resolved) {
@@ -158,4 +158,14 @@ function lateSteps(work: Promise<StrategyOutcome>, notedLate: readonly StrategyS
     (error: unknown) => [...notedLate.map(markLate), step(false, `strategy threw after the recovery budget: ${reason(error)}`)],
   );
   return Promise.race([settled, gaveUp]).finally(() => clearTimeout(timer));
+}
+
+/** A replay that never outlives the budget: its run is limited to the time left (`maxMs`). */
+function withinBudget(replay: RecoveryContext['replay'], budget: RecoveryBudget): RecoveryContext['replay'] {
+  if (!replay) return undefined;
+  return (overrides?: ReplayOverrides) => {
+    const left = budget.remaining();
+    if (left <= 0) return Promise.reject(new Error('recovery budget exhausted'));
+    return replay({ ...overrides, maxMs: Math.min(overrides?.maxMs ?? left, left) });
+  };
 }

@@ -4,7 +4,11 @@ import type { JsonValue } from '../capture/safe-serialize.js';
 /** Parameters of each built-in strategy (product defaults in brackets), global or per route. */
 export interface StrategyParameters {
   timeout_increase?: {
-    /** Timeout the interceptor enforces on every route, ms [5000]. `0` turns it off. */
+    /**
+     * Timeout the interceptor enforces on every route, ms [0: none]. Prefer the top-level
+     * `routeTimeoutMs`, which wins over this when both are set.
+     * @deprecated use `routeTimeoutMs` (module-wide) or `@AiErrorHandler({ timeoutMs })` (per route).
+     */
     currentTimeoutMs?: number;
     /** Ceiling of a raised timeout, ms [15000]. */
     newTimeoutMs?: number;
