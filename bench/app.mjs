@@ -47,7 +47,7 @@ if (mode === 'with') {
       service: 'bench',
       environment: 'production',
       adminToken: 'bench-token',
-      database: url ? { url } : { dataDir: 'memory://' },
+      database: url ? { url } : { dataDir: 'memory://', embedded: true },
       // BENCH_ALERT_WEBHOOK (set by run.mjs with BENCH_ALERTS=1): alerting on, to a loopback receiver.
       // The bench's errors classify as `low`, which is silent by default: turned on here so the error
       // alerts themselves go out too (deduplicated to one per fingerprint and window).

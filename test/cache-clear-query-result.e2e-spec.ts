@@ -53,7 +53,7 @@ describe('cache_clear of the TypeORM query-result cache', () => {
     await flushed(app);
     const actions = await actionsOf(res.headers['x-error-id']);
     expect(actions.map((a) => [a.strategy, a.success, a.skipped, a.message])).toEqual([
-      ['cache_clear', true, false, "cleared keys matching '*' (count not available) from query-result:default"],
+      ['cache_clear', true, false, "cleared keys matching '*' (count not available) from query-result:default (cached price query returned no row)"],
       ['cache_clear', true, false, 'replay after cache clear succeeded'],
     ]);
   });

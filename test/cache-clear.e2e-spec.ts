@@ -61,11 +61,13 @@ describe('cache_clear', () => {
     await flushed(app);
     const actions = await actionsOf(errorId);
     expect(actions.map((a) => [a.strategy, a.success, a.skipped, a.message])).toEqual([
-      ['cache_clear', true, false, "cleared 2 keys matching 'products:*' from products"],
+      ['cache_clear', true, false, "cleared 2 keys matching 'products:*' from products (cached products:1 has no numeric price)"],
       ['cache_clear', true, false, 'replay after cache clear succeeded'],
     ]);
-    expect(actions[0].details).toEqual({ cache: 'products', type: 'custom', pattern: 'products:*', cacheType: 'custom', graceful: true, keysCleared: 2 });
-    expect(await row(errorId)).toMatchObject({ error_type: 'TypeError', recovery_success: true, recovery_strategy: 'cache_clear' });
+    expect(actions[0].details).toEqual({
+      cache: 'products', type: 'custom', pattern: 'products:*', cacheType: 'custom', graceful: true, keysCleared: 2, evidence: 'cached products:1 has no numeric price',
+    });
+    expect(await row(errorId)).toMatchObject({ error_type: 'StaleCacheError', recovery_success: true, recovery_strategy: 'cache_clear' });
   });
 
   it('clears matching keys of the cache-manager store and answers from fresh data', async () => {
@@ -81,44 +83,100 @@ describe('cache_clear', () => {
     await flushed(app);
     const actions = await actionsOf(res.headers['x-error-id']);
     expect(actions.map((a) => [a.success, a.skipped, a.message])).toEqual([
-      [true, false, "cleared 1 key matching 'catalog:*' from cache-manager"],
+      [true, false, "cleared 1 key matching 'catalog:*' from cache-manager (cached catalog:7 has no numeric price)"],
       [true, false, 'replay after cache clear succeeded'],
     ]);
   });
 
-  it('with the defaults clears every cache, one action each, and the history shows it', async () => {
+  it('with the defaults clears only the keys the stale error names, in every cache that has them', async () => {
     await cache.set('catalog:3', poisoned);
-    await cache.set('session:1', { keep: false });
-    products.map.set('products:9', poisoned);
+    await cache.set('session:1', { keep: true });
+    products.map.set('products:9', { keep: true });
 
     const res = await get('/everything/3').expect(200);
     expect(res.headers['x-recovery']).toBe('cache_clear');
-    expect(products.map.size).toBe(0);
-    expect(await cache.get('session:1')).toBeUndefined();
+    expect(products.map.get('products:9')).toEqual({ keep: true });
+    expect(await cache.get('session:1')).toEqual({ keep: true });
 
     await flushed(app);
     const actions = await actionsOf(res.headers['x-error-id']);
     expect(actions.map((a) => a.message)).toEqual([
-      "cleared 2 keys matching '*' from cache-manager",
-      "cleared 1 key matching '*' from products",
+      "cleared key 'catalog:3' from cache-manager (cached catalog:3 has no numeric price)",
+      "products: no key 'catalog:3'",
       'replay after cache clear succeeded',
     ]);
     expect(app.get(CacheClearHistory).history().slice(0, 2)).toMatchObject([
-      { cache: 'products', outcome: 'cleared', keys: 1, error_id: res.headers['x-error-id'] },
-      { cache: 'cache-manager', outcome: 'cleared', keys: 2 },
+      { cache: 'products', outcome: 'skipped', keys: null, error_id: res.headers['x-error-id'] },
+      { cache: 'cache-manager', outcome: 'cleared', keys: 1, pattern: 'catalog:3' },
     ]);
   });
 
-  it('clears but does not run a request that is not replay-safe again: the client gets the error', async () => {
+  it('with no route settings at all, a StaleCacheError is recovered by cache_clear (product map)', async () => {
+    await cache.set('catalog:5', poisoned);
+    await cache.set('catalog:6', poisoned);
+    const res = await get('/plain/5').expect(200, { id: 5, name: 'product 5', price: '10.05' });
+    expect(res.headers['x-recovery']).toBe('cache_clear');
+    expect(await cache.get('catalog:6')).toEqual(poisoned); // not named by the error: left alone
+  });
+
+  it("on a GET with no key named, clears only the request's own key (as CacheInterceptor names it), once per cool-down", async () => {
+    await cache.set('/listing', { rows: 'from an older schema' });
+    await cache.set('/other', { keep: true });
+    const res = await get('/listing').expect(200);
+    expect(res.headers['x-recovery']).toBe('cache_clear');
+    expect(await cache.get('/listing')).toEqual({ rows: [expect.objectContaining({ id: 1 })] });
+    expect(await cache.get('/other')).toEqual({ keep: true });
+
+    // Stale again at once: the same key of the same cache is not flushed again within the cool-down.
+    await cache.set('/listing', { rows: 'from an older schema' });
+    const again = await get('/listing').expect(500);
+    await flushed(app);
+    expect((await actionsOf(res.headers['x-error-id'])).map((a) => a.message)).toEqual([
+      "cleared key '/listing' from cache-manager (PostgreSQL cached plan is stale)",
+      "products: no key '/listing'",
+      'replay after cache clear succeeded',
+    ]);
+    expect((await actionsOf(again.body.error.error_id)).map((a) => a.message)).toEqual([
+      expect.stringMatching(/^cache-manager: key '\/listing' cleared 0 s ago \(cool-down, 30 s left\)$/),
+      "products: no key '/listing'",
+    ]);
+    expect(await cache.get('/other')).toEqual({ keep: true });
+  });
+
+  it('a POST that hit a DatabaseError never touches the caches (5 of 5): no evidence, and nothing will run again', async () => {
+    await cache.set('catalog:1', { id: 1, name: 'product 1', price: 10.01 });
+    await cache.set('/listing', { rows: [] });
+    products.map.set('products:1', { keep: true });
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const res = await request(app.getHttpServer()).post('/orders').send({ n: i }).expect(500);
+      expect(res.body.error.type).toBe('DatabaseError');
+      ids.push(res.body.error.error_id as string);
+    }
+    const stale = await request(app.getHttpServer()).post('/orders/stale').expect(500);
+    expect(await cache.get('catalog:1')).toEqual({ id: 1, name: 'product 1', price: 10.01 });
+    expect(await cache.get('/listing')).toEqual({ rows: [] });
+    expect(products.map.get('products:1')).toEqual({ keep: true });
+
+    await flushed(app);
+    for (const id of ids) {
+      expect((await actionsOf(id)).find((a) => a.strategy === 'cache_clear')).toMatchObject({
+        skipped: true,
+        message: 'no evidence of stale or corrupt data (DatabaseError): a flush would only add load',
+      });
+    }
+    expect(await actionsOf(stale.body.error.error_id)).toEqual([
+      expect.objectContaining({ strategy: 'cache_clear', skipped: true, message: 'nothing will be re-run (not replay-safe): caches left alone' }),
+    ]);
+  });
+
+  it('leaves the caches alone for a request that is not replay-safe: the client gets the error', async () => {
     products.map.set('products:4', poisoned);
     const res = await get('/unsafe/4').expect(500);
     expect(res.body.recovery).toMatchObject({ attempted: true, success: false });
-    expect(products.map.size).toBe(0);
+    expect(products.map.get('products:4')).toEqual(poisoned);
     await flushed(app);
     const actions = await actionsOf(res.body.error.error_id);
-    expect(actions.map((a) => [a.success, a.skipped, a.message])).toEqual([
-      [false, true, 'cache-manager: already empty'],
-      [true, false, "cleared 1 key matching '*' from products; replay skipped: not replay-safe"],
-    ]);
+    expect(actions.map((a) => [a.success, a.skipped, a.message])).toEqual([[false, true, 'nothing will be re-run (not replay-safe): caches left alone']]);
   });
 });

@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { ErrorCaptureService, ErrorRecoveryStats } from '../src/error-recovery/index.js';
-import { nestedCalls, ScenarioModule } from './fixtures/scenario.module.js';
+import { chargeCalls, nestedCalls, ScenarioModule } from './fixtures/scenario.module.js';
 import { actionsOf, flushed, rowsOf, startApp } from './support/app.js';
 import { testDatabase, uniqueService } from './support/database.js';
 
@@ -94,7 +94,19 @@ describe('capture paths (global filter + interceptor)', () => {
     expect(rows.map((r) => r.id)).toEqual([res.body.error.error_id]);
   });
 
-  it('withRecovery() re-runs the function, stores the error and scrubs its context', async () => {
+  it('withRecovery() never runs the function again unless told it is replay-safe (a payment is charged once)', async () => {
+    const before = chargeCalls;
+    const res = await request(app.getHttpServer()).get('/s/charge');
+    expect(res.status).toBeGreaterThanOrEqual(500);
+    expect(chargeCalls - before).toBe(1);
+    await flushed(app);
+    const row = (await rowsOf(service)).find((r) => r.message === 'payment gateway: socket hang up');
+    expect(row).toMatchObject({ error_type: 'ConnectionError', recovery_success: false });
+    const retry = (await actionsOf(String(row!.id))).find((a) => a.strategy === 'retry');
+    expect(retry).toMatchObject({ success: false, skipped: true, message: 'not replay-safe' });
+  });
+
+  it('withRecovery({ replaySafe: true }) re-runs the function, stores the error and scrubs its context', async () => {
     const res = await request(app.getHttpServer()).get('/s/with-recovery').expect(200);
     expect(res.body).toEqual({ value: 2 });
     await flushed(app);

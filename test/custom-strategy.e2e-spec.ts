@@ -11,6 +11,7 @@ import {
 } from '../src/error-recovery/index.js';
 import { actionsOf, flushed, startApp } from './support/app.js';
 import { testDatabase, uniqueService } from './support/database.js';
+import { eventually } from './support/polling.js';
 
 /** The app's own strategy: answers from a warm replica. */
 @Injectable()
@@ -20,6 +21,34 @@ class WarmReplicaStrategy implements RecoveryStrategy {
   async execute(ctx: RecoveryContext): Promise<StrategyOutcome> {
     const startedAt = ctx.clock.now();
     return { resolved: true, result: { from: 'replica' }, steps: [{ success: true, skipped: false, message: 'answered from the warm replica', startedAt, durationMs: 0 }] };
+  }
+}
+
+/** Grows a (pretend) pool at once, then takes far longer than the recovery budget to confirm it. */
+@Injectable()
+@RegisterStrategy()
+class SlowGrowStrategy implements RecoveryStrategy {
+  readonly name = 'slow_grow';
+  grown = false;
+  finished = false;
+  async execute(ctx: RecoveryContext): Promise<StrategyOutcome> {
+    const startedAt = ctx.clock.now();
+    this.grown = true; // the effect happens here…
+    await new Promise((resolve) => setTimeout(resolve, 800)); // …then the strategy hangs past the 200 ms budget
+    this.finished = true;
+    return { resolved: false, steps: [{ success: true, skipped: false, message: 'pool grown 2 -> 5', startedAt, durationMs: ctx.clock.now() - startedAt }] };
+  }
+}
+
+/** Opens a (pretend) breaker and says so at once, then hangs for good waiting on something that never comes. */
+@Injectable()
+@RegisterStrategy()
+class OpenThenHangStrategy implements RecoveryStrategy {
+  readonly name = 'open_then_hang';
+  async execute(ctx: RecoveryContext): Promise<StrategyOutcome> {
+    const startedAt = ctx.clock.now();
+    ctx.noteEffect?.({ success: true, skipped: false, message: 'breaker "orders" opened', startedAt, durationMs: 0 });
+    return new Promise<StrategyOutcome>(() => undefined);
   }
 }
 
@@ -54,6 +83,55 @@ describe("the app's own strategies", () => {
       await flushed(app);
       expect((await actionsOf(res.headers['x-error-id'])).map((a) => [a.strategy, a.success, a.message])).toEqual([
         ['warm_replica', true, 'answered from the warm replica'],
+      ]);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('keep the record of an effect that happened although the strategy overran the budget', async () => {
+    const service = uniqueService('late');
+    const app = await startApp([
+      ErrorRecoveryModule.forRoot({ service, environment: 'production', database: testDatabase(), recoveryTimeoutMs: 200, strategyMap: { DatabaseError: ['slow_grow'] } }),
+      { module: class OrdersModule {}, controllers: [OrdersController], providers: [SlowGrowStrategy] },
+    ]);
+    try {
+      const res = await request(app.getHttpServer()).get('/orders').expect(500);
+      const slow = app.get(SlowGrowStrategy);
+      // The request did not wait for the strategy.
+      expect([slow.grown, slow.finished]).toEqual([true, false]);
+      const id = res.headers['x-error-id'] as string;
+      // Once the strategy settles, its real step joins the same error (written by the writer).
+      const actions = await eventually(() => actionsOf(id), (rows) => rows.length === 2);
+      expect(slow.finished).toBe(true);
+      expect(actions.map((a) => [a.position, a.strategy, a.success, a.message])).toEqual([
+        [0, 'slow_grow', false, 'stopped: recovery budget exhausted'],
+        [1, 'slow_grow', true, 'after the recovery budget: pool grown 2 -> 5'],
+      ]);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('keep the record of an effect noted through the context, although the strategy then never settles', async () => {
+    const service = uniqueService('noted');
+    const app = await startApp([
+      ErrorRecoveryModule.forRoot({
+        service,
+        environment: 'production',
+        database: testDatabase(),
+        recoveryTimeoutMs: 200,
+        strategyMap: { DatabaseError: ['open_then_hang'] },
+        writer: { shutdownTimeoutMs: 300 },
+      }),
+      { module: class OrdersModule {}, controllers: [OrdersController], providers: [OpenThenHangStrategy] },
+    ]);
+    try {
+      const res = await request(app.getHttpServer()).get('/orders').expect(500);
+      await flushed(app);
+      expect((await actionsOf(res.headers['x-error-id'])).map((a) => [a.strategy, a.success, a.message])).toEqual([
+        ['open_then_hang', true, 'breaker "orders" opened'],
+        ['open_then_hang', false, 'stopped: recovery budget exhausted'],
       ]);
     } finally {
       await app.close();

@@ -1,10 +1,11 @@
 import http from 'node:http';
+import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import type { Clock } from '../src/error-recovery/index.js';
 import { DegradationModule, switches } from './fixtures/degradation.module.js';
-import { actionsOf, flushed, startApp } from './support/app.js';
+import { actionsOf, flushed, rawQuery, startApp } from './support/app.js';
 import { testDatabase, uniqueService } from './support/database.js';
 
 const clock = { t: Date.parse('2026-11-22T12:00:00Z'), now() { return this.t; }, sleep: async () => undefined } satisfies Clock & { t: number };
@@ -21,6 +22,18 @@ function upstream(): Promise<{ server: http.Server; url: string; received: http.
     res.end(JSON.stringify({ from: 'upstream' }));
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received, paths })));
+}
+
+/** Sends `text` over a raw socket (for request lines supertest cannot write) and resolves with the whole answer. */
+function rawRequest(port: number, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => socket.write(text));
+    let answer = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => (answer += chunk));
+    socket.on('end', () => resolve(answer));
+    socket.on('error', reject);
+  });
 }
 
 describe('degradation strategies', () => {
@@ -48,14 +61,19 @@ describe('degradation strategies', () => {
   const effects = async () => (await get('/api/errors/recovery/effects').set(auth).expect(200)).body;
 
   describe('timeout_increase', () => {
-    it('raises the timeout of a route that timed out, replays under it, and keeps it for the cool-down', async () => {
+    it('raises the timeout of a route that timed out, serves the run still going under it, and keeps it for the cool-down', async () => {
+      const calls = switches.calls.slow;
       const res = await get('/t/slow?ms=200').expect(200, { waited: 200 });
       expect(res.headers['x-recovery']).toBe('timeout_increase');
+      // The request that timed out was served by its own run: the handler ran once, not again.
+      expect(switches.calls.slow).toBe(calls + 1);
       await flushed(app);
+      const [row] = await rawQuery<{ resolved: boolean; recovery_strategy: string }>('SELECT resolved, recovery_strategy FROM error_logs WHERE id = $1', [res.headers['x-error-id']]);
+      expect(row).toEqual({ resolved: true, recovery_strategy: 'timeout_increase' });
       const actions = await actionsOf(res.headers['x-error-id']);
       expect(actions.map((a) => [a.success, a.message])).toEqual([
         [true, 'timeout of GET /t/slow 100 → 300 ms for 300 s'],
-        [true, 'replay after timeout increase succeeded'],
+        [true, 'the run that timed out answered under the raised timeout (waited up to 300 ms)'],
       ]);
       expect((await effects()).timeouts).toEqual([expect.objectContaining({ route: 'GET /t/slow', base_ms: 100, current_ms: 300 })]);
       // The next slow request fits in the raised timeout: no error at all.
@@ -148,6 +166,41 @@ describe('degradation strategies', () => {
       expect(up.received.at(-1)).toMatchObject({ accept: 'application/json' });
       expect(up.received.at(-1)).not.toHaveProperty('authorization');
       expect(up.received.at(-1)).not.toHaveProperty('cookie');
+    });
+
+    it('forwards only the path and query to the configured upstream, never to a host named in the request line', async () => {
+      const other = await upstream();
+      try {
+        const server = app.getHttpServer() as http.Server;
+        if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+        const { port } = server.address() as AddressInfo;
+        // Absolute form, as a proxy-style client may send it: the origin is the client's choice.
+        const raw = await rawRequest(port, `GET ${other.url}/t/forwarded?q=ssrf HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`);
+        expect(raw).toMatch(/^HTTP\/1\.1 200 /);
+        expect(other.paths).toEqual([]);
+        expect(up.paths.at(-1)).toBe('GET /t/forwarded?q=ssrf');
+      } finally {
+        other.server.close();
+      }
+    });
+
+    it('does not forward an upstream answer over the body limit: a failed step and the normal error answer', async () => {
+      const res = await get('/t/forwarded-small').expect(503);
+      expect(res.headers['x-recovery']).toBeUndefined();
+      await flushed(app);
+      const [step] = await actionsOf(res.headers['x-error-id']);
+      expect([step.strategy, step.success]).toEqual(['fallback', false]);
+      expect(step.message).toMatch(/^fallback upstream failed: .*over the 8-byte limit$/);
+    });
+
+    it('does not count a route fallback that returns undefined as served: the client gets the normal error answer', async () => {
+      const res = await get('/t/empty-fallback').expect(503);
+      expect(res.text).not.toBe('');
+      expect(res.headers['x-recovery']).toBeUndefined();
+      await flushed(app);
+      expect((await actionsOf(res.headers['x-error-id'])).map((a) => [a.strategy, a.success, a.message])).toEqual([
+        ['fallback', false, 'route fallback returned nothing (undefined); not served'],
+      ]);
     });
 
     it('answers with the fallback while the breaker is open, without running the handler', async () => {

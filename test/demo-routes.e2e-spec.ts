@@ -82,7 +82,7 @@ describe('demo routes: capture → classify → record → recover → respond',
     expect(actions.map((a) => [a.strategy, a.skipped, a.message])).toEqual([
       ['pool_increase', true, 'permanent error: a bigger pool cannot help'],
       ['timeout_increase', true, 'only applies to timeouts (this is a DatabaseError)'],
-      ['cache_clear', true, 'catalog: already empty'],
+      ['cache_clear', true, 'no evidence of stale or corrupt data (DatabaseError): a flush would only add load'],
     ]);
   });
 

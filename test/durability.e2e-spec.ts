@@ -65,7 +65,7 @@ describe('graceful shutdown', () => {
       ScenarioModule.forRoot({
         service,
         environment: 'production',
-        database: usingPostgres ? testDatabase() : { dataDir },
+        database: usingPostgres ? testDatabase() : { dataDir, embedded: true },
         // Nothing is written before shutdown unless shutdown writes it.
         writer: { flushIntervalMs: 60_000, batchSize: 1000 },
       }),

@@ -1,8 +1,11 @@
 import { Controller, Get, Injectable, Module, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import request from 'supertest';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { PGliteDriver } from 'typeorm-pglite';
-import { ErrorRecoveryModule, RecoveryService } from '../src/error-recovery/index.js';
+import { ErrorRecoveryModule, RecoveryService, isEmbeddedDatabaseInProductionError } from '../src/error-recovery/index.js';
 import { flushed, rowsOf, startApp } from './support/app.js';
 import { DATABASE_URL, testDatabase, uniqueService } from './support/database.js';
 
@@ -92,5 +95,41 @@ describe('module set-up', () => {
     } finally {
       await app.close();
     }
+  });
+
+  describe('production without a database', () => {
+    let dir: string;
+    const nodeEnv = process.env.NODE_ENV;
+    beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'er-prod-'))));
+    afterEach(() => {
+      process.env.NODE_ENV = nodeEnv;
+      rmSync(dir, { recursive: true, force: true });
+    });
+    const boom = { module: class BoomModule {}, controllers: [BoomController] };
+
+    it('refuses to start (NODE_ENV=production), naming the option, and stores nothing in the data directory', async () => {
+      process.env.NODE_ENV = 'production';
+      const dataDir = join(dir, 'data');
+      const started = startApp([ErrorRecoveryModule.forRoot({ service: uniqueService('prod'), adminToken: 't', database: { dataDir } }), boom]);
+      await expect(started).rejects.toThrow(
+        `nest-error-recovery: environment is "production" but no database is configured, so errors would be stored in the embedded PGlite in ${dataDir}. ` +
+          'Set database.url (e.g. process.env.DATABASE_URL), database.dataSource or store, or set database: { embedded: true } to keep the embedded database on purpose.',
+      );
+      await expect(started.catch((e: unknown) => isEmbeddedDatabaseInProductionError(e))).resolves.toBe(true);
+      expect(existsSync(dataDir)).toBe(false);
+    });
+
+    it("starts on the embedded database when database.embedded says so (environment: 'production')", async () => {
+      const dataDir = join(dir, 'data');
+      const service = uniqueService('prod-embedded');
+      const app = await startApp([ErrorRecoveryModule.forRoot({ service, environment: 'production', adminToken: 't', database: { dataDir, embedded: true } }), boom]);
+      try {
+        await request(app.getHttpServer()).get('/x/boom').expect(500);
+        await flushed(app);
+        expect(existsSync(dataDir)).toBe(true);
+      } finally {
+        await app.close();
+      }
+    });
   });
 });

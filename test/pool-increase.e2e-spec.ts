@@ -3,6 +3,7 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { PoolSizesRegistry } from '../src/error-recovery/state/pool-sizes.registry.js';
+import { PoolBurstModule } from './fixtures/pool-burst.module.js';
 import { PoolModule } from './fixtures/pool.module.js';
 import { actionsOf, flushed, rowsOf, startApp } from './support/app.js';
 import { DATABASE_URL, pgQuery, testDatabase, uniqueService, usingPostgres } from './support/database.js';
@@ -81,5 +82,34 @@ describeWithPostgres('pool_increase on a real PostgreSQL pool', () => {
     await eventually(async () => pools.list()[0], (p) => p.current_max === 1 && p.revert_at === null, 5000);
     expect(poolOf(ds).options.max).toBe(1);
     expect(await hold).toEqual([{ pg_sleep: '' }]);
+  });
+});
+
+describeWithPostgres('pool_increase under a burst (pool max 2, 30 concurrent pg_sleep(0.5))', () => {
+  let app: INestApplication;
+  const service = uniqueService('pool-burst');
+
+  beforeAll(async () => {
+    app = await startApp([PoolBurstModule.forRoot({ service, environment: 'production', database: testDatabase() }, DATABASE_URL!, uniqueService('pool-burst-app'))]);
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('answers at least 95 % with 200: the pool grows, and the requests that failed for lack of connections run again in it', async () => {
+    const server = app.getHttpServer();
+    const responses = await Promise.all(Array.from({ length: 30 }, () => request(server).get('/burst/sleep')));
+    const ok = responses.filter((r) => r.status === 200).length;
+    expect(ok / 30).toBeGreaterThanOrEqual(0.95);
+    const ds = app.get<DataSource>(getDataSourceToken());
+    expect(poolOf(ds).options.max).toBeGreaterThan(2);
+
+    await flushed(app);
+    const recovered = responses.filter((r) => r.status === 200 && r.headers['x-recovery'] === 'pool_increase');
+    const messages = (await Promise.all(recovered.map((r) => actionsOf(String(r.headers['x-error-id']))))).flat().map((a) => String(a.message));
+    // Some were served by a growth, the others by the room an earlier growth left.
+    expect(messages.some((m) => /^pool max \d+ → \d+ \(default\)$/.test(m))).toBe(true);
+    expect(messages.some((m) => /^pool already grown to \d+ \(default\), room for \d+ more: re-ran$/.test(m))).toBe(true);
+    expect(messages.filter((m) => m.includes('skipped'))).toEqual([]);
   });
 });

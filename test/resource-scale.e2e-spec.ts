@@ -87,4 +87,31 @@ describe('resource_scale', () => {
       expect.arrayContaining([['autoscaler', 'skipped'], ['orders-deployment', 'skipped'], ['autoscaler', 'scaled'], ['orders-deployment', 'scaled']]),
     );
   });
+
+  it('another instance of the app (another pod) within the cool-down does not scale the Deployment again', async () => {
+    // Its own process state is fresh: only the Deployment's annotations can tell it that the first
+    // instance scaled a moment ago, and from which baseline.
+    const other = await startApp([
+      ScaleFixtureModule.forRoot({
+        service,
+        environment: 'production',
+        database: testDatabase(),
+        parameters: { resource_scale: { autoScale: true, resourceType: 'memory', coolDownMs: 60_000 } },
+      }),
+    ]);
+    try {
+      const res = await request(other.getHttpServer()).get('/heavy').expect(500);
+      expect(api.replicas).toBe(3);
+      expect(api.annotations).toMatchObject({ 'nest-error-recovery/baseline-replicas': '2', 'nest-error-recovery/scaled-to': '3' });
+      await flushed(other);
+      const [step] = await actionsOf(res.body.error.error_id);
+      expect([step.strategy, step.skipped, step.message]).toEqual([
+        'resource_scale',
+        true,
+        expect.stringMatching(/^orders-deployment: deployment shop\/orders: cooling down until \d{4}-.* \(scaled at \d{4}-.*, by this or another instance\)$/),
+      ]);
+    } finally {
+      await other.close();
+    }
+  });
 });

@@ -31,7 +31,8 @@ export class DemoModule {
         ErrorRecoveryModule.forRoot({
           service: 'demo',
           ...config.errorRecovery,
-          database: { url: config.databaseUrl, dataDir, ...config.errorRecovery?.database },
+          // The demo runs with no set-up whatever NODE_ENV is: the embedded database is its choice.
+          database: { url: config.databaseUrl, dataDir, embedded: true, ...config.errorRecovery?.database },
         }),
       ],
       controllers: [DemoController, StrategiesDemoController, TargetsDemoController],

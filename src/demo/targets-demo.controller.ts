@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AiErrorHandler } from '../error-recovery/index.js';
+import { AiErrorHandler, StaleCacheError } from '../error-recovery/index.js';
 import { CatalogCache, SearchClient } from './demo-targets.js';
 
 interface Product {
@@ -19,13 +19,15 @@ export class TargetsDemoController {
 
   /** Reads through the catalogue cache. `/demo/catalog/poison` stores a bad entry: cache_clear recovers. */
   @Get('catalog')
-  @AiErrorHandler({ strategies: ['cache_clear'] })
+  @AiErrorHandler({ strategies: ['cache_clear'], parameters: { cache_clear: { clearPattern: '*' } } })
   product(@Query('id') id = '1'): { id: string; price: string } {
     let cached = this.catalog.entries.get(id) as Product | undefined;
     if (!cached) {
       cached = { id, price: 19.9 };
       this.catalog.entries.set(id, cached);
     }
+    // A value of the wrong shape is stale: saying so is the evidence cache_clear acts on.
+    if (typeof cached.price !== 'number') throw new StaleCacheError(`catalog entry ${id} has no numeric price`);
     return { id: cached.id, price: cached.price.toFixed(2) };
   }
 

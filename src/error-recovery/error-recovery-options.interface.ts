@@ -20,6 +20,13 @@ export interface ErrorRecoveryDatabaseOptions {
   dataSource?: DataSource;
   /** Embedded PGlite directory, used when neither `url` nor `dataSource` is given. Default `./data`; `memory://` keeps it in memory. */
   dataDir?: string;
+  /**
+   * Use the embedded PGlite on purpose. Required in production (`environment`, else NODE_ENV, is
+   * `production` or `prod`) when neither `url`, `dataSource` nor a custom `store` is given: there the
+   * module refuses to start (`EmbeddedDatabaseInProductionError`) rather than keep errors in a local
+   * directory unnoticed. Default false.
+   */
+  embedded?: boolean;
   /** Max connections of the module's own pool. Default 3. */
   poolSize?: number;
   /** Run the module's migrations when it starts. Default true. */
@@ -63,18 +70,31 @@ export interface WriterOptions {
   shutdownTimeoutMs?: number;
 }
 
-/** Settings of the `retry` strategy (product defaults: 3 retries, 1000 ms, exponential). */
+/**
+ * Settings of the `retry` strategy. Product defaults: 3 retries, short delays (base 50 ms, ceiling
+ * 500 ms, exponential, full jitter) sized to fit the recovery budget, and a per-route retry budget of
+ * 50 % of requests + 10 retries per 10 s.
+ */
 export interface RetryOptions {
   /** Retries after the first failure. Default 3. */
   maxRetries?: number;
-  /** Base delay, ms. Default 1000. */
+  /** Base delay, ms. Default 50. A delay never takes more than its share of the recovery budget. */
   delayMs?: number;
-  /** Ceiling of one delay, ms. Default 10000. */
+  /** Ceiling of one delay, ms. Default 500. */
   maxDelayMs?: number;
   /** Growth of the delay. Default `exponential`. */
   backoff?: BackoffKind;
   /** Full jitter on each delay. Default true. */
   jitter?: boolean;
+  /**
+   * Retry budget of a route: retries per request it may add over `budgetWindowMs`. Default 0.5 (a
+   * 30 %-flaky dependency needs about 0.43 for three attempts). `Infinity` turns the budget off.
+   */
+  budgetRatio?: number;
+  /** Retries a route may always make per window, whatever its traffic. Default 10. */
+  budgetMinRetries?: number;
+  /** Rolling window of the retry budget, ms. Default 10000. Read once per route. */
+  budgetWindowMs?: number;
 }
 
 /**
@@ -111,7 +131,10 @@ export interface ErrorRecoveryModuleOptions {
   service?: string;
   /** `development` lowers severities one level; anything else keeps the table. Default `NODE_ENV` or `development`. */
   environment?: string;
-  /** Where errors are stored. Default: embedded PGlite in `./data`. */
+  /**
+   * Where errors are stored. Default: embedded PGlite in `./data` — outside production only, or with
+   * `database.embedded: true` (see there).
+   */
   database?: ErrorRecoveryDatabaseOptions;
   /** Replace the storage backend entirely (the default is the TypeORM store on `database`). */
   store?: ErrorLogStore;
@@ -119,6 +142,12 @@ export interface ErrorRecoveryModuleOptions {
   writer?: WriterOptions;
   /** Total time recovery may take for one error, ms. Default env `ERROR_RECOVERY_TIMEOUT` or 5000. */
   recoveryTimeoutMs?: number;
+  /**
+   * Timeout the interceptor enforces on every route, ms; `@AiErrorHandler({ timeoutMs })` per route.
+   * Default `0`: no route timeout, so a slow but healthy route answers exactly as without the module.
+   * Replaces `parameters.timeout_increase.currentTimeoutMs`, which is still read when this is unset.
+   */
+  routeTimeoutMs?: number;
   /** Turn automatic recovery off (errors are still captured). Default true. */
   recoveryEnabled?: boolean;
   /** errorType → strategies, merged over the product's map. */
@@ -136,6 +165,15 @@ export interface ErrorRecoveryModuleOptions {
    * bulkheads. Only set it when a proxy you trust sets or strips that header. Default: none.
    */
   priorityHeader?: string;
+  /**
+   * Who a request comes from, for per-client throttles (like @nestjs/throttler's `getTracker`):
+   * given the adapter's request object, returns a stable key (e.g. an API key's tenant). Default:
+   * `user:<req.user.id or sub>` when authenticated, else `ip:<request.ip>` — the adapter's client
+   * address, which follows its trust-proxy setting (Express `app.set('trust proxy', …)`, Fastify
+   * `trustProxy`); X-Forwarded-For is never read by the module itself. A tracker that throws or
+   * returns no string falls back to the default.
+   */
+  clientTracker?: (request: unknown) => string;
   /** Per-errorType severity overrides. */
   severityOverrides?: Record<string, Severity>;
   /**

@@ -13,9 +13,19 @@ describe('resolveOptions', () => {
       adminToken: undefined,
       database: { dataDir: './data', poolSize: 3, migrationsRun: true, connectTimeoutMs: 5000 },
       writer: { batchSize: 100, flushIntervalMs: 25, maxQueue: 10000, maxRetryDelayMs: 5000, shutdownTimeoutMs: 5000 },
-      retry: { maxRetries: 3, delayMs: 1000, maxDelayMs: 10000, backoff: 'exponential', jitter: true },
+      retry: { maxRetries: 3, delayMs: 50, maxDelayMs: 500, backoff: 'exponential', jitter: true, budgetRatio: 0.5, budgetMinRetries: 10, budgetWindowMs: 10_000 },
       capture: { statuses: [], includeBody: true, maxMessageLength: 2000, maxStackLength: 8000, maxContextBytes: 16384 },
     });
+  });
+
+  it('has no route timeout unless asked: routeTimeoutMs, or the older parameters.timeout_increase.currentTimeoutMs', () => {
+    expect(resolveOptions({}, {}).routeTimeoutMs).toBe(0);
+    expect(resolveOptions({}, {}).parameters.timeout_increase.currentTimeoutMs).toBe(0);
+    expect(resolveOptions({ routeTimeoutMs: 3000 }, {}).routeTimeoutMs).toBe(3000);
+    const legacy = resolveOptions({ parameters: { timeout_increase: { currentTimeoutMs: 4000 } } }, {});
+    expect(legacy.routeTimeoutMs).toBe(4000);
+    const both = resolveOptions({ routeTimeoutMs: 3000, parameters: { timeout_increase: { currentTimeoutMs: 4000 } } }, {});
+    expect([both.routeTimeoutMs, both.parameters.timeout_increase.currentTimeoutMs]).toEqual([3000, 3000]);
   });
 
   it('reads NODE_ENV, ERROR_RECOVERY_TIMEOUT and ERROR_RECOVERY_ADMIN_TOKEN when options do not say', () => {

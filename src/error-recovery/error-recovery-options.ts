@@ -32,6 +32,8 @@ export interface ResolvedErrorRecoveryOptions {
   capture: Required<CaptureOptions>;
   writer: Required<WriterOptions>;
   recoveryTimeoutMs: number;
+  /** Module-wide route timeout, ms; 0: none (the default). */
+  routeTimeoutMs: number;
   recoveryEnabled: boolean;
   strategyMap: StrategyMap;
   retry: Required<RetryOptions>;
@@ -40,6 +42,7 @@ export interface ResolvedErrorRecoveryOptions {
   targets: RecoveryTargets;
   circuitStateStore?: CircuitStateStore;
   priorityHeader?: string;
+  clientTracker?: (request: unknown) => string;
   severityOverrides: Record<string, Severity>;
   exposeDetails: boolean;
   adminToken?: string;
@@ -76,8 +79,9 @@ function envFlag(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
 /** Product defaults of the strategies, merged under the app's parameters. */
 export function resolveParameters(p: StrategyParameters, env: NodeJS.ProcessEnv): ResolvedStrategyParameters {
   return {
-    timeout_increase: { currentTimeoutMs: 5000, newTimeoutMs: 15_000, incrementPercent: 200, coolDownMs: 300_000, ...p.timeout_increase },
-    cache_clear: { cacheType: 'all', clearPattern: '*', graceful: true, ...p.cache_clear },
+    // No route timeout unless the app asks for one: a slow but healthy route must not fail.
+    timeout_increase: { currentTimeoutMs: 0, newTimeoutMs: 15_000, incrementPercent: 200, coolDownMs: 300_000, ...p.timeout_increase },
+    cache_clear: { cacheType: 'all', clearPattern: null, graceful: true, coolDownMs: 30_000, onAnyError: false, ...p.cache_clear },
     pool_increase: { incrementPercent: 150, ceiling: 50, coolDownMs: 300_000, dataSource: null, ...p.pool_increase },
     resource_scale: {
       resourceType: 'cpu',
@@ -91,10 +95,12 @@ export function resolveParameters(p: StrategyParameters, env: NodeJS.ProcessEnv)
     fallback: {
       staleCache: false,
       staleMaxEntries: 500,
+      staleMaxBytes: 8 * 1024 * 1024,
       staleMaxAgeMs: 300_000,
       staleIncludeAuthenticated: false,
       upstreamUrl: '',
       upstreamTimeoutMs: 3000,
+      upstreamMaxBytes: 1024 * 1024,
       ...p.fallback,
     },
     queue_priority: { boostFactor: 2, ...p.queue_priority },
@@ -129,6 +135,10 @@ export function resolveOptions(
   const environment = options.environment ?? env.NODE_ENV ?? 'development';
   const isDevelopment = DEVELOPMENT.has(environment.toLowerCase());
   const explicitDevelopment = isDevelopment && (options.environment !== undefined || env.NODE_ENV !== undefined);
+  const resolved = resolveParameters(options.parameters ?? {}, env);
+  const routeTimeoutMs = Math.max(0, options.routeTimeoutMs ?? resolved.timeout_increase.currentTimeoutMs);
+  // One value, read under either name.
+  const parameters = { ...resolved, timeout_increase: { ...resolved.timeout_increase, currentTimeoutMs: routeTimeoutMs } };
   return {
     service: options.service ?? 'app',
     environment,
@@ -138,6 +148,7 @@ export function resolveOptions(
       url: options.database?.url,
       dataSource: options.database?.dataSource,
       dataDir: options.database?.dataDir ?? './data',
+      embedded: options.database?.embedded ?? false,
       poolSize: options.database?.poolSize ?? 3,
       migrationsRun: options.database?.migrationsRun ?? true,
       connectTimeoutMs: options.database?.connectTimeoutMs ?? 5000,
@@ -160,20 +171,26 @@ export function resolveOptions(
       shutdownTimeoutMs: options.writer?.shutdownTimeoutMs ?? 5000,
     },
     recoveryTimeoutMs: options.recoveryTimeoutMs ?? envNumber(env, 'ERROR_RECOVERY_TIMEOUT') ?? 5000,
+    routeTimeoutMs,
     recoveryEnabled: options.recoveryEnabled ?? true,
     strategyMap: options.strategyMap ?? {},
     retry: {
       maxRetries: options.retry?.maxRetries ?? 3,
-      delayMs: options.retry?.delayMs ?? 1000,
-      maxDelayMs: options.retry?.maxDelayMs ?? 10000,
+      // Short delays: an in-request retry must fit the recovery budget and the client's patience.
+      delayMs: options.retry?.delayMs ?? 50,
+      maxDelayMs: options.retry?.maxDelayMs ?? 500,
       backoff: options.retry?.backoff ?? 'exponential',
       jitter: options.retry?.jitter ?? true,
+      budgetRatio: options.retry?.budgetRatio ?? 0.5,
+      budgetMinRetries: options.retry?.budgetMinRetries ?? 10,
+      budgetWindowMs: options.retry?.budgetWindowMs ?? 10_000,
     },
     circuitBreaker: { ...DEFAULT_CIRCUIT_POLICY, ...toCircuitPolicy(options.circuitBreaker ?? {}) },
     circuitStateStore: options.circuitStateStore,
-    parameters: resolveParameters(options.parameters ?? {}, env),
+    parameters,
     targets: options.targets ?? {},
     priorityHeader: options.priorityHeader?.toLowerCase(),
+    clientTracker: options.clientTracker,
     severityOverrides: options.severityOverrides ?? {},
     exposeDetails: explicitDevelopment && options.exposeDetails === true,
     adminToken: options.adminToken ?? (env.ERROR_RECOVERY_ADMIN_TOKEN || undefined),

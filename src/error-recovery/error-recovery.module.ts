@@ -1,4 +1,5 @@
-import { Logger, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { ModuleLogger } from './common/log-line.js';
 import { ScheduleModule } from '@nestjs/schedule';
 import type { DataSource } from 'typeorm';
 import { DiscoveryModule } from '@nestjs/core';
@@ -51,12 +52,13 @@ import { RecoveryExecutor } from './execute/recovery-executor.js';
 import { AdminTokenGuard } from './http/admin-token.guard.js';
 import { ErrorLogWriter } from './persistence/error-log.writer.js';
 import { createErrorRecoveryDataSource, isEmbedded } from './persistence/error-recovery-data-source.js';
+import { assertRealStoreInProduction } from './persistence/production-store.js';
 import { TypeOrmErrorLogStore } from './persistence/typeorm-error-log.store.js';
 import { RecoveryService } from './recovery.service.js';
 import { RetryStrategy } from './strategies/retry.strategy.js';
 import { StrategyRegistry } from './strategies/strategy-registry.js';
 
-const logger = new Logger('ErrorRecovery');
+const logger = new ModuleLogger();
 
 function moduleDataSource(options: ResolvedErrorRecoveryOptions): DataSource {
   return createErrorRecoveryDataSource(options.database, (error) =>
@@ -120,7 +122,8 @@ const SERVICES = [
   providers: [
     {
       provide: ERROR_RECOVERY_OPTIONS,
-      useFactory: (options: ErrorRecoveryModuleOptions) => resolveOptions(options, process.env, (m) => logger.warn(m)),
+      // No database in production is a start-up error (unless `database.embedded` says so).
+      useFactory: (options: ErrorRecoveryModuleOptions) => assertRealStoreInProduction(resolveOptions(options, process.env, (m) => logger.warn(m))),
       inject: [ERROR_RECOVERY_MODULE_OPTIONS],
     },
     {

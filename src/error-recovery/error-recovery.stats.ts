@@ -1,4 +1,6 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { messageOf, stackOf } from './classify/error-text.js';
+import { ModuleLogger } from './common/log-line.js';
 
 /** Where in the module a fault happened. */
 export type FaultSite = 'filter' | 'interceptor' | 'capture' | 'recovery' | 'manual' | 'listener';
@@ -9,15 +11,22 @@ export type FaultSite = 'filter' | 'interceptor' | 'capture' | 'recovery' | 'man
  */
 @Injectable()
 export class ErrorRecoveryStats {
-  private readonly logger = new Logger('ErrorRecovery');
+  private readonly logger = new ModuleLogger();
   captured = 0;
   recovered = 0;
   readonly faults: Record<FaultSite, number> = { filter: 0, interceptor: 0, capture: 0, recovery: 0, manual: 0, listener: 0 };
 
+  /** Counts and logs a fault. Never throws, whatever `error` is (a hostile value's own fault may be hostile too). */
   fault(site: FaultSite, error: unknown): void {
     this.faults[site]++;
-    const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    const effect = site === 'listener' ? 'a listener of the module\'s events failed; the request was not affected' : 'the request was answered without the module';
-    this.logger.error(`internal fault in ${site} (${effect}): ${message.slice(0, 2000)}`);
+    try {
+      // Safe reads only: the fault may be a Proxy whose every trap throws. The stack is escaped
+      // onto the one line by the logger, so a hostile message cannot forge records.
+      const message = stackOf(error, 2000) ?? messageOf(error, 2000);
+      const effect = site === 'listener' ? 'a listener of the module\'s events failed; the request was not affected' : 'the request was answered without the module';
+      this.logger.error(`internal fault in ${site} (${effect}): ${message}`);
+    } catch {
+      // Logging failed (an app logger that throws): the fault is still counted.
+    }
   }
 }

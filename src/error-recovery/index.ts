@@ -95,6 +95,8 @@ export { BulkheadRegistry, type BulkheadOptions, type BulkheadView } from './sta
 export { PRIORITIES, type Priority } from './resilience/priority-bulkhead.js';
 export { RequestThrottledError, isRequestThrottledError } from './errors/request-throttled.error.js';
 export { BulkheadRejectedError, isBulkheadRejectedError } from './errors/bulkhead-full.error.js';
+export { StaleCacheError, isStaleCacheError } from './errors/stale-cache.error.js';
+export { RouteTimeoutError, isRouteTimeoutError, type InFlightRun } from './errors/route-timeout.error.js';
 export { CircuitBreakerRegistry, type CircuitBreakerView } from './state/circuit-breaker.registry.js';
 export { InMemoryCircuitStateStore, type CircuitStateStore } from './state/circuit-state.store.js';
 export type { CircuitPolicy, CircuitState } from './resilience/circuit-state.js';
@@ -129,6 +131,7 @@ export { AlertQueue, type AlertQueueStats } from './alerts/alert-queue.js';
 export { AlertDeliveryWorker, type AlertWorkerStats } from './alerts/alert-delivery.worker.js';
 export { AlertsService } from './alerts/alerts.service.js';
 export { InvalidAlertsOptionError, isInvalidAlertsOptionError } from './errors/invalid-alerts-option.error.js';
+export { EmbeddedDatabaseInProductionError, isEmbeddedDatabaseInProductionError } from './errors/embedded-database-in-production.error.js';
 export { alertSubject } from './alerts/templates/alert-subject.js';
 export type {
   ErrorCapturedEvent,

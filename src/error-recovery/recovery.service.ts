@@ -18,7 +18,14 @@ import { ErrorLogWriter } from './persistence/error-log.writer.js';
 import { planRecovery } from './plan/recovery-planner.js';
 
 /** Options of {@link withRecovery} / {@link RecoveryService.run}. */
-export interface WithRecoveryOptions extends Omit<AiErrorHandlerOptions, 'capture'> {
+export interface WithRecoveryOptions extends Omit<AiErrorHandlerOptions, 'capture' | 'replaySafe'> {
+  /**
+   * Whether `fn` may be run again by recovery (retry, and strategies that re-run after their effect).
+   * Default `false`: the module cannot know whether `fn` is idempotent, and running a payment again
+   * charges twice; those strategies then report `skipped: not replay-safe` and the error is rethrown.
+   * Set `true` for reads and idempotent calls (or ones carrying an idempotency key).
+   */
+  replaySafe?: boolean;
   /** Extra data stored with the error (scrubbed), e.g. a job id. */
   context?: Record<string, unknown>;
 }
@@ -103,15 +110,16 @@ export class RecoveryService implements OnModuleInit, OnModuleDestroy {
     const offset = stored.actions.reduce((max, a) => Math.max(max, a.position + 1), 0);
     await this.store.appendRecovery(
       errorId,
-      { success: report.success, strategy: report.resolvedBy },
+      { success: report.success, strategy: report.resolvedBy, at: new Date(this.options.clock.now()) },
       toActionRecords(errorId, report.actions, 'manual', offset),
     );
+    if (report.late) this.writer.appendLate(errorId, report.late, 'manual', offset + report.actions.length);
     return { success: report.success, error_id: errorId, recovery: recoverySummary(report) };
   }
 
   /**
-   * Runs `fn`; on error captures it and recovers (retry runs `fn` again), returning the recovered
-   * value, or rethrows the original error when recovery did not succeed.
+   * Runs `fn`; on error captures it and recovers, returning the recovered value, or rethrows the
+   * original error when recovery did not succeed. `fn` is run again (retry) only with `replaySafe: true`.
    */
   async run<T>(fn: () => T | Promise<T>, options: WithRecoveryOptions = {}): Promise<T> {
     try {
@@ -122,7 +130,8 @@ export class RecoveryService implements OnModuleInit, OnModuleDestroy {
         const snapshot = options.context ? { ...NO_REQUEST, context: { extra: scrub(options.context) } } : NO_REQUEST;
         const captured = await this.capture.capture(error, snapshot, {
           replay: async () => fn(),
-          replaySafe: options.replaySafe ?? true,
+          // Opt-in: a wrapped non-idempotent call (a payment) must not run twice by default.
+          replaySafe: options.replaySafe === true,
           routeOptions: options,
         });
         if (captured.report.success) recovered = { value: captured.report.result as T };
@@ -137,7 +146,8 @@ export class RecoveryService implements OnModuleInit, OnModuleDestroy {
 
 /**
  * Runs `fn` with capture and recovery of the running app's `ErrorRecoveryModule` — the equivalent
- * of a context manager. Without a running module it simply runs `fn`.
+ * of a context manager. Without a running module it simply runs `fn`. `fn` is re-run by recovery
+ * only when `options.replaySafe` is `true` (default `false`).
  */
 export async function withRecovery<T>(fn: () => T | Promise<T>, options: WithRecoveryOptions = {}): Promise<T> {
   const service = RecoveryService.current();

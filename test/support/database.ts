@@ -6,9 +6,15 @@ import type { ErrorRecoveryDatabaseOptions } from '../../src/error-recovery/inde
 export const DATABASE_URL = process.env.DATABASE_URL || undefined;
 export const usingPostgres = DATABASE_URL !== undefined;
 
+/**
+ * The embedded PGlite in memory, chosen on purpose: test apps run as `environment: 'production'`,
+ * where the module refuses the embedded database unless `embedded: true` says so.
+ */
+export const EMBEDDED_IN_MEMORY: ErrorRecoveryDatabaseOptions = { dataDir: 'memory://', embedded: true };
+
 /** Database options for a test app. */
 export function testDatabase(): ErrorRecoveryDatabaseOptions {
-  return DATABASE_URL ? { url: DATABASE_URL, poolSize: 2 } : { dataDir: 'memory://' };
+  return DATABASE_URL ? { url: DATABASE_URL, poolSize: 2 } : { ...EMBEDDED_IN_MEMORY };
 }
 
 /** A service name no other test uses: tests share one database and filter by service. */
@@ -31,7 +37,7 @@ export async function pgQuery<T = Record<string, unknown>>(sql: string, params: 
  * already one per test process. `table(name)` qualifies a table for raw queries.
  */
 export async function isolatedDatabase(label: string): Promise<{ options: ErrorRecoveryDatabaseOptions; table: (name: string) => string }> {
-  if (!DATABASE_URL) return { options: { dataDir: 'memory://' }, table: (name) => `"${name}"` };
+  if (!DATABASE_URL) return { options: { ...EMBEDDED_IN_MEMORY }, table: (name) => `"${name}"` };
   const schema = `t_${label.replace(/\W/g, '_')}_${randomUUID().slice(0, 8)}`;
   await pgQuery(`CREATE SCHEMA "${schema}"`);
   const url = new URL(DATABASE_URL);

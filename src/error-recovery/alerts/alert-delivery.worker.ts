@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Optional, type OnApplicationBootstrap } from '@nestjs/common';
+import { ModuleLogger } from '../common/log-line.js';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { ERROR_RECOVERY_OPTIONS } from '../error-recovery.constants.js';
 import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
@@ -55,7 +56,7 @@ const describe = (error: unknown): string => oneLine(messageOf(error, 500), 500)
  */
 @Injectable()
 export class AlertDeliveryWorker implements OnApplicationBootstrap {
-  private readonly logger = new Logger('ErrorRecovery');
+  private readonly logger = new ModuleLogger();
   readonly id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   /** Rounds run one after the other on this chain. */
   private chain: Promise<void> = Promise.resolve();

@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { ModuleLogger } from '../common/log-line.js';
 import { ERROR_RECOVERY_OPTIONS } from '../error-recovery.constants.js';
 import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
 import { messageOf } from '../classify/error-text.js';
@@ -37,7 +38,7 @@ const describe = (error: unknown): string => messageOf(error, 300);
  */
 @Injectable()
 export class AlertQueue {
-  private readonly logger = new Logger('ErrorRecovery');
+  private readonly logger = new ModuleLogger();
   private pending = new Map<string, PendingCandidate>();
   private bursts = new Map<string, { times: number[]; alert: Alert }>();
   private records: OutboxRow[] = [];

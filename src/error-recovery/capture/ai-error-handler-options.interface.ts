@@ -26,8 +26,8 @@ export interface AiErrorHandlerOptions {
    */
   circuit?: string;
   /**
-   * Timeout the interceptor enforces on this route, ms; `0` turns it off. Default:
-   * `parameters.timeout_increase.currentTimeoutMs` (5000). timeout_increase may raise it for a while.
+   * Timeout the interceptor enforces on this route, ms; `0` turns it off. Default: the module's
+   * `routeTimeoutMs`, itself 0 (none). timeout_increase may raise it for a while.
    */
   timeoutMs?: number;
   /**

@@ -1,7 +1,7 @@
 import type { Classification } from '../classify/classification.interface.js';
 import type { RecoveryReport } from '../execute/recovery-report.js';
 import type { CircuitOutcome } from '../resilience/circuit-state.js';
-import { isOwnRouteTimeout } from './own-route-timeout.js';
+import { isRouteTimeoutError } from '../errors/route-timeout.error.js';
 
 /**
  * How a failed request counts against its route's breaker, once recovery is over:
@@ -15,7 +15,7 @@ export function breakerOutcome(
   error: unknown,
   captured: { classification: Classification; report: Pick<RecoveryReport, 'success' | 'resolvedBy'> } | undefined,
 ): CircuitOutcome {
-  if (isOwnRouteTimeout(error) || captured === undefined) return 'neutral';
+  if (isRouteTimeoutError(error) || captured === undefined) return 'neutral';
   if (!captured.classification.transient) return 'success';
   const served = captured.report.success && captured.report.resolvedBy !== 'fallback';
   return served ? 'success' : 'failure';

@@ -12,12 +12,17 @@ import { buildErrorBody, refusalBody, type ErrorResponseBody } from './error-res
 import { ErrorCaptureService, type CapturedError } from './error-capture.service.js';
 import { NO_REQUEST, snapshotRequest } from './request-snapshot.js';
 import { SelfReplay } from './self-replay.js';
+import { emitWsException, wsExceptionPayload } from './ws-answer.js';
+import { readProp } from '../classify/safe-read.js';
 
 /** What plain Nest's RPC filter answers: an RpcException's own error, else a generic one (no internals). */
 function rpcError(exception: unknown): unknown {
-  const getError = (exception as { getError?: unknown } | null)?.getError;
-  return typeof getError === 'function' ? getError.call(exception) : { status: 'error', message: 'Internal server error' };
+  const getError = readProp(exception, 'getError');
+  return typeof getError === 'function' ? (getError as () => unknown).call(exception) : { status: 'error', message: 'Internal server error' };
 }
+
+/** What plain Nest answers to an unknown error; the filter's last resort. */
+const LAST_RESORT_BODY = Object.freeze({ statusCode: 500, message: 'Internal server error' });
 
 /**
  * Answers every error that reaches the global filter layer. Errors of middleware, guards and pipes
@@ -39,20 +44,19 @@ export class ErrorCaptureFilter implements ExceptionFilter {
   ) {}
 
   catch(exception: unknown, host: ArgumentsHost): unknown {
-    if (host.getType() !== 'http') {
-      // RPC and WebSocket errors are stored, and left to those transports' own handling.
+    const type = host.getType();
+    if (type !== 'http') {
+      // RPC and WebSocket errors are stored, and answered as those transports' own filters would.
       if (this.capture.shouldCapture(exception)) {
         void this.capture.capture(exception, NO_REQUEST, { replaySafe: false }).catch((e) => this.stats.fault('filter', e));
       }
-      return host.getType() === 'rpc' ? throwError(() => rpcError(exception)) : undefined;
+      if (type === 'ws') return this.answerWs(exception, host);
+      return type === 'rpc' ? throwError(() => rpcError(exception)) : undefined;
     }
+    // respond() is async: whatever it throws, synchronously or not, arrives here as a rejection.
     this.respond(exception, host).catch((fault: unknown) => {
       this.stats.fault('filter', fault);
-      try {
-        this.answerAsNest(exception, host);
-      } catch (last) {
-        this.stats.fault('filter', last);
-      }
+      this.answerAsNest(exception, host);
     });
     return undefined;
   }
@@ -100,8 +104,41 @@ export class ErrorCaptureFilter implements ExceptionFilter {
     adapter.reply(response, body, status);
   }
 
+  /** The `exception` event Nest's BaseWsExceptionFilter would send; this filter replaces it on the gateways it covers. */
+  private answerWs(exception: unknown, host: ArgumentsHost): undefined {
+    try {
+      const ws = host.switchToWs();
+      emitWsException(ws.getClient<unknown>(), wsExceptionPayload(exception, { pattern: ws.getPattern(), data: ws.getData<unknown>() }));
+    } catch (fault) {
+      this.stats.fault('filter', fault);
+    }
+    return undefined;
+  }
+
+  /** Plain Nest's answer; when even that throws (a hostile value), the last resort. Never throws. */
   private answerAsNest(exception: unknown, host: ArgumentsHost): void {
-    this.plainNest ??= new BaseExceptionFilter(this.adapterHost.httpAdapter);
-    this.plainNest.catch(exception, host);
+    try {
+      this.plainNest ??= new BaseExceptionFilter(this.adapterHost.httpAdapter);
+      this.plainNest.catch(exception, host);
+    } catch (fault) {
+      this.stats.fault('filter', fault);
+      this.lastResort(host);
+    }
+  }
+
+  /**
+   * Every request gets an answer: plain Nest's 500 body, fixed, written through the adapter with
+   * nothing read from the thrown value (a Proxy whose every trap throws breaks any read, and plain
+   * Nest's own filter with it). When something was already sent, the response is ended instead.
+   */
+  private lastResort(host: ArgumentsHost): void {
+    try {
+      const response = host.switchToHttp().getResponse<unknown>();
+      const adapter = this.adapterHost.httpAdapter;
+      if (adapter.isHeadersSent(response)) adapter.end(response);
+      else adapter.reply(response, { ...LAST_RESORT_BODY }, LAST_RESORT_BODY.statusCode);
+    } catch (fault) {
+      this.stats.fault('filter', fault);
+    }
   }
 }

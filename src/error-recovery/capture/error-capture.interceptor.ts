@@ -17,8 +17,9 @@ import { breakerOutcome } from './breaker-outcome.js';
 import { isReplaySafe } from './capture-policy.js';
 import { ErrorCaptureService, type CapturedError } from './error-capture.service.js';
 import { snapshotRequest } from './request-snapshot.js';
-import { withTimeout } from './with-timeout.js';
-import { clientKey, RouteGates, type Admission } from './route-gates.js';
+import { isRouteTimeoutError } from '../errors/route-timeout.error.js';
+import { replayTimeout, withTimeout } from './with-timeout.js';
+import { RouteGates, type Admission } from './route-gates.js';
 import { SelfReplay } from './self-replay.js';
 import { RouteResolver, type RouteSetup } from './route-resolver.js';
 
@@ -57,6 +58,8 @@ export class ErrorCaptureInterceptor implements NestInterceptor {
     try {
       setup = this.routes.resolve(context, request);
       admission = this.gates.admit(context, request, setup);
+      // The retry budget's denominator: requests that reach the handler.
+      if (admission.kind === 'run') setup.route.retryBudget?.recordRequest(this.options.clock.now());
     } catch (fault) {
       // A broken gate (e.g. a shared breaker store that is down) must not fail a healthy request.
       this.stats.fault('interceptor', fault);
@@ -72,7 +75,7 @@ export class ErrorCaptureInterceptor implements NestInterceptor {
     }
     const { staleKey, timeoutMs, breaker } = admission;
     const run = (slot?: BulkheadSlot): Observable<unknown> =>
-      withTimeout(next.handle(), timeoutMs).pipe(
+      withTimeout(next.handle(), timeoutMs, { handOver: true, clock: this.options.clock }).pipe(
         tap({
           next: (value) => staleKey && this.guarded(() => this.gates.keep(staleKey, value, setup)),
           complete: () => breaker && this.guarded(() => this.breakers.settle(breaker, 'success')),
@@ -110,6 +113,9 @@ export class ErrorCaptureInterceptor implements NestInterceptor {
       captured = await this.captureError(error, context, next, setup, slot);
     } catch (fault) {
       this.stats.fault('interceptor', fault);
+    } finally {
+      // A run the route timeout left behind and no strategy took is dropped now: bounded, no leak.
+      if (isRouteTimeoutError(error)) error.release();
     }
     // Counted once recovery is over, so a failure a retry got past is not one; a no-op when the
     // circuit_break strategy already counted this request.
@@ -158,7 +164,7 @@ export class ErrorCaptureInterceptor implements NestInterceptor {
     const replaySafe =
       isReplaySafe(snapshot.method, snapshot.headers, setup.options?.replaySafe) && !adapter.isHeadersSent(response);
     const replay = (overrides?: ReplayOverrides): Promise<unknown> =>
-      lastValueFrom(withTimeout(next.handle(), overrides?.timeoutMs ?? this.gates.timeoutFor(setup)), { defaultValue: undefined });
+      lastValueFrom(withTimeout(next.handle(), replayTimeout(overrides, this.gates.timeoutFor(setup))), { defaultValue: undefined });
     const captured = await this.capture.capture(error, snapshot, {
       replay,
       replaySafe,
@@ -172,7 +178,7 @@ export class ErrorCaptureInterceptor implements NestInterceptor {
         url: request.originalUrl ?? request.url ?? '',
         headers: snapshot.headers,
         body: request.body,
-        client: clientKey(request),
+        client: this.gates.clientOf(request),
       },
     });
     this.capture.remember(request, error, captured);

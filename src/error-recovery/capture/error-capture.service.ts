@@ -102,6 +102,8 @@ export class ErrorCaptureService {
     }
     const pending = this.toPending(id, occurredAt, classification, report, request, input.routeOptions?.service);
     this.writer.enqueue(pending);
+    // A strategy that overran the budget may still act (or has acted): its steps join this error later.
+    if (report.late) this.writer.appendLate(id, report.late, 'automatic', report.actions.length);
     // Alerts subscribe here; a listener's fault is logged by RecoveryEvents and never reaches the request.
     this.events.emit('error.captured', { record: pending.log, actions: pending.actions, report });
     this.stats.captured++;

@@ -8,7 +8,7 @@ import { CircuitOpenError } from '../errors/circuit-open.error.js';
 import { RequestThrottledError } from '../errors/request-throttled.error.js';
 import { PRIORITIES, type Priority } from '../resilience/priority-bulkhead.js';
 import { CircuitBreakerRegistry, type BreakerCall } from '../state/circuit-breaker.registry.js';
-import { RouteTimeouts } from '../state/route-timeouts.registry.js';
+import { baseRouteTimeout, RouteTimeouts } from '../state/route-timeouts.registry.js';
 import { StaleResponseCache } from '../state/stale-response.cache.js';
 import { ThrottleRegistry } from '../state/throttle.registry.js';
 import { callRouteFallback, degraded } from '../strategies/fallback-answers.js';
@@ -50,7 +50,7 @@ export class RouteGates {
   /** Synchronous: the success path must not pay for a promise here. */
   admit(context: ExecutionContext, request: RequestLike, setup: RouteSetup): Admission {
     const key = setup.route.key;
-    const throttle = this.throttles.active ? this.throttles.check(key, clientKey(request)) : ALLOWED;
+    const throttle = this.throttles.active ? this.throttles.check(key, this.clientOf(request)) : ALLOWED;
     if (!throttle.allowed) return { kind: 'refuse', error: new RequestThrottledError(key, throttle.retryAfterMs) };
     let breaker: BreakerCall | null = null;
     if (setup.breaker) {
@@ -64,13 +64,30 @@ export class RouteGates {
     return { kind: 'run', timeoutMs: this.timeoutFor(setup), staleKey: this.staleKey(context, request, setup), breaker };
   }
 
-  /** An open breaker on a route with a fallback: the fallback answers, marked degraded. */
+  /** An open breaker on a route with a fallback: the fallback answers, marked degraded (rejects with `open` when it returns `undefined`). */
   async answerOpen(context: ExecutionContext, request: RequestLike, setup: RouteSetup, open: CircuitOpenError): Promise<{ value: unknown; headers: Record<string, string> }> {
     const answer = await callRouteFallback(
       { routeOptions: setup.options, controller: context.getClass(), error: open, request: { raw: request, method: setup.route.method, url: request.originalUrl ?? '', headers: request.headers ?? {}, body: undefined } },
       this.moduleRef,
     );
-    return { value: answer?.value, headers: degraded('fallback') };
+    // A fallback with nothing to send is no answer: the client gets the breaker's 503.
+    if (answer?.value === undefined) throw open;
+    return { value: answer.value, headers: degraded('fallback') };
+  }
+
+  /** Who a request comes from, for per-client throttles: the app's `clientTracker`, else {@link clientKey}. */
+  clientOf(request: RequestLike): string {
+    const tracker = this.options.clientTracker;
+    if (tracker) {
+      try {
+        const key = tracker(request);
+        // Prefixed so an app's key can never collide with a default `user:`/`ip:` one.
+        if (typeof key === 'string' && key !== '') return `tracker:${key}`;
+      } catch {
+        // The app's tracker failed on this request: count it as the default would, never fail it.
+      }
+    }
+    return clientKey(request);
   }
 
   /** Priority of a request: the trusted header when configured and valid, else the route's. */
@@ -79,16 +96,16 @@ export class RouteGates {
     return typeof header === 'string' && (PRIORITIES as readonly string[]).includes(header) ? (header as Priority) : routePriority;
   }
 
-  /** Timeout in force on the route, ms (0: none). */
+  /** Timeout in force on the route, ms (0: none — the default: route timeouts are opt-in). */
   timeoutFor(setup: RouteSetup): number {
-    const base = setup.options?.timeoutMs ?? this.options.parameters.timeout_increase.currentTimeoutMs;
-    return this.timeouts.current(setup.route.key, base);
+    return this.timeouts.current(setup.route.key, baseRouteTimeout(setup.options, this.options.routeTimeoutMs));
   }
 
   /** Keeps a good response for the fallback strategy. */
   keep(staleKey: string, value: unknown, setup: RouteSetup): void {
     if (value === undefined || (typeof value === 'object' && value !== null && typeof (value as { pipe?: unknown }).pipe === 'function')) return;
-    this.stale.set(staleKey, value, this.parameters(setup).staleMaxEntries);
+    const p = this.parameters(setup);
+    this.stale.set(staleKey, value, { maxEntries: p.staleMaxEntries, maxBytes: p.staleMaxBytes });
   }
 
   private staleKey(context: ExecutionContext, request: RequestLike, setup: RouteSetup): string | null {
@@ -119,7 +136,11 @@ function isPersonal(request: RequestLike): boolean {
   return Object.keys(request.headers ?? {}).some((name) => isSensitiveKey(name));
 }
 
-/** Who a per-client throttle counts: the authenticated user, else the IP. */
+/**
+ * Who a per-client throttle counts by default: the authenticated user, else the client address as
+ * the adapter reports it (`request.ip`: Express and Fastify derive it from X-Forwarded-For only when
+ * their trust-proxy setting says so). The header itself is never read here: any client can set it.
+ */
 export function clientKey(request: RequestLike): string {
   const user = request.user?.id ?? request.user?.sub;
   return typeof user === 'string' || typeof user === 'number' ? `user:${user}` : `ip:${request.ip ?? 'unknown'}`;

@@ -1,7 +1,8 @@
-import { Injectable, type ExecutionContext } from '@nestjs/common';
+import { Inject, Injectable, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AI_ERROR_HANDLER_METADATA } from '../error-recovery.constants.js';
-import { toCircuitPolicy } from '../error-recovery-options.js';
+import { AI_ERROR_HANDLER_METADATA, ERROR_RECOVERY_OPTIONS } from '../error-recovery.constants.js';
+import { toCircuitPolicy, type ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
+import { RetryBudgetWindow } from '../resilience/retry-budget.window.js';
 import { CircuitBreakerRegistry } from '../state/circuit-breaker.registry.js';
 import type { RouteInfo } from '../strategies/recovery-strategy.interface.js';
 import type { AiErrorHandlerOptions } from './ai-error-handler-options.interface.js';
@@ -26,6 +27,7 @@ export class RouteResolver {
   constructor(
     private readonly reflector: Reflector,
     private readonly breakers: CircuitBreakerRegistry,
+    @Inject(ERROR_RECOVERY_OPTIONS) private readonly moduleOptions: ResolvedErrorRecoveryOptions,
   ) {}
 
   resolve(context: ExecutionContext, request: { method?: string }): RouteSetup {
@@ -46,7 +48,11 @@ export class RouteResolver {
       const upper = method.toUpperCase();
       route = { key: `${upper} ${pattern}`, method: upper, pattern };
       // Patterns come from the framework's route table, so this stays small; bounded all the same.
-      if (byPattern.size < 64) byPattern.set(pattern, route);
+      if (byPattern.size < 64) {
+        // Made once per route, so counting its requests for the retry budget allocates nothing.
+        route.retryBudget = new RetryBudgetWindow(cached.value?.retry?.budgetWindowMs ?? this.moduleOptions.retry.budgetWindowMs);
+        byPattern.set(pattern, route);
+      }
     }
     const options = cached.value;
     const breaker = options?.circuitBreaker === false ? null : (options?.circuit ?? route.key);

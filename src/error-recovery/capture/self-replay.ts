@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
@@ -7,6 +7,18 @@ import type { ReplayOverrides } from '../strategies/recovery-strategy.interface.
 
 /** Header marking a request the module sends to its own app to replay a stored one. */
 export const REPLAY_HEADER = 'x-error-recovery-replay';
+
+/**
+ * Whether `given` is the secret, in time that does not depend on how much of it matches (`===`
+ * stops at the first differing character, which a client could time to guess the token byte by
+ * byte). Only the length, which is public (32 characters), can end the comparison early.
+ */
+export function sameSecret(given: unknown, secret: string): boolean {
+  if (typeof given !== 'string') return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(secret);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
 
 /**
  * Replays a stored GET/HEAD request against the app itself, for manual recovery. Replays carry a
@@ -21,7 +33,7 @@ export class SelfReplay {
 
   /** Whether a request is one of our replays. */
   isReplay(request: { headers?: Record<string, unknown> } | undefined): boolean {
-    return request?.headers?.[REPLAY_HEADER] === this.token;
+    return sameSecret(request?.headers?.[REPLAY_HEADER], this.token);
   }
 
   /** A replay function for a stored error, or the reason there is none. */

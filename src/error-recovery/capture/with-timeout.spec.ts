@@ -1,15 +1,50 @@
 import { jest } from '@jest/globals';
-import { firstValueFrom, NEVER, of, Subject, TimeoutError } from 'rxjs';
-import { withTimeout } from './with-timeout.js';
+import { firstValueFrom, lastValueFrom, NEVER, Observable, of, Subject, TimeoutError } from 'rxjs';
+import { classifyError } from '../classify/error-classifier.js';
+import { isRouteTimeoutError, RouteTimeoutError } from '../errors/route-timeout.error.js';
+import { replayTimeout, withTimeout } from './with-timeout.js';
+
+/** A source whose subscription the test can see: `live` is true while someone is subscribed. */
+function tracked<T>(): { source: Observable<T>; subject: Subject<T>; live: () => boolean } {
+  const subject = new Subject<T>();
+  let subscribed = 0;
+  const source = new Observable<T>((subscriber) => {
+    subscribed++;
+    const inner = subject.subscribe(subscriber);
+    return () => {
+      subscribed--;
+      inner.unsubscribe();
+    };
+  });
+  return { source, subject, live: () => subscribed > 0 };
+}
+
+const timedOut = async (work: Promise<unknown>): Promise<RouteTimeoutError> => {
+  const error = await work.catch((e: unknown) => e);
+  if (!isRouteTimeoutError(error)) throw new Error(`expected a RouteTimeoutError, got ${String(error)}`);
+  return error;
+};
 
 describe('withTimeout', () => {
-  beforeEach(() => jest.useFakeTimers());
+  beforeEach(() => jest.useFakeTimers({ now: 0 }));
   afterEach(() => jest.useRealTimers());
 
-  it('fails with rxjs TimeoutError when nothing arrives in time', async () => {
-    const result = firstValueFrom(withTimeout(NEVER, 100)).catch((e: unknown) => e);
+  it('fails with a RouteTimeoutError when nothing arrives in time, and drops the run', async () => {
+    const { source, live } = tracked<number>();
+    const result = timedOut(firstValueFrom(withTimeout(source, 100)));
     await jest.advanceTimersByTimeAsync(100);
-    expect(await result).toBeInstanceOf(TimeoutError);
+    const error = await result;
+    expect(error.timeoutMs).toBe(100);
+    expect(error.takeRun()).toBeUndefined();
+    expect(live()).toBe(false);
+  });
+
+  it('is classified exactly as the rxjs TimeoutError', () => {
+    const ours = classifyError(new RouteTimeoutError(100), { environment: 'production', severityOverrides: {} });
+    const rxjs = classifyError(new TimeoutError(), { environment: 'production', severityOverrides: {} });
+    const pick = (c: typeof ours) => [c.errorType, c.category, c.severity, c.httpStatus, c.transient, c.userMessage];
+    expect(pick(ours)).toEqual(pick(rxjs));
+    expect(ours.errorType).toBe('TimeoutError');
   });
 
   it('passes a value that arrives in time and clears its timer', async () => {
@@ -23,5 +58,95 @@ describe('withTimeout', () => {
 
   it('does nothing with 0', async () => {
     expect(await firstValueFrom(withTimeout(of(2), 0))).toBe(2);
+  });
+
+  describe('handing over the run that timed out', () => {
+    it('keeps the run going and serves its value to whoever waits for it', async () => {
+      const { source, subject, live } = tracked<string>();
+      const error = timedOut(lastValueFrom(withTimeout(source, 100, { handOver: true })));
+      await jest.advanceTimersByTimeAsync(100);
+      const run = (await error).takeRun()!;
+      expect(live()).toBe(true);
+      const waited = run.wait(500);
+      await jest.advanceTimersByTimeAsync(150);
+      subject.next('late answer');
+      subject.complete();
+      expect(await waited).toBe('late answer');
+      expect(live()).toBe(false);
+      expect(jest.getTimerCount()).toBe(0);
+    });
+
+    it('keeps an answer that came before anyone waited', async () => {
+      const { source, subject } = tracked<string>();
+      const error = timedOut(lastValueFrom(withTimeout(source, 100, { handOver: true })));
+      await jest.advanceTimersByTimeAsync(100);
+      subject.next('early');
+      subject.complete();
+      expect(await (await error).takeRun()!.wait(10)).toBe('early');
+    });
+
+    it('passes on the error of the run', async () => {
+      const { source, subject } = tracked<string>();
+      const error = timedOut(lastValueFrom(withTimeout(source, 100, { handOver: true })));
+      await jest.advanceTimersByTimeAsync(100);
+      const waited = (await error).takeRun()!.wait(500).catch((e: unknown) => e);
+      subject.error(new Error('boom'));
+      expect(await waited).toEqual(new Error('boom'));
+    });
+
+    it('unsubscribes the run when the wait runs out, and a second wait is refused', async () => {
+      const { source, live } = tracked<string>();
+      const error = timedOut(lastValueFrom(withTimeout(source, 100, { handOver: true })));
+      await jest.advanceTimersByTimeAsync(100);
+      const run = (await error).takeRun()!;
+      const waited = timedOut(run.wait(200));
+      await jest.advanceTimersByTimeAsync(200);
+      expect((await waited).timeoutMs).toBe(200);
+      expect(live()).toBe(false);
+      await expect(run.wait(10)).rejects.toThrow(/already/);
+    });
+
+    it('unsubscribes the run when the wait is aborted', async () => {
+      const { source, live } = tracked<string>();
+      const error = timedOut(lastValueFrom(withTimeout(source, 100, { handOver: true })));
+      await jest.advanceTimersByTimeAsync(100);
+      const controller = new AbortController();
+      const waited = timedOut((await error).takeRun()!.wait(10_000, controller.signal));
+      controller.abort();
+      await waited;
+      expect(live()).toBe(false);
+      expect(jest.getTimerCount()).toBe(0);
+    });
+
+    it('unsubscribes a run nobody took when the error is released', async () => {
+      const { source, live } = tracked<string>();
+      const timing = timedOut(lastValueFrom(withTimeout(source, 100, { handOver: true })));
+      await jest.advanceTimersByTimeAsync(100);
+      const error = await timing;
+      expect(live()).toBe(true);
+      error.release();
+      expect(live()).toBe(false);
+      expect(error.takeRun()).toBeUndefined();
+    });
+
+    it('hands over nothing when the source never emits but is not asked to', async () => {
+      const error = timedOut(firstValueFrom(withTimeout(NEVER, 50)));
+      await jest.advanceTimersByTimeAsync(50);
+      expect((await error).takeRun()).toBeUndefined();
+    });
+  });
+});
+
+describe('replayTimeout', () => {
+  it.each<[string, { timeoutMs?: number; maxMs?: number } | undefined, number, number]>([
+    ['the route timeout by default', undefined, 10_000, 10_000],
+    ['none when the route has none and nothing caps it', undefined, 0, 0],
+    ['the requested timeout', { timeoutMs: 300 }, 10_000, 300],
+    ['capped by what the budget leaves', { maxMs: 800 }, 10_000, 800],
+    ['capped even on a route without a timeout', { maxMs: 800 }, 0, 800],
+    ['the smaller of requested and cap', { timeoutMs: 300, maxMs: 800 }, 10_000, 300],
+    ['never "no limit" when nothing is left', { maxMs: 0 }, 0, 1],
+  ])('is %s', (_label, overrides, route, expected) => {
+    expect(replayTimeout(overrides, route)).toBe(expected);
   });
 });

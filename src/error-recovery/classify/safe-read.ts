@@ -20,6 +20,15 @@ export function readProp(target: unknown, key: string): unknown {
   }
 }
 
+/** `value instanceof type` that answers false instead of throwing (a Proxy's getPrototypeOf trap). */
+export function isInstanceOf<T>(value: unknown, type: abstract new (...args: never[]) => T): value is T {
+  try {
+    return value instanceof type;
+  } catch {
+    return false;
+  }
+}
+
 /** `Array.isArray` that answers false instead of throwing on a revoked Proxy. */
 export function isArray(value: unknown): value is readonly unknown[] {
   try {

@@ -1,3 +1,5 @@
+import { isInstanceOf } from '../classify/safe-read.js';
+
 /** A request refused because its route's bulkhead queue is full. Answered 503 with Retry-After; not stored. */
 export class BulkheadRejectedError extends Error {
   constructor(
@@ -10,4 +12,5 @@ export class BulkheadRejectedError extends Error {
   }
 }
 
-export const isBulkheadRejectedError = (e: unknown): e is BulkheadRejectedError => e instanceof BulkheadRejectedError;
+/** Never throws, whatever `e` is. */
+export const isBulkheadRejectedError = (e: unknown): e is BulkheadRejectedError => isInstanceOf(e, BulkheadRejectedError);

@@ -1,3 +1,5 @@
+import { isInstanceOf } from '../classify/safe-read.js';
+
 /** A request refused because its circuit breaker is open. Answered 503 with Retry-After; not stored. */
 export class CircuitOpenError extends Error {
   constructor(
@@ -9,4 +11,5 @@ export class CircuitOpenError extends Error {
   }
 }
 
-export const isCircuitOpenError = (e: unknown): e is CircuitOpenError => e instanceof CircuitOpenError;
+/** Never throws, whatever `e` is. */
+export const isCircuitOpenError = (e: unknown): e is CircuitOpenError => isInstanceOf(e, CircuitOpenError);

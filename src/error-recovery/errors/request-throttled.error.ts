@@ -1,3 +1,5 @@
+import { isInstanceOf } from '../classify/safe-read.js';
+
 /** A request refused by a throttle that request_throttle turned on. Answered 429 with Retry-After; not stored. */
 export class RequestThrottledError extends Error {
   constructor(
@@ -9,4 +11,5 @@ export class RequestThrottledError extends Error {
   }
 }
 
-export const isRequestThrottledError = (e: unknown): e is RequestThrottledError => e instanceof RequestThrottledError;
+/** Never throws, whatever `e` is. */
+export const isRequestThrottledError = (e: unknown): e is RequestThrottledError => isInstanceOf(e, RequestThrottledError);

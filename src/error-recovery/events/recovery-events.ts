@@ -1,5 +1,7 @@
 import { EventEmitter } from 'node:events';
-import { Injectable, Logger, Optional } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
+import { messageOf } from '../classify/error-text.js';
+import { ModuleLogger } from '../common/log-line.js';
 import { ErrorRecoveryStats } from '../error-recovery.stats.js';
 import type { RecoveryReport } from '../execute/recovery-report.js';
 import type { ErrorLogRecord, RecoveryActionRecord } from '../persistence/error-log.record.js';
@@ -55,7 +57,7 @@ export interface RecoveryEventMap {
  */
 @Injectable()
 export class RecoveryEvents {
-  private readonly logger = new Logger('ErrorRecovery');
+  private readonly logger = new ModuleLogger();
   private readonly emitter = new EventEmitter();
 
   constructor(@Optional() private readonly stats?: ErrorRecoveryStats) {}
@@ -68,7 +70,7 @@ export class RecoveryEvents {
       } catch (error) {
         // A listener (alerts, metrics) never reaches the code that emitted; its fault is counted.
         if (this.stats) this.stats.fault('listener', error);
-        else this.logger.error(`listener of ${event} failed: ${error instanceof Error ? error.message : String(error)}`);
+        else this.logger.error(`listener of ${event} failed: ${messageOf(error, 500)}`);
       }
     };
     this.emitter.on(event, safe);

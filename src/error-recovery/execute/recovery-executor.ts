@@ -1,22 +1,43 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { messageOf } from '../classify/error-text.js';
+import { ModuleLogger } from '../common/log-line.js';
 import { ERROR_RECOVERY_OPTIONS } from '../error-recovery.constants.js';
 import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
 import type { StrategyName } from '../plan/strategy-name.js';
+import type { Clock } from '../resilience/clock.js';
 import { StrategyRegistry } from '../strategies/strategy-registry.js';
-import type { RecoveryContext, StrategyOutcome } from '../strategies/recovery-strategy.interface.js';
+import type { RecoveryContext, ReplayOverrides, StrategyOutcome, StrategyStep } from '../strategies/recovery-strategy.interface.js';
 import { RecoveryBudget } from './recovery-budget.js';
 import { strategyTitle, type ExecutedAction, type RecoveryReport } from './recovery-report.js';
 
-const reason = (error: unknown): string => (error instanceof Error ? error.message : String(error)).slice(0, 300);
+const reason = (error: unknown): string => messageOf(error, 300);
+
+/**
+ * How long after the budget ran out the outcome of an overrunning strategy is still awaited for the
+ * record, ms. Past it the step is recorded as "outcome unknown" rather than waited for forever.
+ */
+export const LATE_OUTCOME_WAIT_MS = 60_000;
+
+/** A step's result: what the request sees now, and what an overrunning strategy did later. */
+interface StepResult {
+  outcome: StrategyOutcome;
+  /** Settles (within {@link LATE_OUTCOME_WAIT_MS}) with the steps of a strategy that overran the budget. */
+  late?: Promise<StrategyStep[]>;
+}
 
 /**
  * Runs a plan in order until a strategy serves the request, within `recoveryTimeoutMs`.
  * Each step is reported as it really went; a strategy that throws or overruns the budget is
  * recorded as failed and the next one runs. `run` never throws.
+ *
+ * A strategy that overruns the budget is not abandoned: its effect (a pool grown, a breaker opened)
+ * may still happen or may have happened already. Effects it noted through `ctx.noteEffect` before the
+ * budget ran out are in the report at once; the request does not wait for the rest: the report's
+ * `late` settles with its real steps once it finishes, and the caller appends them to the same error.
  */
 @Injectable()
 export class RecoveryExecutor {
-  private readonly logger = new Logger('ErrorRecovery');
+  private readonly logger = new ModuleLogger();
 
   constructor(
     private readonly registry: StrategyRegistry,
@@ -27,6 +48,9 @@ export class RecoveryExecutor {
     const clock = context.clock;
     const budget = new RecoveryBudget(clock, this.options.recoveryTimeoutMs);
     const actions: ExecutedAction[] = [];
+    const late: Promise<ExecutedAction[]>[] = [];
+    const withLate = (report: RecoveryReport): RecoveryReport =>
+      late.length === 0 ? report : { ...report, late: Promise.all(late).then((groups) => groups.flat()) };
     try {
       for (const name of plan) {
         const startedAt = clock.now();
@@ -39,10 +63,11 @@ export class RecoveryExecutor {
           actions.push({ strategy: name, success: false, skipped: true, message: 'recovery budget exhausted', startedAt, durationMs: 0 });
           continue;
         }
-        const outcome = await this.execute(name, strategy.execute.bind(strategy), { ...context, budget }, startedAt);
+        const { outcome, late: lateSteps } = await this.execute(name, strategy.execute.bind(strategy), { ...context, replay: withinBudget(context.replay, budget), budget }, startedAt);
         actions.push(...outcome.steps.map((step) => ({ ...step, strategy: name })));
+        if (lateSteps) late.push(lateSteps.then((steps) => steps.map((step) => ({ ...step, strategy: name }))));
         if (outcome.resolved) {
-          return { attempted: true, success: true, resolvedBy: name, result: outcome.result, headers: outcome.headers, message: `Recovery successful: ${strategyTitle(name)}`, actions };
+          return withLate({ attempted: true, success: true, resolvedBy: name, result: outcome.result, headers: outcome.headers, message: `Recovery successful: ${strategyTitle(name)}`, actions });
         }
       }
     } catch (error) {
@@ -52,13 +77,13 @@ export class RecoveryExecutor {
       budget.dispose();
     }
     const tried = actions.some((a) => !a.skipped);
-    return {
+    return withLate({
       attempted: plan.length > 0,
       success: false,
       resolvedBy: null,
       message: tried ? 'Recovery failed: no strategy resolved the error' : 'No recovery strategy could be applied',
       actions,
-    };
+    });
   }
 
   private async execute(
@@ -66,22 +91,81 @@ export class RecoveryExecutor {
     execute: (ctx: RecoveryContext) => Promise<StrategyOutcome>,
     ctx: RecoveryContext,
     startedAt: number,
-  ): Promise<StrategyOutcome> {
+  ): Promise<StepResult> {
     let onAbort: (() => void) | undefined;
-    const overrun = new Promise<StrategyOutcome>((resolve) => {
-      onAbort = () =>
-        resolve({ resolved: false, steps: [{ success: false, skipped: false, message: 'stopped: recovery budget exhausted', startedAt, durationMs: ctx.clock.now() - startedAt }] });
+    const overrun = new Promise<'overrun'>((resolve) => {
+      onAbort = () => resolve('overrun');
       ctx.budget.signal.addEventListener('abort', onAbort, { once: true });
     });
+    const fail = (message: string): StrategyStep => ({ success: false, skipped: false, message, startedAt, durationMs: ctx.clock.now() - startedAt });
+    // Effects the strategy noted as they happened: recorded whatever the strategy does next.
+    const noted: StrategyStep[] = [];
+    const notedLate: StrategyStep[] = [];
+    let overran = false;
+    const noteEffect = (step: StrategyStep): void => void (overran ? notedLate : noted).push(step);
     try {
-      const outcome = await Promise.race([execute(ctx), overrun]);
-      return outcome.steps.length > 0
-        ? outcome
-        : { ...outcome, steps: [{ success: outcome.resolved, skipped: false, message: `${name} reported no steps`, startedAt, durationMs: ctx.clock.now() - startedAt }] };
+      const work = execute({ ...ctx, noteEffect });
+      const first = await Promise.race([work, overrun]);
+      if (first === 'overrun') {
+        overran = true;
+        return {
+          outcome: { resolved: false, steps: [...noted, fail('stopped: recovery budget exhausted')] },
+          late: lateSteps(work, notedLate, ctx.clock, startedAt),
+        };
+      }
+      const steps = [...noted, ...first.steps];
+      return {
+        outcome: steps.length > 0 ? { ...first, steps } : { ...first, steps: [{ ...fail(`${name} reported no steps`), success: first.resolved }] },
+      };
     } catch (error) {
-      return { resolved: false, steps: [{ success: false, skipped: false, message: `strategy threw: ${reason(error)}`, startedAt, durationMs: ctx.clock.now() - startedAt }] };
+      return { outcome: { resolved: false, steps: [...noted, fail(`strategy threw: ${reason(error)}`)] } };
     } finally {
       if (onAbort) ctx.budget.signal.removeEventListener('abort', onAbort);
     }
   }
+}
+
+/** A step taken after the budget ran out: it no longer served the request. */
+const markLate = (s: StrategyStep): StrategyStep => ({ ...s, message: `after the recovery budget: ${s.message}`, details: { ...s.details, late: true } });
+
+/**
+ * The steps an overrunning strategy really took, once it settles (at most {@link LATE_OUTCOME_WAIT_MS}
+ * after the budget): the effects it noted after the budget, then the steps it returned, each marked
+ * `late`. Never rejects.
+ */
+function lateSteps(work: Promise<StrategyOutcome>, notedLate: readonly StrategyStep[], clock: Clock, startedAt: number): Promise<StrategyStep[]> {
+  const step = (success: boolean, message: string): StrategyStep => ({
+    success,
+    skipped: false,
+    message,
+    details: { late: true },
+    startedAt,
+    durationMs: clock.now() - startedAt,
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const gaveUp = new Promise<StrategyStep[]>((resolve) => {
+    timer = setTimeout(
+      () => resolve([...notedLate.map(markLate), step(false, `outcome unknown: still running ${LATE_OUTCOME_WAIT_MS} ms after the recovery budget`)]),
+      LATE_OUTCOME_WAIT_MS,
+    );
+    timer.unref();
+  });
+  const settled = work.then(
+    (outcome) =>
+      outcome.steps.length > 0 || notedLate.length > 0
+        ? [...notedLate, ...outcome.steps].map(markLate)
+        : [step(false, 'finished after the recovery budget; reported no steps')],
+    (error: unknown) => [...notedLate.map(markLate), step(false, `strategy threw after the recovery budget: ${reason(error)}`)],
+  );
+  return Promise.race([settled, gaveUp]).finally(() => clearTimeout(timer));
+}
+
+/** A replay that never outlives the budget: its run is limited to the time left (`maxMs`). */
+function withinBudget(replay: RecoveryContext['replay'], budget: RecoveryBudget): RecoveryContext['replay'] {
+  if (!replay) return undefined;
+  return (overrides?: ReplayOverrides) => {
+    const left = budget.remaining();
+    if (left <= 0) return Promise.reject(new Error('recovery budget exhausted'));
+    return replay({ ...overrides, maxMs: Math.min(overrides?.maxMs ?? left, left) });
+  };
 }

@@ -20,6 +20,12 @@ export interface RecoveryReport {
   /** Client-safe summary. */
   message: string;
   actions: ExecutedAction[];
+  /**
+   * Present when a strategy overran the budget: settles (never rejects, within a minute) with the
+   * steps it really took once it finished. They happened after the request was answered and are
+   * appended to the same error's actions, after `actions`.
+   */
+  late?: Promise<ExecutedAction[]>;
 }
 
 /** `pool_increase` → `Pool Increase`. */

@@ -43,6 +43,7 @@ import { ALERT_OUTBOX_STORE } from '../alerts/alerts.constants.js';
 import type { AlertOutboxStore } from '../alerts/outbox/alert-outbox-store.interface.js';
 import { outboxRowJson } from './alert-json.view.js';
 import { ListAlertsQueryDto } from './dto/list-alerts-query.dto.js';
+import { StorableInputPipe } from './storable-input.pipe.js';
 
 const HOUR_MS = 3_600_000;
 /** How long a read waits for queued rows to be written, so the API shows what was just captured. */
@@ -55,7 +56,8 @@ const READ_FLUSH_MS = 1000;
 export function createErrorsController(prefix: string, guard: Type<CanActivate>): Type<unknown> {
   @Controller(prefix)
   @UseGuards(guard)
-  @UsePipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }))
+  // Unstorable characters first: they are a 400 whatever the parameter, never a database error.
+  @UsePipes(new StorableInputPipe(), new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }))
   class ErrorsController {
     constructor(
       @Inject(ERROR_LOG_STORE) private readonly store: ErrorLogStore,

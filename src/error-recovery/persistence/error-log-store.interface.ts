@@ -38,8 +38,11 @@ export interface ErrorSummary {
 
 /** The outcome of a recovery run written back onto its error row. */
 export interface RecoveryOutcomeUpdate {
+  /** True when the run served (resolved) the error: the row becomes `resolved`. Never undoes an earlier success. */
   success: boolean;
   strategy: string | null;
+  /** When the run ended; the row's `resolved_at` when `success` (an earlier `resolved_at` is kept). */
+  at: Date;
 }
 
 /**
@@ -56,7 +59,10 @@ export interface ErrorLogStore {
   list(query: ErrorLogQuery): Promise<Page<ErrorLogRecord>>;
   summary(query: { service?: string; since: Date }): Promise<ErrorSummary>;
   markResolved(id: string, at: Date): Promise<ErrorLogRecord | null>;
-  /** Append actions (e.g. of a manual recovery) and update the row's recovery columns. */
+  /**
+   * Append actions (e.g. of a manual recovery) and update the row's recovery columns; a successful
+   * run also marks the row resolved (`resolved`, `resolved_at`), as an automatic recovery does.
+   */
   appendRecovery(id: string, outcome: RecoveryOutcomeUpdate, actions: readonly RecoveryActionRecord[]): Promise<void>;
   /** Release connections. */
   close(): Promise<void>;

@@ -100,12 +100,13 @@ export function insertBatchStatement(batch: readonly PendingErrorLog[]): SqlStat
 /** Appends actions and updates the recovery columns of one row, in one statement. */
 export function appendRecoveryStatement(
   id: string,
-  outcome: { success: boolean; strategy: string | null },
+  outcome: { success: boolean; strategy: string | null; at: Date },
   actions: readonly RecoveryActionRecord[],
 ): SqlStatement {
-  const params: unknown[] = [id, outcome.success, outcome.strategy];
-  // A failed manual run never hides an earlier success (nor the strategy that achieved it).
-  const update = `UPDATE "error_logs" SET "recovery_attempted" = true, "recovery_success" = (COALESCE("recovery_success", false) OR $2::boolean), "recovery_strategy" = COALESCE($3::varchar, "recovery_strategy") WHERE "id" = $1::uuid`;
+  const params: unknown[] = [id, outcome.success, outcome.strategy, outcome.at.toISOString()];
+  // A failed manual run never hides an earlier success (nor the strategy that achieved it, nor the
+  // resolution); a successful one resolves the error like a successful automatic recovery does.
+  const update = `UPDATE "error_logs" SET "recovery_attempted" = true, "recovery_success" = (COALESCE("recovery_success", false) OR $2::boolean), "recovery_strategy" = COALESCE($3::varchar, "recovery_strategy"), "resolved" = ("resolved" OR $2::boolean), "resolved_at" = CASE WHEN $2::boolean THEN COALESCE("resolved_at", $4::timestamptz) ELSE "resolved_at" END WHERE "id" = $1::uuid`;
   if (actions.length === 0) return { sql: update, params };
   const insert = `INSERT INTO "recovery_actions" (${names(ACTION_COLUMNS)}) VALUES ${values(actions, ACTION_COLUMNS, params)} ON CONFLICT ("id") DO NOTHING`;
   return { sql: `WITH "updated" AS (${update} RETURNING "id") ${insert}`, params };

@@ -1,18 +1,21 @@
 import {
   Inject,
   Injectable,
-  Logger,
   Optional,
   type OnModuleInit,
 } from '@nestjs/common';
+import { ModuleLogger } from '../common/log-line.js';
 import { ERROR_LOG_STORE, ERROR_RECOVERY_OPTIONS } from '../error-recovery.constants.js';
 import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
 import { RecoveryEvents } from '../events/recovery-events.js';
 import { backoffDelay } from '../resilience/backoff.js';
 import type { ErrorLogStore } from './error-log-store.interface.js';
 import { isRowError } from './row-error.js';
+import { messageOf } from '../classify/error-text.js';
 import { settlesWithin } from '../resilience/settles-within.js';
-import type { PendingErrorLog } from './error-log.record.js';
+import type { PendingErrorLog, RecoveryActionRecord, RecoveryTrigger } from './error-log.record.js';
+import type { ExecutedAction } from '../execute/recovery-report.js';
+import { toActionRecords } from './recovery-action.records.js';
 
 /** Why a captured error was not stored. Each is counted; none happens silently. */
 export type DropReason = 'queue_full' | 'rejected_by_database' | 'shutdown_timeout' | 'after_close';
@@ -27,18 +30,26 @@ export interface WriterStats {
   lastError: string | null;
 }
 
-const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error)).slice(0, 300);
+const describe = (error: unknown): string => messageOf(error, 300);
 
 /**
  * Writes captured errors off the request path: an in-memory queue flushed in multi-row batches
  * every `flushIntervalMs` or `batchSize` rows. A failed flush keeps the rows and retries with
  * backoff; shutdown drains the queue. Inserts are idempotent by id, so a batch re-sent after a
  * failure that had in fact committed is not stored twice.
+ *
+ * Actions that settle after their error was queued (a strategy that overran the recovery budget)
+ * are appended to that error with {@link appendLate}: written after the queued errors, each exactly
+ * once (their ids are fixed when they settle), and waited for at shutdown.
  */
 @Injectable()
 export class ErrorLogWriter implements OnModuleInit {
-  private readonly logger = new Logger('ErrorRecovery');
+  private readonly logger = new ModuleLogger();
   private readonly queue: PendingErrorLog[] = [];
+  /** Late actions, one group per error, written after {@link queue} (so their error row exists). */
+  private readonly lateQueue: RecoveryActionRecord[][] = [];
+  /** Late actions not settled yet; shutdown waits for them. */
+  private readonly settling = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private connecting: Promise<void> | undefined;
@@ -78,7 +89,7 @@ export class ErrorLogWriter implements OnModuleInit {
       this.logger.error(`error ${entry.log.id} captured after the error store was closed; not stored`);
       return false;
     }
-    if (this.queue.length >= this.options.writer.maxQueue) {
+    if (this.backlog() >= this.options.writer.maxQueue) {
       this.dropped.queue_full++;
       if (this.dropped.queue_full === 1 || this.dropped.queue_full % 1000 === 0) {
         this.logger.error(`error log queue full (${this.queue.length}); dropped ${this.dropped.queue_full} so far`);
@@ -86,8 +97,37 @@ export class ErrorLogWriter implements OnModuleInit {
       return false;
     }
     this.queue.push(entry);
-    this.schedule(this.queue.length >= this.options.writer.batchSize ? 0 : this.options.writer.flushIntervalMs);
+    // A full batch is written at once, but not while the store is failing: then only the backoff
+    // timer retries (writing at once would cancel it and try the database once per captured error).
+    const full = this.queue.length >= this.options.writer.batchSize && this.consecutiveFailures === 0;
+    this.schedule(full ? 0 : this.options.writer.flushIntervalMs);
     return true;
+  }
+
+  /**
+   * Appends the actions `late` settles with to error `errorId`, numbered from `firstPosition`. The
+   * caller does not wait: the actions are written whenever they settle (a recovery strategy that
+   * overran the budget settles within a bounded time), and shutdown waits for them.
+   */
+  appendLate(errorId: string, late: Promise<readonly ExecutedAction[]>, trigger: RecoveryTrigger, firstPosition: number): void {
+    const tracked: Promise<void> = late
+      .then(
+        (actions) => {
+          // Given up on at shutdown (and counted there): nothing more to do.
+          if (actions.length === 0 || !this.settling.has(tracked)) return;
+          if (this.closed || this.backlog() >= this.options.writer.maxQueue) {
+            const why: DropReason = this.closed ? 'after_close' : 'queue_full';
+            this.dropped[why]++;
+            this.logger.error(`late recovery actions of error ${errorId} not stored (${why})`);
+            return;
+          }
+          this.lateQueue.push(toActionRecords(errorId, actions, trigger, firstPosition));
+          this.schedule(this.options.writer.flushIntervalMs);
+        },
+        () => undefined,
+      )
+      .finally(() => this.settling.delete(tracked));
+    this.settling.add(tracked);
   }
 
   /** Connects the store (and runs migrations) once; concurrent callers share the attempt. */
@@ -112,19 +152,20 @@ export class ErrorLogWriter implements OnModuleInit {
    */
   async flush(timeoutMs = this.options.writer.shutdownTimeoutMs): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
-    while (this.queue.length > 0 && !this.closed) {
+    while (this.backlog() > 0 && !this.closed) {
       const left = deadline - Date.now();
       if (left <= 0) break;
       this.clearTimer();
       await settlesWithin(this.run(), left);
-      if (this.queue.length > 0) await settlesWithin(new Promise<void>(() => undefined), Math.min(50, Math.max(0, deadline - Date.now())));
+      // A failing store is retried on the backoff schedule here too, not every 50 ms.
+      if (this.backlog() > 0) await settlesWithin(new Promise<void>(() => undefined), Math.min(Math.max(50, this.retryDelay()), Math.max(0, deadline - Date.now())));
     }
-    return this.queue.length === 0;
+    return this.backlog() === 0;
   }
 
   stats(): WriterStats {
     return {
-      queued: this.queue.length,
+      queued: this.backlog(),
       written: this.written,
       dropped: { ...this.dropped },
       failedFlushes: this.failedFlushes,
@@ -139,11 +180,17 @@ export class ErrorLogWriter implements OnModuleInit {
    * is counted, then the store is closed.
    */
   async finalDrain(): Promise<void> {
+    if (this.settling.size > 0 && !(await settlesWithin(Promise.all(this.settling), this.options.writer.shutdownTimeoutMs))) {
+      this.dropped.shutdown_timeout += this.settling.size;
+      this.logger.error(`shutdown: late recovery actions of ${this.settling.size} errors had not settled; not stored`);
+      this.settling.clear();
+    }
     const drained = await this.flush(this.options.writer.shutdownTimeoutMs);
     if (!drained) {
-      this.dropped.shutdown_timeout += this.queue.length;
-      this.logger.error(`shutdown: ${this.queue.length} captured errors could not be stored (${this.lastError})`);
+      this.dropped.shutdown_timeout += this.backlog();
+      this.logger.error(`shutdown: ${this.backlog()} captured errors (or late actions) could not be stored (${this.lastError})`);
       this.queue.length = 0;
+      this.lateQueue.length = 0;
     }
     this.closed = true;
     this.clearTimer();
@@ -166,6 +213,11 @@ export class ErrorLogWriter implements OnModuleInit {
     this.timer.unref();
   }
 
+  /** Errors and late action groups waiting to be written. */
+  private backlog(): number {
+    return this.queue.length + this.lateQueue.length;
+  }
+
   private clearTimer(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
@@ -174,7 +226,7 @@ export class ErrorLogWriter implements OnModuleInit {
   private run(): Promise<void> {
     this.running ??= this.drain().finally(() => {
       this.running = undefined;
-      if (this.queue.length > 0 && !this.timer && !this.closed) this.schedule(this.retryDelay());
+      if (this.backlog() > 0 && !this.timer && !this.closed) this.schedule(this.retryDelay());
     });
     return this.running;
   }
@@ -198,10 +250,29 @@ export class ErrorLogWriter implements OnModuleInit {
         this.consecutiveFailures = 0;
       } catch (error) {
         if (isRowError(error) && (await this.insertOneByOne(batch))) continue;
-        this.consecutiveFailures++;
-        this.failedFlushes++;
-        this.lastError = describe(error);
-        if (this.consecutiveFailures === 1) this.logger.warn(`writing error logs failed, will retry: ${this.lastError}`);
+        this.failed(error);
+        return;
+      }
+    }
+    // After the queue: the rows these actions belong to are written (or were dropped) by now.
+    while (this.lateQueue.length > 0) {
+      const group = this.lateQueue[0];
+      const errorId = group[0].errorLogId;
+      try {
+        await this.ready();
+        // A no-op on the row's recovery columns (recovery was attempted; a late step serves no request).
+        await this.store.appendRecovery(errorId, { success: false, strategy: null, at: new Date(this.options.clock.now()) }, group);
+        this.lateQueue.shift();
+        this.consecutiveFailures = 0;
+      } catch (error) {
+        if (isRowError(error)) {
+          // E.g. the error row itself was rejected or dropped: these actions have nothing to belong to.
+          this.lateQueue.shift();
+          this.dropped.rejected_by_database++;
+          this.logger.error(`late recovery actions of error ${errorId} rejected by the database: ${describe(error)}`);
+          continue;
+        }
+        this.failed(error);
         return;
       }
     }
@@ -209,6 +280,13 @@ export class ErrorLogWriter implements OnModuleInit {
       this.logger.log('writing error logs works again');
       this.lastError = null;
     }
+  }
+
+  private failed(error: unknown): void {
+    this.consecutiveFailures++;
+    this.failedFlushes++;
+    this.lastError = describe(error);
+    if (this.consecutiveFailures === 1) this.logger.warn(`writing error logs failed, will retry: ${this.lastError}`);
   }
 
   /**

@@ -24,3 +24,6 @@ export function storableJson(value: unknown): string {
     return v;
   });
 }
+
+/** Whether PostgreSQL can take `s` as it is (no NUL, no unpaired surrogate). */
+export const isStorableText = (s: string): boolean => !HAS_UNSTORABLE.test(s);

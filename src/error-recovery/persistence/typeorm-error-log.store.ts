@@ -1,8 +1,10 @@
 import type { DataSource } from 'typeorm';
 import { closeDataSource, connectDataSource } from './connect-data-source.js';
 import { serialiseEmbedded } from './embedded-serial.js';
+import { SEVERITIES } from '../classify/classification.interface.js';
 import type {
   ErrorLogQuery,
+  ErrorLogSortField,
   ErrorLogStore,
   ErrorSummary,
   Page,
@@ -16,6 +18,21 @@ import {
   toErrorLogRecord,
   toRecoveryActionRecord,
 } from './error-log.sql.js';
+
+/**
+ * What `ORDER BY` sorts on for each allowed field: severity by rank (low < medium < high < critical,
+ * so `desc` lists critical first), not alphabetically. Nothing but these expressions reaches the SQL.
+ */
+const SORT_EXPRESSIONS: Readonly<Record<ErrorLogSortField, string>> = {
+  occurred_at: `"occurred_at"`,
+  severity: `CASE "severity" ${SEVERITIES.map((s, i) => `WHEN '${s}' THEN ${SEVERITIES.length - i}`).join(' ')} ELSE 0 END`,
+  error_type: `"error_type"`,
+  http_status: `"http_status"`,
+  service: `"service"`,
+};
+
+const sortExpression = (field: ErrorLogSortField): string =>
+  Object.hasOwn(SORT_EXPRESSIONS, field) ? SORT_EXPRESSIONS[field] : SORT_EXPRESSIONS.occurred_at;
 
 /**
  * The default store: PostgreSQL (or the embedded PGlite) through the module's own TypeORM
@@ -71,8 +88,7 @@ export class TypeOrmErrorLogStore implements ErrorLogStore {
     if (query.since !== undefined) add(`"occurred_at" >= ?::timestamptz`, query.since.toISOString());
     if (query.until !== undefined) add(`"occurred_at" < ?::timestamptz`, query.until.toISOString());
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    // query.sort is one of ERROR_LOG_SORT_FIELDS (validated at the edge), so it is safe to inline.
-    const order = `ORDER BY "${query.sort}" ${query.order === 'asc' ? 'ASC' : 'DESC'}, "id"`;
+    const order = `ORDER BY ${sortExpression(query.sort)} ${query.order === 'asc' ? 'ASC' : 'DESC'}, "id"`;
     const offset = (query.page - 1) * query.limit;
     const [rows, count] = await Promise.all([
       this.dataSource.query(

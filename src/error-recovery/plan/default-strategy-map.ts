@@ -11,6 +11,8 @@ export const DEFAULT_STRATEGY_MAP: StrategyMap = {
   AuthenticationError: ['retry', 'request_throttle'],
   APIError: ['retry', 'timeout_increase', 'fallback'],
   ServiceUnavailableError: ['retry', 'circuit_break', 'service_restart'],
+  // The app says a cached value is stale: clearing that key and running the request again is the fix.
+  StaleCacheError: ['cache_clear', 'fallback'],
 };
 
 /** Plan for error types the map does not name, chosen by severity. */

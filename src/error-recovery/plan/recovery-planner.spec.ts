@@ -13,6 +13,7 @@ describe('planRecovery', () => {
     ['AuthenticationError', ['retry', 'request_throttle']],
     ['APIError', ['retry', 'timeout_increase', 'fallback']],
     ['ServiceUnavailableError', ['retry', 'circuit_break', 'service_restart']],
+    ['StaleCacheError', ['cache_clear', 'fallback']],
   ])('maps %s (transient) to the product plan', (type, plan) => {
     expect(planRecovery({ classification: c(type) })).toEqual(plan);
   });
@@ -24,6 +25,23 @@ describe('planRecovery', () => {
     ['low', ['retry', 'fallback']],
   ])('plans an unknown type by severity %s', (severity, plan) => {
     expect(planRecovery({ classification: c('SomethingNew', severity) })).toEqual(plan);
+  });
+
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__'])(
+    'plans an error type named %s like any unknown type (by severity), with or without an app map',
+    (type) => {
+      expect(planRecovery({ classification: c(type, 'high') })).toEqual(['timeout_increase', 'cache_clear', 'fallback']);
+      expect(planRecovery({ classification: c(type, 'high'), mapOverrides: { DatabaseError: ['retry'] } })).toEqual(['timeout_increase', 'cache_clear', 'fallback']);
+    },
+  );
+
+  it('uses an app map entry even when its key is a name Object.prototype has', () => {
+    const mapOverrides = Object.fromEntries([['constructor', ['fallback']]]);
+    expect(planRecovery({ classification: c('constructor', 'high'), mapOverrides })).toEqual(['fallback']);
+  });
+
+  it('plans an unknown severity as medium', () => {
+    expect(planRecovery({ classification: c('SomethingNew', 'toString' as Severity) })).toEqual(['fallback', 'request_throttle']);
   });
 
   it('never plans a retry for a permanent error', () => {

@@ -17,7 +17,7 @@ export interface JsonResponse {
   body: unknown;
 }
 
-/** Larger answers are cut: a scale subresource is a few hundred bytes. */
+/** Larger answers are cut: a Deployment is a few kilobytes, a chat API answer less. */
 const MAX_BODY_BYTES = 1_048_576;
 
 /**

@@ -1,4 +1,4 @@
-import { decidePoolGrowth, reasonNotToGrow } from './pool-size.policy.js';
+import { decidePoolAction, decidePoolGrowth } from './pool-size.policy.js';
 
 describe('decidePoolGrowth', () => {
   it.each([
@@ -25,31 +25,24 @@ describe('decidePoolGrowth', () => {
   });
 });
 
-describe('reasonNotToGrow', () => {
+describe('decidePoolAction', () => {
+  const timeout = 'timeout exceeded when trying to connect';
   const full = { max: 10, totalCount: 10, idleCount: 0, waitingCount: 3 };
   const roomy = { max: 10, totalCount: 4, idleCount: 2, waitingCount: 0 };
 
-  it('grows on a pool timeout even when connections were released since', () => {
-    expect(reasonNotToGrow('timeout exceeded when trying to connect', undefined, roomy, false)).toBeUndefined();
-  });
-
-  it('grows an exhausted pool on another transient error', () => {
-    expect(reasonNotToGrow('Connection terminated unexpectedly', undefined, full, false)).toBeUndefined();
-    expect(reasonNotToGrow('deadlock detected', '40P01', { ...full, waitingCount: 0 }, false)).toBeUndefined();
-  });
-
-  it('does not grow a pool with room to spare', () => {
-    expect(reasonNotToGrow('deadlock detected', '40P01', roomy, false)).toBe('pool not exhausted (4 of 10 connections open, 2 idle)');
-  });
-
-  it('grows once for a burst of pool timeouts: after a growth only a full pool grows again', () => {
-    const timeout = 'timeout exceeded when trying to connect';
-    expect(reasonNotToGrow(timeout, undefined, { max: 15, totalCount: 10, idleCount: 0, waitingCount: 0 }, true)).toBe('pool already grown and not full (10 of 15 connections open, 0 idle)');
-    expect(reasonNotToGrow(timeout, undefined, { ...full, max: 10 }, true)).toBeUndefined();
-  });
-
-  it('never adds clients when the server refuses more', () => {
-    expect(reasonNotToGrow('sorry, too many clients already', undefined, full, false)).toMatch(/too many clients/);
-    expect(reasonNotToGrow('remaining connection slots are reserved', '53300', full, false)).toMatch(/would make it worse/);
+  it.each<[string, string, string | undefined, typeof full, boolean, ReturnType<typeof decidePoolAction>]>([
+    ['grows on a pool timeout even when connections were released since', timeout, undefined, roomy, false, { kind: 'grow' }],
+    ['grows an exhausted pool on another transient error', 'Connection terminated unexpectedly', undefined, full, false, { kind: 'grow' }],
+    ['grows a full pool with no waiter on a deadlock', 'deadlock detected', '40P01', { ...full, waitingCount: 0 }, false, { kind: 'grow' }],
+    ['does not grow a pool with room to spare', 'deadlock detected', '40P01', roomy, false, { kind: 'skip', reason: 'pool not exhausted (4 of 10 connections open, 2 idle)' }],
+    ['re-runs a pool timeout in the room a growth left (connections not opened yet)', timeout, undefined, { max: 15, totalCount: 10, idleCount: 0, waitingCount: 0 }, true, { kind: 'rerun', room: 5 }],
+    ['re-runs a pool timeout on idle connections of a grown pool', timeout, undefined, { max: 5, totalCount: 5, idleCount: 2, waitingCount: 0 }, true, { kind: 'rerun', room: 2 }],
+    ['grows again when the grown pool is full again', timeout, undefined, { ...full, max: 10 }, true, { kind: 'grow' }],
+    ['grows again when waiters already take the room left', timeout, undefined, { max: 15, totalCount: 12, idleCount: 0, waitingCount: 3 }, true, { kind: 'grow' }],
+    ['leaves a grown pool alone for an error that is not about the pool', 'deadlock detected', '40P01', roomy, true, { kind: 'skip', reason: 'pool already grown and not full (4 of 10 connections open, 2 idle)' }],
+    ['never adds clients when the server refuses more', 'sorry, too many clients already', undefined, full, false, { kind: 'skip', reason: expect.stringMatching(/too many clients/) }],
+    ['nor on SQLSTATE 53300', 'remaining connection slots are reserved', '53300', full, true, { kind: 'skip', reason: expect.stringMatching(/would make it worse/) }],
+  ])('%s', (_what, text, code, usage, grown, expected) => {
+    expect(decidePoolAction(text, code, usage, grown)).toEqual(expected);
   });
 });

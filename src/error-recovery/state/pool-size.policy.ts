@@ -27,18 +27,29 @@ const POOL_TIMEOUT = /timeout exceeded when trying to connect/i;
 /** The server's own connection limit (SQLSTATE 53300): more clients would make it worse. */
 const SERVER_FULL = /too many clients/i;
 
+/** What pool_increase does for one error: grow the pool, re-run in the room a growth left, or nothing. */
+export type PoolAction =
+  | { kind: 'grow' }
+  | { kind: 'rerun'; room: number }
+  | { kind: 'skip'; reason: string };
+
 /**
- * Why growing the pool cannot help with this error, if it cannot. A pool that is full now may
- * grow. A pool timeout proves the pool was full, even if connections were released since — unless
- * the pool was grown since (`grown`): a burst of timeouts from one exhaustion then grows it once,
- * not once per failed request.
+ * What pool_increase does for one error. Pure.
+ * - "too many clients": nothing — the server refuses more, a bigger pool would make it worse;
+ * - not a pool problem (pool not full, not a pool timeout): nothing;
+ * - the pool was grown already (`grown`) and has room — unopened or idle connections beyond those
+ *   already waited for: re-run the request there. A burst of timeouts from one exhaustion grows the
+ *   pool once; the other failed requests are served by that growth instead of being answered 500;
+ * - otherwise (first exhaustion, or the grown pool is full again): grow.
  */
-export function reasonNotToGrow(errorText: string, errorCode: string | undefined, usage: PoolUsage, grown: boolean): string | undefined {
+export function decidePoolAction(errorText: string, errorCode: string | undefined, usage: PoolUsage, grown: boolean): PoolAction {
   if (errorCode === '53300' || SERVER_FULL.test(errorText)) {
-    return 'the database server refuses more connections (too many clients); a bigger pool would make it worse';
+    return { kind: 'skip', reason: 'the database server refuses more connections (too many clients); a bigger pool would make it worse' };
   }
   const full = usage.totalCount >= usage.max && (usage.idleCount === 0 || usage.waitingCount > 0);
-  if (full || (POOL_TIMEOUT.test(errorText) && !grown)) return undefined;
   const state = `${usage.totalCount} of ${usage.max} connections open, ${usage.idleCount} idle`;
-  return grown ? `pool already grown and not full (${state})` : `pool not exhausted (${state})`;
+  if (!full && !POOL_TIMEOUT.test(errorText)) return { kind: 'skip', reason: grown ? `pool already grown and not full (${state})` : `pool not exhausted (${state})` };
+  const room = usage.max - usage.totalCount + usage.idleCount - usage.waitingCount;
+  if (grown && room > 0) return { kind: 'rerun', room };
+  return { kind: 'grow' };
 }

@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { ModuleLogger } from '../common/log-line.js';
 import { ERROR_RECOVERY_OPTIONS } from '../error-recovery.constants.js';
 import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
 import { DataSourceTargets } from '../targets/data-source.targets.js';
@@ -44,7 +45,7 @@ interface Growth {
  */
 @Injectable()
 export class PoolSizesRegistry implements OnModuleDestroy {
-  private readonly logger = new Logger('ErrorRecovery');
+  private readonly logger = new ModuleLogger();
   private readonly growths = new Map<string, Growth>();
 
   constructor(

@@ -10,6 +10,20 @@ export interface RaisedTimeoutView {
   until: string;
 }
 
+/** The route settings a route timeout comes from. */
+export interface RouteTimeoutSettings {
+  timeoutMs?: number;
+  parameters?: { timeout_increase?: { currentTimeoutMs?: number } };
+}
+
+/**
+ * Base timeout of a route, ms (0: none): its `timeoutMs`, else its own
+ * `parameters.timeout_increase.currentTimeoutMs`, else the module's `routeTimeoutMs` (default 0).
+ */
+export function baseRouteTimeout(route: RouteTimeoutSettings | undefined, moduleTimeoutMs: number): number {
+  return Math.max(0, route?.timeoutMs ?? route?.parameters?.timeout_increase?.currentTimeoutMs ?? moduleTimeoutMs);
+}
+
 /**
  * The timeout each route runs under: its base (route option or parameter), or a raised value for a
  * cool-down window after timeout_increase, after which it decays back to the base.

@@ -36,14 +36,22 @@ const MAX_THROTTLES = 10_000;
 @Injectable()
 export class ThrottleRegistry {
   private readonly throttles = new Map<string, Throttle>();
+  /** Earliest `until` of the throttles kept (may be earlier than the true one; never later). */
+  private earliestUntil = Number.POSITIVE_INFINITY;
 
   constructor(
     @Inject(ERROR_RECOVERY_OPTIONS) private readonly options: ResolvedErrorRecoveryOptions,
     private readonly events: RecoveryEvents,
   ) {}
 
-  /** Whether any throttle is on (checked first, so requests pay nothing while none is). */
+  /**
+   * Whether any throttle is on (checked first, so requests pay nothing while none is). Expired
+   * throttles are dropped here: an expired one must not keep every request on the slow path, nor
+   * show as active, just because no request of its route came since.
+   */
   get active(): boolean {
+    if (this.throttles.size === 0) return false;
+    if (this.options.clock.now() >= this.earliestUntil) this.prune();
     return this.throttles.size > 0;
   }
 
@@ -74,6 +82,7 @@ export class ThrottleRegistry {
       if (!oldest.done) this.throttles.delete(oldest.value);
     }
     const until = now + coolDownMs;
+    this.earliestUntil = Math.min(this.earliestUntil, until);
     this.throttles.set(key, {
       scope,
       client,
@@ -84,6 +93,17 @@ export class ThrottleRegistry {
       rejected: 0,
     });
     return { until };
+  }
+
+  /** Drops expired throttles and recomputes the earliest expiry. */
+  private prune(): void {
+    const now = this.options.clock.now();
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const [key, t] of this.throttles) {
+      if (t.until <= now) this.throttles.delete(key);
+      else earliest = Math.min(earliest, t.until);
+    }
+    this.earliestUntil = earliest;
   }
 
   private take(key: string): { allowed: true } | { allowed: false; retryAfterMs: number } {
@@ -105,15 +125,16 @@ export class ThrottleRegistry {
     return { allowed: false, retryAfterMs };
   }
 
-  /** Lifts a throttle by hand. */
+  /** Lifts a throttle by hand; false when there was none in force. */
   lift(route: string): boolean {
+    this.prune();
     return this.throttles.delete(route);
   }
 
+  /** The throttles in force. */
   list(): ThrottleView[] {
-    const now = this.options.clock.now();
+    this.prune();
     return [...this.throttles.entries()]
-      .filter(([, t]) => t.until > now)
       .map(([key, t]) => ({
         route: t.scope === 'client' ? key.slice(0, key.lastIndexOf(' @')) : key,
         scope: t.scope,

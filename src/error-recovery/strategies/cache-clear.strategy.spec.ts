@@ -10,6 +10,8 @@ import type { CacheTargets } from '../targets/cache-targets.js';
 import { CacheClearStrategy } from './cache-clear.strategy.js';
 import type { RecoveryContext } from './recovery-strategy.interface.js';
 import type { ClearableCache, StrategyParameters } from './strategy-parameters.interface.js';
+import { StaleCacheError } from '../errors/stale-cache.error.js';
+import type { Clock } from '../resilience/clock.js';
 
 /** A Map cache that clears by glob pattern and counts, like an app's own cache would. */
 class MapCache implements ClearableCache {
@@ -54,8 +56,13 @@ function strategy(targets: CacheTarget[]): { strategy: CacheClearStrategy; histo
   return { strategy: new CacheClearStrategy(caches, history), history };
 }
 
+/** Most cases: an error that says a cached value is stale, and the whole caches in scope. */
 function context(cacheClear: StrategyParameters['cache_clear'], replay?: () => Promise<unknown>, overrides: Partial<RecoveryContext> = {}): RecoveryContext {
-  return { ...specContext({ replay, parameters: resolveParameters({ cache_clear: cacheClear }, {}) }), budget: new RecoveryBudget(systemClock, 5000), ...overrides };
+  return {
+    ...specContext({ replay, error: new StaleCacheError('stale entry'), parameters: resolveParameters({ cache_clear: { clearPattern: '*', ...cacheClear } }, {}) }),
+    budget: new RecoveryBudget(systemClock, 5000),
+    ...overrides,
+  };
 }
 
 const fresh = async () => ({ fresh: true });
@@ -77,11 +84,11 @@ describe('CacheClearStrategy', () => {
     expect(outcome.resolved).toBe(true);
     expect(outcome.result).toBe(1);
     expect(outcome.steps.map((s) => [s.success, s.skipped, s.message])).toEqual([
-      [true, false, "cleared 3 keys matching '*' from products"],
-      [true, false, "cleared keys matching '*' (count not available) from query-result:postgres/app"],
+      [true, false, "cleared 3 keys matching '*' from products (stale entry)"],
+      [true, false, "cleared keys matching '*' (count not available) from query-result:postgres/app (stale entry)"],
       [true, false, 'replay after cache clear succeeded'],
     ]);
-    expect(outcome.steps[0].details).toEqual({ cache: 'products', type: 'custom', pattern: '*', cacheType: 'all', graceful: true, keysCleared: 3 });
+    expect(outcome.steps[0].details).toEqual({ cache: 'products', type: 'custom', pattern: '*', cacheType: 'all', graceful: true, keysCleared: 3, evidence: 'stale entry' });
   });
 
   it('clears only the caches of the selected cacheType', async () => {
@@ -102,7 +109,7 @@ describe('CacheClearStrategy', () => {
     const products = new MapCache('products', ['products:1', 'products:2', 'users:1']);
     const outcome = await strategy([new CustomCacheTarget(products)]).strategy.execute(context({ clearPattern: 'products:*' }, fresh));
     expect([...products.map.keys()]).toEqual(['users:1']);
-    expect(outcome.steps[0].message).toBe("cleared 2 keys matching 'products:*' from products");
+    expect(outcome.steps[0].message).toBe("cleared 2 keys matching 'products:*' from products (stale entry)");
   });
 
   it('skips a cache that cannot honour a pattern, and does not replay when nothing was cleared', async () => {
@@ -142,7 +149,7 @@ describe('CacheClearStrategy', () => {
     expect(replays).toBe(0);
     expect(outcome.resolved).toBe(false);
     expect(outcome.steps.map((s) => [s.success, s.skipped, s.message])).toEqual([
-      [true, false, "cleared 1 key matching '*' from a"],
+      [true, false, "cleared 1 key matching '*' from a (stale entry)"],
       [false, false, 'clearing broken failed: ECONNREFUSED 127.0.0.1:6379'],
       [false, true, 'not tried after that failure (graceful: false): b'],
     ]);
@@ -159,13 +166,62 @@ describe('CacheClearStrategy', () => {
   });
 
   it.each<[string, Partial<RecoveryContext>, string]>([
-    ['no handler in hand', { replay: undefined }, "cleared 1 key matching '*' from c; replay skipped: original request not available"],
-    ['an unsafe request', { replaySafe: false }, "cleared 1 key matching '*' from c; replay skipped: not replay-safe"],
-  ])('clears but does not replay for %s', async (_label, overrides, reason) => {
+    ['no handler in hand', { replay: undefined }, 'nothing will be re-run (original request not available): caches left alone'],
+    ['an unsafe request', { replaySafe: false }, 'nothing will be re-run (not replay-safe): caches left alone'],
+  ])('clears nothing for %s: nothing would use the fresh data', async (_label, overrides, reason) => {
     const cache = new MapCache('c', ['k']);
     const outcome = await strategy([new CustomCacheTarget(cache)]).strategy.execute(context({}, fresh, overrides));
+    expect(cache.map.size).toBe(1);
+    expect(outcome).toMatchObject({ resolved: false, steps: [{ skipped: true, message: reason }] });
+  });
+
+  it('clears nothing without evidence of stale data, unless onAnyError', async () => {
+    const cache = new MapCache('c', ['k']);
+    const noEvidence = { error: new Error('connection terminated unexpectedly'), classification: { ...specContext().classification, errorType: 'DatabaseError' } };
+    const skipped = await strategy([new CustomCacheTarget(cache)]).strategy.execute(context({}, fresh, noEvidence));
+    expect(cache.map.size).toBe(1);
+    expect(skipped).toMatchObject({ resolved: false, steps: [{ skipped: true, message: 'no evidence of stale or corrupt data (DatabaseError): a flush would only add load' }] });
+    const cleared = await strategy([new CustomCacheTarget(cache)]).strategy.execute(context({ onAnyError: true }, fresh, noEvidence));
     expect(cache.map.size).toBe(0);
-    expect(outcome).toMatchObject({ resolved: false, steps: [{ success: true, message: reason }] });
+    expect(cleared.resolved).toBe(true);
+  });
+
+  it('by default clears only the keys the error names, in the caches that can clear single keys', async () => {
+    const products = new MapCache('products', ['products:1', 'products:2']);
+    const whole = new MapCache('whole', ['products:1'], false);
+    const outcome = await strategy([new CustomCacheTarget(products), new CustomCacheTarget(whole)]).strategy.execute(
+      context({ clearPattern: null }, fresh, { error: new StaleCacheError('products:1 is stale', ['products:1']) }),
+    );
+    expect([...products.map.keys()]).toEqual(['products:2']);
+    expect(whole.map.size).toBe(1);
+    expect(outcome.steps.map((s) => [s.success, s.skipped, s.message])).toEqual([
+      [true, false, "cleared key 'products:1' from products (products:1 is stale)"],
+      [false, true, 'whole: this store clears only as a whole (no supportsPatterns)'],
+      [true, false, 'replay after cache clear succeeded'],
+    ]);
+  });
+
+  it('by default has nothing to clear for a non-GET request that names no key', async () => {
+    const products = new MapCache('products', ['products:1']);
+    const request = { raw: {}, method: 'PUT', url: '/products/1', headers: {}, body: {} };
+    const outcome = await strategy([new CustomCacheTarget(products)]).strategy.execute(context({ clearPattern: null }, fresh, { request }));
+    expect(products.map.size).toBe(1);
+    expect(outcome.steps[0]).toMatchObject({ skipped: true, message: expect.stringMatching(/^a PUT request has no cached response of its own/) });
+  });
+
+  it('clears the same keys of one cache at most once per cool-down (injected clock)', async () => {
+    const clock = { t: 0, now() { return this.t; }, sleep: async () => undefined } satisfies Clock & { t: number };
+    const products = new MapCache('products', ['products:1']);
+    const { strategy: s } = strategy([new CustomCacheTarget(products)]);
+    const run = () => s.execute(context({ coolDownMs: 30_000 }, fresh, { clock }));
+    expect((await run()).resolved).toBe(true);
+    products.map.set('products:1', {});
+    clock.t = 29_999;
+    expect((await run()).steps).toMatchObject([{ skipped: true, message: "products: keys matching '*' cleared 29 s ago (cool-down, 1 s left)" }]);
+    expect(products.map.size).toBe(1);
+    clock.t = 30_000;
+    expect((await run()).resolved).toBe(true);
+    expect(products.map.size).toBe(0);
   });
 
   it('keeps a history of what it cleared', async () => {

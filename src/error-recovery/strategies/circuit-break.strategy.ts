@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { isOwnRouteTimeout } from '../capture/own-route-timeout.js';
+import { isRouteTimeoutError } from '../errors/route-timeout.error.js';
 import { CircuitBreakerRegistry } from '../state/circuit-breaker.registry.js';
 import type { RecoveryContext, RecoveryStrategy, StrategyOutcome } from './recovery-strategy.interface.js';
 import { RegisterStrategy } from './register-strategy.decorator.js';
@@ -26,7 +26,7 @@ export class CircuitBreakStrategy implements RecoveryStrategy {
     if (ctx.routeOptions?.circuitBreaker === false) return skipped('circuit breaker disabled for this route');
     const name = ctx.routeOptions?.circuit ?? ctx.route?.key;
     if (!name) return skipped('no route or dependency to protect');
-    if (isOwnRouteTimeout(ctx.error)) return skipped(`the route's own timeout: a slow dependency is not down; not counted against breaker "${name}"`);
+    if (isRouteTimeoutError(ctx.error)) return skipped(`the route's own timeout: a slow dependency is not down; not counted against breaker "${name}"`);
     if (!ctx.classification.transient) return skipped(`not a dependency failure (${ctx.classification.errorType}); not counted against breaker "${name}"`);
     const counted = this.breakers.recordFailure(name, ctx.request?.raw);
     if (!counted) return skipped(`failure already counted against breaker "${name}"`);

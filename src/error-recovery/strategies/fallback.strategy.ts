@@ -1,17 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
+import { messageOf } from '../classify/error-text.js';
 import { StaleResponseCache } from '../state/stale-response.cache.js';
 import { callRouteFallback, degraded, forwardToUpstream } from './fallback-answers.js';
 import type { RecoveryContext, RecoveryStrategy, StrategyOutcome, StrategyStep } from './recovery-strategy.interface.js';
 import { RegisterStrategy } from './register-strategy.decorator.js';
 import { steps } from './strategy-steps.js';
 
-const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error)).slice(0, 300);
+const describe = (error: unknown): string => messageOf(error, 300);
 
 /**
  * Answers the request another way, in this order: (a) the route's own fallback, (b) for GET, the
  * last good response of the same route and query (served stale with its age), (c) the configured
- * fallback upstream. Each answer is marked degraded. Nothing applies → skipped.
+ * fallback upstream (path and query only, body size-limited). Each answer is marked degraded. A
+ * route fallback that returns `undefined` has served nothing: a failed step, and the next source is
+ * tried. Nothing applies → skipped.
  */
 @Injectable()
 @RegisterStrategy()
@@ -31,7 +34,10 @@ export class FallbackStrategy implements RecoveryStrategy {
       const startedAt = ctx.clock.now();
       try {
         const own = await callRouteFallback(ctx, this.moduleRef);
-        if (own) {
+        if (own?.value === undefined) {
+          // Nothing to send: an empty 200 would pass a failure off as a success.
+          tried.push(steps.done(ctx, startedAt, false, 'route fallback returned nothing (undefined); not served', { source: 'route' }));
+        } else {
           tried.push(steps.done(ctx, startedAt, true, "served the route's own fallback", { source: 'route' }));
           return { resolved: true, result: own.value, headers: degraded('fallback'), steps: tried };
         }
@@ -52,7 +58,7 @@ export class FallbackStrategy implements RecoveryStrategy {
     if (p.upstreamUrl && ctx.request) {
       const startedAt = ctx.clock.now();
       try {
-        const answer = await forwardToUpstream(ctx, p.upstreamUrl, p.upstreamTimeoutMs);
+        const answer = await forwardToUpstream(ctx, p.upstreamUrl, { timeoutMs: p.upstreamTimeoutMs, maxBytes: p.upstreamMaxBytes });
         tried.push(steps.done(ctx, startedAt, true, `forwarded to the fallback upstream (${answer.status})`, { source: 'upstream', status: answer.status }));
         return { resolved: true, result: answer.value, headers: degraded('fallback-upstream'), steps: tried };
       } catch (error) {

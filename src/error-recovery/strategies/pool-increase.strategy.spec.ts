@@ -77,15 +77,29 @@ describe('PoolIncreaseStrategy', () => {
     expect(manual.steps[0].message).toBe('pool max 3 → 5 (default); replay skipped: original request not available');
   });
 
-  it('grows once for a burst of pool timeouts from one exhaustion', async () => {
+  it('grows once for a burst of pool timeouts from one exhaustion, and re-runs the others in the room it left', async () => {
     const ds = fakeDataSource({ max: 10 });
     const { strategy, context } = oneDataSource(ds);
     expect((await strategy.execute(context())).resolved).toBe(true);
     const burst = await Promise.all([strategy.execute(context()), strategy.execute(context())]);
-    expect(burst.map((o) => o.steps[0].message)).toEqual([
-      'pool already grown and not full (10 of 15 connections open, 0 idle) (default)',
-      'pool already grown and not full (10 of 15 connections open, 0 idle) (default)',
+    expect(burst.map((o) => [o.resolved, o.result, o.steps.map((s) => [s.success, s.skipped, s.message])])).toEqual([
+      [true, { ok: true }, [[true, false, 'pool already grown to 15 (default), room for 4 more: re-ran']]],
+      [true, { ok: true }, [[true, false, 'pool already grown to 15 (default), room for 4 more: re-ran']]],
     ]);
+    expect(ds.driver.master!.options.max).toBe(15);
+  });
+
+  it('in a grown pool with room: reports a re-run that fails again, and one that may not run', async () => {
+    const ds = fakeDataSource({ max: 10 });
+    const { strategy, context } = oneDataSource(ds);
+    await strategy.execute(context());
+    const failed = await strategy.execute(context({ replay: async () => Promise.reject(new Error('timeout exceeded when trying to connect')) }));
+    expect(failed).toMatchObject({
+      resolved: false,
+      steps: [{ success: false, skipped: false, message: 'pool already grown to 15 (default), room for 4 more: re-ran, failed again: timeout exceeded when trying to connect' }],
+    });
+    const unsafe = await strategy.execute(context({ replaySafe: false }));
+    expect(unsafe).toMatchObject({ resolved: false, steps: [{ skipped: true, message: 'pool already grown to 15 (default), room for 4 more; replay skipped: not replay-safe' }] });
     expect(ds.driver.master!.options.max).toBe(15);
   });
 

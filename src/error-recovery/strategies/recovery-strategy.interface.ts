@@ -6,6 +6,7 @@ import type { RecoveryBudget } from '../execute/recovery-budget.js';
 import type { RecoveryTrigger } from '../persistence/error-log.record.js';
 import type { Clock } from '../resilience/clock.js';
 import type { Priority } from '../resilience/priority-bulkhead.js';
+import type { RetryBudgetWindow } from '../resilience/retry-budget.window.js';
 
 /** The route an error happened on. `key` names per-route state (breakers, timeouts, throttles). */
 export interface RouteInfo {
@@ -13,6 +14,11 @@ export interface RouteInfo {
   key: string;
   method: string;
   pattern: string;
+  /**
+   * Requests and retries of the route over the retry budget's window, when the route is in the
+   * resolver's cache (absent for routes rebuilt from a stored row).
+   */
+  retryBudget?: RetryBudgetWindow;
 }
 
 /** The request in hand, for strategies that answer it another way (fallback) or forward it. */
@@ -37,8 +43,13 @@ export interface BulkheadSlot {
 
 /** Changes a strategy may ask for when it runs the handler again. */
 export interface ReplayOverrides {
-  /** Timeout for this run of the handler, ms. */
+  /** Timeout for this run of the handler, ms. Default: the route's timeout (which may be none). */
   timeoutMs?: number;
+  /**
+   * Longest this run may take whatever the timeout, ms: the executor sets it to the recovery budget
+   * left, so a replay never outlives the budget.
+   */
+  maxMs?: number;
 }
 
 /** What a strategy is given to work with for one error. */
@@ -49,7 +60,8 @@ export interface RecoveryContext {
   trigger: RecoveryTrigger;
   /**
    * Runs the original request handler again and resolves with its response value. Undefined when
-   * the original request is not in hand (manual trigger, errors from middleware or guards).
+   * the original request is not in hand (manual trigger, errors from middleware or guards). The
+   * executor limits each run to the recovery budget left (`maxMs`).
    */
   replay?: (overrides?: ReplayOverrides) => Promise<unknown>;
   /** Why `replay` is missing, when more is known than "not in hand" (e.g. a stored query had secrets removed). */
@@ -71,6 +83,13 @@ export interface RecoveryContext {
   /** Strategy parameters in force for this route (module's, then the route's). */
   parameters: ResolvedErrorRecoveryOptions['parameters'];
   budget: RecoveryBudget;
+  /**
+   * Records a step the moment its effect happened (a pool grown, a breaker opened), before the
+   * strategy returns: it is stored even if the strategy then overruns the budget or never settles.
+   * Steps noted here are recorded before the returned ones; do not return them again. Set by the
+   * executor (absent in contexts built by hand, e.g. in tests).
+   */
+  noteEffect?: (step: StrategyStep) => void;
   clock: Clock;
   /** Classifies a new error seen while recovering (e.g. the error of a replay). */
   classify(error: unknown): Classification;

@@ -2,12 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { ThrottleRegistry } from '../state/throttle.registry.js';
 import type { RecoveryContext, RecoveryStrategy, StrategyOutcome } from './recovery-strategy.interface.js';
 import { RegisterStrategy } from './register-strategy.decorator.js';
+import { decideThrottle, throttleFacts } from './request-throttle.policy.js';
 import { steps } from './strategy-steps.js';
 
 /**
- * Turns on a token-bucket limit for the failing route (or for each client of it) for a cool-down
- * window; excess requests get 429 with Retry-After, and the limit lifts by itself. It protects the
- * next requests; it does not serve this one.
+ * Turns on a token-bucket limit for a cool-down window; excess requests get 429 with Retry-After,
+ * and the limit lifts by itself. It protects the next requests; it does not serve this one.
+ * Only where limiting helps (see `decideThrottle`): on the route for an overload signal, on one
+ * client for that client's own 4xx, never for a bug.
  */
 @Injectable()
 @RegisterStrategy()
@@ -19,23 +21,23 @@ export class RequestThrottleStrategy implements RecoveryStrategy {
   async execute(ctx: RecoveryContext): Promise<StrategyOutcome> {
     if (!ctx.route) return steps.skip(ctx, 'no route to throttle');
     const p = ctx.parameters.request_throttle;
-    // A client's own mistake (401, 403, 400…) limits that client only: one caller must not be able
-    // to throttle a route for everyone.
-    const clientCaused = ctx.classification.httpStatus >= 400 && ctx.classification.httpStatus < 500 && ctx.classification.httpStatus !== 429;
-    const scope = clientCaused ? 'client' : p.scope;
+    const decision = decideThrottle(throttleFacts(ctx.error, ctx.classification), p.scope);
+    if (!decision.throttle) return steps.skip(ctx, decision.reason);
+    const { scope } = decision;
     const client = ctx.request?.client;
     if (scope === 'client' && !client) return steps.skip(ctx, 'per-client throttle, but the client is not known');
     const startedAt = ctx.clock.now();
     const on = this.throttles.activate(ctx.route.key, scope, client, p.requestsPerMinute, p.burstSize, p.coolDownMs);
     const who = scope === 'client' ? `${ctx.route.key} for ${client}` : ctx.route.key;
     if (!on) return steps.skip(ctx, `${who} is already throttled`);
-    const message = `throttle on ${who}: ${p.requestsPerMinute}/min, burst ${p.burstSize}, for ${Math.round(p.coolDownMs / 1000)} s`;
+    const message = `throttle on ${who} (${decision.signal}): ${p.requestsPerMinute}/min, burst ${p.burstSize}, for ${Math.round(p.coolDownMs / 1000)} s`;
     return {
       resolved: false,
       steps: [
         steps.done(ctx, startedAt, true, message, {
           route: ctx.route.key,
           scope,
+          signal: decision.signal,
           requestsPerMinute: p.requestsPerMinute,
           burstSize: p.burstSize,
           until: new Date(on.until).toISOString(),

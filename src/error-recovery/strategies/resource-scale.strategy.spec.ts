@@ -79,21 +79,21 @@ describe('ResourceScaleStrategy', () => {
     );
   });
 
-  it('never scales past maxScaleFactor × the size first seen', async () => {
+  it('never scales past maxScaleFactor × the baseline', async () => {
     const { strategy: s } = strategy([k8s]);
     const params = { ...on, maxScaleFactor: 2, coolDownMs: 0 };
     await s.execute(context(params));
     await s.execute(context(params));
     expect(api.replicas).toBe(4);
     const atCap = await s.execute(context(params));
-    expect(atCap.steps[0]).toMatchObject({ success: false, skipped: true, message: 'orders-deployment: deployment shop/orders: already at the cap of 4 replicas (2 first seen × 2)' });
+    expect(atCap.steps[0]).toMatchObject({ success: false, skipped: true, message: 'orders-deployment: deployment shop/orders: already at the cap of 4 replicas (baseline 2 × 2)' });
     expect(api.replicas).toBe(4);
   });
 
   it('reports a rejected token as a failure, not a success', async () => {
     const wrong = new KubernetesScaler({ name: 'orders-deployment', namespace: 'shop', deployment: 'orders', apiUrl: api.url, token: 'wrong', env: {} });
     const outcome = await strategy([wrong]).strategy.execute(context(on));
-    expect(outcome.steps).toEqual([expect.objectContaining({ success: false, skipped: false, message: 'orders-deployment: reading the scale of deployment shop/orders failed: HTTP 401: Unauthorized' })]);
+    expect(outcome.steps).toEqual([expect.objectContaining({ success: false, skipped: false, message: 'orders-deployment: reading deployment shop/orders failed: HTTP 401: Unauthorized' })]);
     expect(api.replicas).toBe(2);
   });
 

@@ -16,8 +16,10 @@ const describe = (error: unknown): string => messageOf(error, 300);
 /**
  * Adds capacity when errors say the service is short of it (memory, timeouts): asks every
  * registered scaler (or those named in `scalers`) to scale up by `scaleFactor`, capped at
- * `maxScaleFactor` × the size first seen, at most once per scaler per `coolDownMs`. Off unless
+ * `maxScaleFactor` × the size before scaling, at most once per scaler per `coolDownMs`. Off unless
  * `autoScale` (env AUTO_SCALE_ON_ERROR). It protects the next requests; it does not serve this one.
+ * The cool-down here is per process; the Kubernetes scaler also keeps it (and the cap's baseline)
+ * on the Deployment, shared by every instance.
  */
 @Injectable()
 @RegisterStrategy()
@@ -60,7 +62,8 @@ export class ResourceScaleStrategy implements RecoveryStrategy {
       result = { kind: 'skipped', reason: 'a scale-up is already in progress' };
     } else {
       try {
-        result = await scaler.scaleUp(request);
+        // The cool-down travels with the request: a scaler shared by several instances applies it to all.
+        result = await scaler.scaleUp({ ...request, coolDownMs, now: startedAt });
       } catch (error) {
         result = { kind: 'failed', reason: `scaler threw: ${describe(error)}` };
       }

@@ -4,7 +4,11 @@ import type { JsonValue } from '../capture/safe-serialize.js';
 /** Parameters of each built-in strategy (product defaults in brackets), global or per route. */
 export interface StrategyParameters {
   timeout_increase?: {
-    /** Timeout the interceptor enforces on every route, ms [5000]. `0` turns it off. */
+    /**
+     * Timeout the interceptor enforces on every route, ms [0: none]. Prefer the top-level
+     * `routeTimeoutMs`, which wins over this when both are set.
+     * @deprecated use `routeTimeoutMs` (module-wide) or `@AiErrorHandler({ timeoutMs })` (per route).
+     */
     currentTimeoutMs?: number;
     /** Ceiling of a raised timeout, ms [15000]. */
     newTimeoutMs?: number;
@@ -16,10 +20,23 @@ export interface StrategyParameters {
   cache_clear?: {
     /** Which caches: every registered one, or one kind [all]. */
     cacheType?: 'all' | 'cache-manager' | 'query-result' | 'custom';
-    /** Keys to clear where the cache supports patterns ['*']. */
-    clearPattern?: string;
+    /**
+     * Keys to clear, as a glob pattern where the cache supports patterns (`'products:*'`; `'*'`
+     * clears whole caches) [null: only the keys of what failed — those a `StaleCacheError` names,
+     * else the failing GET request's own key in the cache-manager cache, as Nest's CacheInterceptor
+     * builds it (the URL with its query string). Caches that cannot clear exact keys are skipped].
+     */
+    clearPattern?: string | null;
     /** Clear what the cache allows, skip what fails, instead of stopping at the first failure [true]. */
     graceful?: boolean;
+    /** The same keys of one cache are cleared at most once per this window, ms [30000]. */
+    coolDownMs?: number;
+    /**
+     * Clear on any error planned to cache_clear, not only on evidence of stale or corrupt data
+     * (a `StaleCacheError`, a parse error, a stale PostgreSQL plan, a version mismatch) [false].
+     * Set it per route whose failures you know come from its cache.
+     */
+    onAnyError?: boolean;
   };
   pool_increase?: {
     /** New size = current size × this / 100 [150]. */
@@ -41,9 +58,16 @@ export interface StrategyParameters {
     scaleFactor?: number;
     /** Scale at all [env AUTO_SCALE_ON_ERROR, else false]. */
     autoScale?: boolean;
-    /** Never past the original size × this [env MAX_SCALE_FACTOR, else 3]. */
+    /**
+     * Never past the baseline × this [env MAX_SCALE_FACTOR, else 3]. The baseline is the size before
+     * the module scaled; the Kubernetes scaler keeps it on the Deployment, so restarts and other
+     * instances share it.
+     */
     maxScaleFactor?: number;
-    /** At most one scale-up per scaler in this window, ms [300000]. */
+    /**
+     * At most one scale-up per scaler in this window, ms [300000]. Per process; the Kubernetes scaler
+     * applies it across every instance (the time is kept on the Deployment).
+     */
     coolDownMs?: number;
     /** Names of the scalers to call; empty calls every registered one [[]]. */
     scalers?: string[];
@@ -57,14 +81,25 @@ export interface StrategyParameters {
     staleCache?: boolean;
     /** Responses kept at most (least recently used go first) [500]. */
     staleMaxEntries?: number;
+    /**
+     * Bytes the stale responses may take in all, estimated as the size of their JSON [8388608 = 8 MiB].
+     * A response larger than this is not kept; older ones go first to make room.
+     */
+    staleMaxBytes?: number;
     /** Oldest stale response served, ms [300000]. */
     staleMaxAgeMs?: number;
     /** Also keep responses to requests with Authorization or Cookie (per route only!) [false]. */
     staleIncludeAuthenticated?: boolean;
-    /** Base URL of a fallback deployment the request is forwarded to, e.g. `http://orders-b:3000`. */
+    /**
+     * Base URL of a fallback deployment the request is forwarded to, e.g. `http://orders-b:3000` [''
+     * = none]. Only the request's path and query are appended to it (`http://b/api` + `/x?q=1` →
+     * `http://b/api/x?q=1`); the origin is always this one, whatever the request line says.
+     */
     upstreamUrl?: string;
     /** Timeout of the forwarded request, ms [3000]. */
     upstreamTimeoutMs?: number;
+    /** Largest answer body read from the upstream, bytes [1048576 = 1 MiB]; a larger one is a failed step. */
+    upstreamMaxBytes?: number;
   };
   queue_priority?: {
     /** Priority levels up: normal × 2 → high [2]. */
@@ -131,7 +166,7 @@ export interface Restartable {
 export interface ScaleRequest {
   /** Size × this, e.g. 1.5. */
   factor: number;
-  /** Never past the size first seen × this. */
+  /** Never past the baseline (the size before the module scaled) × this. */
   maxFactor: number;
   /** The `resourceType` parameter in force (e.g. `'cpu'`, `'memory'`). */
   resourceType: string;
@@ -139,6 +174,14 @@ export interface ScaleRequest {
   service: string;
   /** Id of the error that asked for capacity. */
   errorId: string;
+  /**
+   * The `coolDownMs` parameter in force, ms. The strategy enforces it per process; a scaler that can
+   * share state between instances (the Kubernetes one, on the Deployment) enforces it across them.
+   * Default 0.
+   */
+  coolDownMs?: number;
+  /** When the scale-up was asked for, ms since epoch, on the module's clock. Default `Date.now()`. */
+  now?: number;
 }
 
 /** What a scaler did: scaled (sizes when known), skipped with the reason, or failed. */

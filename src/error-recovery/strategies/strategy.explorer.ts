@@ -1,4 +1,5 @@
-import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { ModuleLogger } from '../common/log-line.js';
 import { DiscoveryService } from '@nestjs/core';
 import type { RecoveryStrategy } from './recovery-strategy.interface.js';
 import { RegisterStrategy } from './register-strategy.decorator.js';
@@ -14,7 +15,7 @@ const isStrategy = (value: unknown): value is RecoveryStrategy =>
 /** Registers every provider marked with `@RegisterStrategy()` (built-in and the app's own). */
 @Injectable()
 export class StrategyExplorer implements OnModuleInit {
-  private readonly logger = new Logger('ErrorRecovery');
+  private readonly logger = new ModuleLogger();
 
   constructor(
     private readonly discovery: DiscoveryService,

@@ -1,14 +1,19 @@
 import { Injectable } from '@nestjs/common';
-import { RouteTimeouts } from '../state/route-timeouts.registry.js';
-import type { RecoveryContext, RecoveryStrategy, StrategyOutcome } from './recovery-strategy.interface.js';
+import { messageOf } from '../classify/error-text.js';
+import { isRouteTimeoutError, type InFlightRun } from '../errors/route-timeout.error.js';
+import { baseRouteTimeout, RouteTimeouts } from '../state/route-timeouts.registry.js';
+import type { RecoveryContext, RecoveryStrategy, StrategyOutcome, StrategyStep } from './recovery-strategy.interface.js';
 import { RegisterStrategy } from './register-strategy.decorator.js';
 import { steps } from './strategy-steps.js';
 import { thenReplay } from './then-replay.js';
 
 /**
- * On a timeout, raises the route's timeout (by `incrementPercent`, capped at `newTimeoutMs`), keeps
- * it for `coolDownMs` (then it decays back) and runs the handler once more under the raised
- * timeout, within the recovery budget.
+ * On a route timeout, raises the route's timeout (by `incrementPercent`, capped at `newTimeoutMs`)
+ * for `coolDownMs` (then it decays back). The handler that timed out is usually still running: the
+ * strategy first waits for that same run up to the raised timeout (less the time it already took),
+ * within the recovery budget, and serves the request with its result. Only when that fails does it
+ * run the handler once more under the raised timeout, if time remains. Routes without a timeout
+ * (the default) are skipped.
  */
 @Injectable()
 @RegisterStrategy()
@@ -23,20 +28,53 @@ export class TimeoutIncreaseStrategy implements RecoveryStrategy {
     }
     if (!ctx.route) return steps.skip(ctx, 'no route whose timeout could be raised');
     const p = ctx.parameters.timeout_increase;
-    const base = ctx.routeOptions?.timeoutMs ?? p.currentTimeoutMs;
-    if (base <= 0) return steps.skip(ctx, `${ctx.route.key} runs without a timeout`);
-    const current = this.timeouts.current(ctx.route.key, base);
-    if (current >= p.newTimeoutMs) return steps.skip(ctx, `timeout of ${ctx.route.key} already at the ceiling (${current} ms)`);
+    const base = baseRouteTimeout(ctx.routeOptions, p.currentTimeoutMs);
+    if (base <= 0) return steps.skip(ctx, `no route timeout configured on ${ctx.route.key}`);
+    // Ours from here: waited for, or abandoned in `finally`.
+    const run = isRouteTimeoutError(ctx.error) ? ctx.error.takeRun() : undefined;
+    try {
+      const current = this.timeouts.current(ctx.route.key, base);
+      const startedAt = ctx.clock.now();
+      let limit = current;
+      let effect: StrategyStep | undefined;
+      if (current < p.newTimeoutMs) {
+        limit = Math.min(p.newTimeoutMs, Math.ceil(current * (1 + p.incrementPercent / 100)));
+        this.timeouts.raise(ctx.route.key, base, limit, p.coolDownMs);
+        effect = steps.done(ctx, startedAt, true, `timeout of ${ctx.route.key} ${current} → ${limit} ms for ${Math.round(p.coolDownMs / 1000)} s`, {
+          route: ctx.route.key,
+          fromMs: current,
+          toMs: limit,
+          ceilingMs: p.newTimeoutMs,
+          coolDownMs: p.coolDownMs,
+        });
+      }
+      const waited = run ? await this.waitFor(run, limit, ctx) : undefined;
+      if (!effect) {
+        if (!waited) return steps.skip(ctx, `timeout of ${ctx.route.key} already at the ceiling (${current} ms)`);
+        return { resolved: waited.resolved, result: waited.result, steps: [waited.step] };
+      }
+      if (waited?.resolved) return { resolved: true, result: waited.result, steps: [effect, waited.step] };
+      const replayed = await thenReplay(ctx, effect, 'timeout increase', limit);
+      if (waited) replayed.steps.splice(1, 0, waited.step);
+      return replayed;
+    } finally {
+      run?.abandon();
+    }
+  }
+
+  /** Waits for the run that timed out, up to the raised timeout less its age, within the budget. */
+  private async waitFor(run: InFlightRun, limitMs: number, ctx: RecoveryContext): Promise<{ resolved: boolean; result?: unknown; step: StrategyStep } | undefined> {
+    const ageMs = Math.max(0, ctx.clock.now() - run.startedAt);
+    const waitMs = Math.min(limitMs - ageMs, ctx.budget.remaining());
+    if (waitMs <= 0) return undefined;
     const startedAt = ctx.clock.now();
-    const raised = Math.min(p.newTimeoutMs, Math.ceil(current * (1 + p.incrementPercent / 100)));
-    this.timeouts.raise(ctx.route.key, base, raised, p.coolDownMs);
-    const effect = steps.done(
-      ctx,
-      startedAt,
-      true,
-      `timeout of ${ctx.route.key} ${current} → ${raised} ms for ${Math.round(p.coolDownMs / 1000)} s`,
-      { route: ctx.route.key, fromMs: current, toMs: raised, ceilingMs: p.newTimeoutMs, coolDownMs: p.coolDownMs },
-    );
-    return thenReplay(ctx, effect, 'timeout increase', raised);
+    const details = { inFlight: true, waitMs, ageMs };
+    try {
+      const result = await run.wait(waitMs, ctx.budget.signal);
+      return { resolved: true, result, step: steps.done(ctx, startedAt, true, `the run that timed out answered under the raised timeout (waited up to ${waitMs} ms)`, details) };
+    } catch (error) {
+      const why = isRouteTimeoutError(error) ? `still running after ${waitMs} ms more` : `failed: ${messageOf(error, 300)}`;
+      return { resolved: false, step: steps.done(ctx, startedAt, false, `the run that timed out ${why}`, details) };
+    }
   }
 }

@@ -9,6 +9,7 @@ export interface CacheClearRecord {
   error_id: string;
   cache: string;
   type: CacheKind;
+  /** What was cleared: `keys matching '<pattern>'` or the exact keys. */
   pattern: string;
   outcome: 'cleared' | 'skipped' | 'failed';
   /** Keys cleared, when the store could count them. */
@@ -16,10 +17,33 @@ export interface CacheClearRecord {
   message: string;
 }
 
-/** The last 100 cache clears, newest first: clearing a shared cache affects every request after it. */
+/** Cool-downs kept at most (one per cache and scope); the oldest goes first. */
+const MAX_COOLDOWNS = 10_000;
+
+/**
+ * The last 100 cache clears, newest first: clearing a shared cache affects every request after it.
+ * Also when each cache and scope was last cleared, for cache_clear's cool-down.
+ */
 @Injectable()
 export class CacheClearHistory {
   private readonly records = new BoundedHistory<CacheClearRecord>(100);
+  private readonly lastCleared = new Map<string, number>();
+
+  /** When `cache` was last cleared for `scope` (ms), if it was. */
+  clearedAt(cache: string, scope: string): number | undefined {
+    return this.lastCleared.get(`${cache}\u0000${scope}`);
+  }
+
+  /** Notes a clear of `cache` for `scope` at `at` (ms). */
+  markCleared(cache: string, scope: string, at: number): void {
+    const key = `${cache}\u0000${scope}`;
+    this.lastCleared.delete(key);
+    if (this.lastCleared.size >= MAX_COOLDOWNS) {
+      const oldest = this.lastCleared.keys().next();
+      if (!oldest.done) this.lastCleared.delete(oldest.value);
+    }
+    this.lastCleared.set(key, at);
+  }
 
   add(record: CacheClearRecord): void {
     this.records.add(record);

@@ -62,6 +62,18 @@ describe('CacheManagerTarget (cache-manager v7, real stores)', () => {
     expect(await cache.get('products:1')).toBeUndefined();
   });
 
+  it('deletes exact keys, even from a store that cannot list them, and counts only those present', async () => {
+    for (const cache of [createCache(), createCache({ stores: [new Keyv({ store: opaqueStore() })] })]) {
+      await filled(cache);
+      await cache.set('/products?page=2', { page: 2 });
+      const target = new CacheManagerTarget(cache);
+      expect(await target.clearKeys(['/products?page=2', 'products:9'])).toEqual({ kind: 'cleared', keys: 1 });
+      expect(await cache.get('/products?page=2')).toBeUndefined();
+      expect(await cache.get('products:1')).toEqual({ key: 'products:1' }); // '?' and '*' are not patterns here
+      expect(await target.clearKeys(['/products?page=2'])).toEqual({ kind: 'skipped', reason: "no key '/products?page=2'" });
+    }
+  });
+
   it('throws when the store fails, so the strategy records a failure', async () => {
     const cache = createCache();
     await filled(cache);

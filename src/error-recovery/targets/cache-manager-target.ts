@@ -13,6 +13,8 @@ interface KeyvStoreLike {
 export interface CacheManagerLike {
   clear(): Promise<boolean>;
   mdel(keys: string[]): Promise<boolean>;
+  /** Used, where present, to count the keys that are really there before deleting them. */
+  get?(key: string): Promise<unknown>;
   stores?: KeyvStoreLike[];
 }
 
@@ -55,6 +57,17 @@ export class CacheManagerTarget implements CacheTarget {
       if (!(await this.cache.mdel(keys.slice(i, i + DELETE_BATCH)))) throw new Error(`${this.name} mdel() reported failure`);
     }
     return { kind: 'cleared', keys: keys.length };
+  }
+
+  /** Deletes exactly `keys` (e.g. the failing request's own, as CacheInterceptor names it). */
+  async clearKeys(keys: readonly string[]): Promise<CacheClearResult> {
+    const get = this.cache.get;
+    const present = typeof get === 'function' ? (await Promise.all(keys.map(async (k) => ((await get.call(this.cache, k)) === undefined ? null : k)))).filter((k): k is string => k !== null) : [...keys];
+    if (present.length === 0) return { kind: 'skipped', reason: keys.length === 1 ? `no key '${keys[0]}'` : 'none of the keys present' };
+    for (let i = 0; i < present.length; i += DELETE_BATCH) {
+      if (!(await this.cache.mdel(present.slice(i, i + DELETE_BATCH)))) throw new Error(`${this.name} mdel() reported failure`);
+    }
+    return { kind: 'cleared', keys: typeof get === 'function' ? present.length : null };
   }
 
   /** The stores when every one of them can list its keys; undefined otherwise. */

@@ -12,6 +12,8 @@ export interface CacheTarget {
   readonly name: string;
   readonly kind: CacheKind;
   clear(pattern: string): Promise<CacheClearResult>;
+  /** Deletes exactly these keys. Absent where the store cannot (the strategy then skips it). */
+  clearKeys?(keys: readonly string[]): Promise<CacheClearResult>;
 }
 
 /** A cache as the admin API lists it. */

@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { ModuleLogger } from '../common/log-line.js';
 import { DiscoveryService, ModuleRef } from '@nestjs/core';
 import { ERROR_RECOVERY_OPTIONS } from '../error-recovery.constants.js';
 import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
@@ -25,7 +26,7 @@ const isClearableCache = (value: unknown): value is ClearableCache =>
  */
 @Injectable()
 export class CacheTargets implements OnModuleInit {
-  private readonly logger = new Logger('ErrorRecovery');
+  private readonly logger = new ModuleLogger();
   private cacheManagerTarget: CacheTarget | undefined;
   private customTargets: CacheTarget[] = [];
 

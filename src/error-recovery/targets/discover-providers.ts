@@ -1,4 +1,4 @@
-import type { Logger } from '@nestjs/common';
+import type { ModuleLogger } from '../common/log-line.js';
 import type { DiscoveryService } from '@nestjs/core';
 
 /** What a discovery looks for, for its warnings. */
@@ -21,7 +21,7 @@ export function discoverProviders<T>(
   metadataKey: string,
   isValid: (value: unknown) => value is T,
   label: DiscoveryLabel,
-  logger: Logger,
+  logger: Pick<ModuleLogger, 'warn'>,
 ): { instance: T; name: string }[] {
   const found: { instance: T; name: string }[] = [];
   for (const wrapper of discovery.getProviders({ metadataKey })) {

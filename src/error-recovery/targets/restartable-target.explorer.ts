@@ -1,4 +1,5 @@
-import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { ModuleLogger } from '../common/log-line.js';
 import { DiscoveryService } from '@nestjs/core';
 import { RestartableTarget } from './restartable-target.decorator.js';
 import { discoverProviders } from './discover-providers.js';
@@ -7,7 +8,7 @@ import { isRestartable, RestartableTargetRegistry } from './restartable-target.r
 /** Registers every provider marked `@RestartableTarget()`. */
 @Injectable()
 export class RestartableTargetExplorer implements OnModuleInit {
-  private readonly logger = new Logger('ErrorRecovery');
+  private readonly logger = new ModuleLogger();
 
   constructor(
     private readonly discovery: DiscoveryService,

@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { ModuleLogger } from '../common/log-line.js';
 import { ERROR_RECOVERY_OPTIONS } from '../error-recovery.constants.js';
 import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
 import type { Restartable } from '../strategies/strategy-parameters.interface.js';
@@ -16,7 +17,7 @@ export const isRestartable = (value: unknown): value is Restartable =>
  */
 @Injectable()
 export class RestartableTargetRegistry {
-  private readonly logger = new Logger('ErrorRecovery');
+  private readonly logger = new ModuleLogger();
   private readonly targets = new Map<string, Restartable>();
 
   constructor(@Inject(ERROR_RECOVERY_OPTIONS) options: ResolvedErrorRecoveryOptions) {

@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { ModuleLogger } from '../common/log-line.js';
 import { DiscoveryService } from '@nestjs/core';
 import { ERROR_RECOVERY_OPTIONS } from '../error-recovery.constants.js';
 import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
@@ -15,7 +16,7 @@ const isScaler = (value: unknown): value is Scaler =>
  */
 @Injectable()
 export class ScalerTargets implements OnModuleInit {
-  private readonly logger = new Logger('ErrorRecovery');
+  private readonly logger = new ModuleLogger();
   private readonly byName = new Map<string, Scaler>();
 
   constructor(

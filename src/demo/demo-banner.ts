@@ -1,0 +1,31 @@
+import type { DemoAdminToken } from './demo-admin-token.js';
+
+/** What the demo prints at start-up: where it listens, the URLs to try and how to reach the admin API. */
+export function demoBanner(base: string, admin: DemoAdminToken, env: NodeJS.ProcessEnv): string {
+  // A token from the environment is a secret someone chose (and may reuse): logs must not carry it.
+  // A generated one exists only for this run and nobody could use the admin API without seeing it.
+  const token = admin.generated ? admin.token : `$${admin.source}`;
+  const auth = admin.generated ? `-H 'Authorization: Bearer ${token}'` : `-H "Authorization: Bearer ${token}"`;
+  return [
+    `demo listening on ${base} (${env.DATABASE_URL ? 'PostgreSQL from DATABASE_URL' : 'embedded PGlite in ./data'})`,
+    `  curl ${base}/demo/ok`,
+    `  curl ${base}/demo/crash`,
+    `  curl -i '${base}/demo/flaky?failures=2&key=a'     # recovered by retry`,
+    `  curl -i '${base}/demo/flaky?failures=5&key=b'     # retries exhausted`,
+    `  curl -i -X POST '${base}/demo/flaky?failures=1&key=c'  # POST is not replayed`,
+    `  curl ${base}/demo/db-error`,
+    `  curl -i '${base}/demo/slow?ms=1500'     # beyond its 1 s timeout: timeout_increase`,
+    `  curl -i ${base}/demo/quote               # fallback: the route's own`,
+    `  curl ${base}/demo/catalog/poison; curl -i ${base}/demo/catalog   # cache_clear`,
+    `  curl ${base}/demo/search/disconnect; curl -i ${base}/demo/search # service_restart`,
+    `  (README: a section per strategy with more)`,
+    admin.generated ? `admin token (generated for this run): ${admin.token}` : `admin token: from ${admin.source} (not printed)`,
+    `  curl ${auth} ${base}/api/errors/summary`,
+    `  curl ${auth} '${base}/api/errors?limit=5'`,
+    `  curl ${auth} -X POST -H 'Content-Type: application/json' -d '{"error_id":"<id>"}' ${base}/api/errors/recovery/trigger`,
+    `  curl ${auth} ${base}/api/errors/alerts`,
+    env.SMTP_HOST
+      ? `alerts: e-mail via ${env.SMTP_HOST}:${env.SMTP_PORT ?? 587} to ${env.ERROR_ALERT_RECIPIENTS ?? '(no ERROR_ALERT_RECIPIENTS set)'}`
+      : 'alerts: off (see the README: npm run mail-catcher, then SMTP_HOST=127.0.0.1 SMTP_PORT=1025 ERROR_ALERT_RECIPIENTS=you@example.test npm start)',
+  ].join('\n');
+}

@@ -1,0 +1,29 @@
+import type { ExecutionContext } from '@nestjs/common';
+import type { ModuleRef } from '@nestjs/core';
+import { resolveOptions } from '../error-recovery-options.js';
+import { CircuitOpenError } from '../errors/circuit-open.error.js';
+import type { CircuitBreakerRegistry } from '../state/circuit-breaker.registry.js';
+import type { RouteTimeouts } from '../state/route-timeouts.registry.js';
+import { StaleResponseCache } from '../state/stale-response.cache.js';
+import type { ThrottleRegistry } from '../state/throttle.registry.js';
+import { RouteGates } from './route-gates.js';
+import type { RouteSetup } from './route-resolver.js';
+
+describe('RouteGates.answerOpen (an open breaker on a route with a fallback)', () => {
+  const options = resolveOptions({}, {});
+  const gates = new RouteGates({} as CircuitBreakerRegistry, {} as ThrottleRegistry, {} as RouteTimeouts, new StaleResponseCache(options), {} as ModuleRef, options);
+  const context = { getClass: () => class Orders {} } as unknown as ExecutionContext;
+  const setup = (fallback: () => unknown): RouteSetup => ({ route: { key: 'GET /orders', method: 'GET', pattern: '/orders' }, options: { fallback }, breaker: 'GET /orders' });
+  const open = new CircuitOpenError('GET /orders', 5000);
+
+  it("answers with the fallback's value, marked degraded", async () => {
+    await expect(gates.answerOpen(context, { originalUrl: '/orders' }, setup(() => ({ cached: true })), open)).resolves.toEqual({
+      value: { cached: true },
+      headers: { 'X-Recovery': 'fallback', 'X-Degraded': 'true' },
+    });
+  });
+
+  it('refuses with the open breaker when the fallback returns undefined, instead of an empty 200', async () => {
+    await expect(gates.answerOpen(context, { originalUrl: '/orders' }, setup(() => undefined), open)).rejects.toBe(open);
+  });
+});

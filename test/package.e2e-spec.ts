@@ -1,0 +1,47 @@
+import { execFile } from 'node:child_process';
+import { cp, mkdtemp, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const ROOT = join(import.meta.dirname, '..');
+/** What a fresh clone holds that the build reads: no dist/, as on a clean checkout. */
+const SOURCES = ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md', 'ormconfig.ts', 'src', 'migrations'];
+
+/**
+ * `npm pack` on a clean clone: the tarball must carry the compiled library, or an app installing it
+ * gets a package with no code. Runs the real npm in a copy of the sources (node_modules linked).
+ */
+describe('npm pack on a clean clone', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'er-pack-'));
+    for (const name of SOURCES) await cp(join(ROOT, name), join(dir, name), { recursive: true });
+    await symlink(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  });
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('builds first (prepack) and ships the barrel, its types and the migrations, nothing else', async () => {
+    const { stdout } = await run('npm', ['pack', '--dry-run', '--json'], { cwd: dir, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, npm_config_loglevel: 'error' } });
+    // Scripts may print before the JSON report.
+    const [report] = JSON.parse(stdout.slice(stdout.indexOf('['))) as { files: { path: string }[] }[];
+    const files = report.files.map((f) => f.path);
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'package.json',
+        'README.md',
+        'dist/src/error-recovery/index.js',
+        'dist/src/error-recovery/index.d.ts',
+        'dist/src/error-recovery/error-recovery.module.js',
+        'dist/migrations/index.js',
+        'dist/migrations/1763800000000-CreateErrorLogs.js',
+      ]),
+    );
+    // The demo, the tests' helpers and the TypeScript sources stay out of the tarball.
+    expect(files.filter((f) => !/^dist\/(src\/error-recovery|migrations)\//.test(f) && f !== 'package.json' && f !== 'README.md')).toEqual([]);
+    expect(files.filter((f) => /\.spec(-helper)?\.|\/demo\//.test(f))).toEqual([]);
+  }, 180_000);
+});

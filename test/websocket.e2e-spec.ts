@@ -1,0 +1,67 @@
+import type { AddressInfo } from 'node:net';
+import type { INestApplication } from '@nestjs/common';
+import { WsAdapter } from '@nestjs/platform-ws';
+import { Test } from '@nestjs/testing';
+import WebSocket from 'ws';
+import { GatewayModule } from './fixtures/gateway.module.js';
+import { flushed, rowsOf } from './support/app.js';
+import { testDatabase, uniqueService } from './support/database.js';
+
+describe('WebSocket gateways', () => {
+  let app: INestApplication;
+  let socket: WebSocket;
+  const service = uniqueService('ws');
+
+  beforeAll(async () => {
+    const ref = await Test.createTestingModule({
+      imports: [GatewayModule.forRoot({ service, environment: 'production', adminToken: 't', database: testDatabase(), retry: { delayMs: 1, maxDelayMs: 5 } })],
+    }).compile();
+    app = ref.createNestApplication({ logger: ['fatal'] });
+    app.useWebSocketAdapter(new WsAdapter(app));
+    await app.listen(0, '127.0.0.1');
+    const { port } = app.getHttpServer().address() as AddressInfo;
+    socket = new WebSocket(`ws://127.0.0.1:${port}`);
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+  });
+  afterAll(async () => {
+    socket.close();
+    await app.close();
+  });
+
+  /** Sends one message and resolves with the next message the server sends. */
+  const ask = (event: string, data: unknown): Promise<unknown> =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no answer to ${event} within 3 s`)), 3000);
+      socket.once('message', (raw: WebSocket.RawData) => {
+        clearTimeout(timer);
+        resolve(JSON.parse(String(raw)));
+      });
+      socket.send(JSON.stringify({ event, data }));
+    });
+
+  it('answers as usual when nothing fails', async () => {
+    expect(await ask('echo', { a: 1 })).toEqual({ event: 'echo', data: { a: 1 } });
+  });
+
+  it('sends the exception event plain Nest sends for an unknown error (no internals), and stores the error', async () => {
+    expect(await ask('boom', { id: 7 })).toEqual({
+      event: 'exception',
+      data: { status: 'error', message: 'Internal server error', cause: { pattern: 'boom', data: { id: 7 } } },
+    });
+    await flushed(app);
+    const row = (await rowsOf(service)).find((r) => String(r.message).startsWith('gateway exploded'));
+    expect(row).toMatchObject({ message: 'gateway exploded: db password=[Filtered]' });
+  });
+
+  it("sends a WsException's own message with the cause, as plain Nest does", async () => {
+    expect(await ask('refused', 'x')).toEqual({ event: 'exception', data: { status: 'error', message: 'Not allowed', cause: { pattern: 'refused', data: 'x' } } });
+  });
+
+  it("sends a WsException's object error as is", async () => {
+    expect(await ask('refused-object', null)).toEqual({ event: 'exception', data: { code: 'E_RULE', message: 'Rule broken' } });
+  });
+
+  it('keeps the connection usable after an error', async () => {
+    expect(await ask('echo', 'still here')).toEqual({ event: 'echo', data: 'still here' });
+  });
+});
