@@ -32,11 +32,14 @@ function notes(run) {
   if (run.phases?.down) {
     out.push(`down ${pct(run.phases.down.success)} (fail-fast ${run.failFastCount}, median ${run.failFastMedianMs === null ? 'n/a' : `${fmt(run.failFastMedianMs, 2)} ms`}), back ${pct(run.phases.back.success)}, served normally ${run.recoveredAfterMs === null ? 'never' : `${fmt(run.recoveredAfterMs / 1000, 1)} s`} after return`);
   }
+  const b0 = run.breakerAtFastAgain ?? run.breakerAtBack;
+  if (b0?.state === 'open') out.push(`breaker then open for ${fmt(b0.reopen_in_ms / 1000, 1)} s more`);
   if (run.storeFault) out.push(`store ${run.storeFault}: ${run.connectionsDuringFault ?? 'n/a'} connections to it during the fault; writer after: dropped ${JSON.stringify(run.module?.writer?.dropped ?? {})}, failedFlushes ${run.module?.writer?.failedFlushes ?? 'n/a'}`);
   const b = run.module?.breakers?.find((x) => x.name.includes('/api/call')) ?? run.module?.breakers?.[0];
   if (b) out.push(`breaker opened ${b.counts.opened}×, rejected ${b.counts.rejected}`);
   if (run.module?.pools?.length) out.push(`pool ${run.module.pools.map((x) => `${x.original_max}→${x.current_max}`).join(', ')}`);
   if (run.module?.internalFaults) out.push(`internal faults ${run.module.internalFaults}`);
+  if (Number.isFinite(run.loadavg1)) out.push(`load ${run.loadavg1}`);
   const skip = run.module?.stored?.topSkips?.[0];
   if (skip) out.push(`most skipped: ${skip.strategy} "${skip.message}" ×${skip.n}`);
   return out.join('; ') || '—';
@@ -50,6 +53,7 @@ export function markdownReport(results) {
   lines.push(`- machine: ${m.nproc} cores (${m.cpu}), ${m.memoryGiB} GiB RAM, ${m.os}; load average ${m.loadavgAtStart.join(' ')} at start, ${m.loadavgAtEnd.join(' ')} at end`);
   lines.push(`- node ${m.node}, @nestjs/core ${m.nest}, PostgreSQL ${m.postgres}; adapter ${results.settings.adapter}`);
   lines.push(`- run: ${results.settings.quick ? 'quick' : 'full'}, time scale ${results.settings.timeScale}, ${results.durationS} s in all`);
+  lines.push(`- with = the module's defaults; tuned = defaults + \`${JSON.stringify(results.settings.tuned)}\`; slow's route timeout = \`${JSON.stringify(results.settings.routeTimeoutOption)}\``);
   lines.push('');
   lines.push('| scenario | app | requests | success | p50 ms | p99 ms | failures | recovery (strategy done/failed/skipped) | notes |');
   lines.push('|---|---|---:|---:|---:|---:|---|---|---|');

@@ -171,6 +171,9 @@ async function recoveryRows(service) {
   }
 }
 
+/** 1-minute load average of the machine (it may be shared: read the figures with it). */
+const load1 = () => Math.round(os.loadavg()[0] * 100) / 100;
+
 /** Starts a fresh app; `mode` bare | with | tuned. */
 async function app(scenario, variant, mode, extra = {}) {
   const n = ++runSeq;
@@ -280,7 +283,7 @@ async function flakyRun(mode, variant, p, extra = {}) {
     const summary = summarize(load.records);
     const module = await moduleReport(a, extra.settleMs);
     log(`  ${variant.padEnd(16)} ${pct(summary.success).padStart(8)}  p50 ${fmt(summary.p50)} ms  p99 ${fmt(summary.p99)} ms  (${summary.requests} requests${load.truncated ? `, TRUNCATED at ${p.capMs / 1000} s` : ''}, downstream calls ${ds.calls})`);
-    return { variant, mode, summary, truncated: load.truncated, elapsedMs: Math.round(load.elapsedMs), downstreamCalls: ds, module, ...afterLoad, requests: compact(load.records) };
+    return { variant, mode, loadavg1: load1(), summary, truncated: load.truncated, elapsedMs: Math.round(load.elapsedMs), downstreamCalls: ds, module, ...afterLoad, requests: compact(load.records) };
   } finally {
     await a.stop();
   }
@@ -327,6 +330,7 @@ async function slowRun(mode, variant, p, routeTimeoutMs) {
       variant,
       mode,
       routeTimeoutMs: routeTimeoutMs ?? null,
+      loadavg1: load1(),
       summary: summarize(r),
       extendedToMs: Math.round(control.durationMs),
       phases: { slow: summarize(r.filter((x) => x.start < fastAt)), fast: summarize(r.filter((x) => x.start >= fastAt)), afterOpenAndProbe: summarize(all.filter((x) => x.start >= deadline)) },
@@ -400,6 +404,7 @@ async function outageRun(mode, variant, p) {
     const result = {
       variant,
       mode,
+      loadavg1: load1(),
       summary: summarize(r),
       phases: {
         healthy: summarize(r.filter((x) => x.start < downAt)),
@@ -460,7 +465,7 @@ async function poolRun(mode, variant, p) {
     const summary = summarize(load.records);
     const module = await moduleReport(a);
     log(`  ${variant.padEnd(16)} ${pct(summary.success).padStart(8)}  p50 ${fmt(summary.p50)} ms  p99 ${fmt(summary.p99)} ms  ${JSON.stringify(summary.outcomes)}`);
-    return { variant, mode, summary, module, requests: compact(load.records) };
+    return { variant, mode, loadavg1: load1(), summary, module, requests: compact(load.records) };
   } finally {
     await a.stop();
   }
