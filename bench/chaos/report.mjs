@@ -34,14 +34,15 @@ function notes(run) {
   }
   const b0 = run.breakerAtFastAgain ?? run.breakerAtBack;
   if (b0?.state === 'open') out.push(`breaker then open for ${fmt(b0.reopen_in_ms / 1000, 1)} s more`);
-  if (run.storeFault) out.push(`store ${run.storeFault}: ${run.connectionsDuringFault ?? 'n/a'} connections to it during the fault; writer after: dropped ${JSON.stringify(run.module?.writer?.dropped ?? {})}, failedFlushes ${run.module?.writer?.failedFlushes ?? 'n/a'}`);
+  const tries = run.storeFault === 'refuse' ? 'connection attempts not countable while refusing' : `${run.connectionsDuringFault ?? 'n/a'} connections to it during the fault`;
+  if (run.storeFault) out.push(`store ${run.storeFault}: ${tries}; writer after: dropped ${JSON.stringify(run.module?.writer?.dropped ?? {})}, failedFlushes ${run.module?.writer?.failedFlushes ?? 'n/a'}`);
   const b = run.module?.breakers?.find((x) => x.name.includes('/api/call')) ?? run.module?.breakers?.[0];
-  if (b) out.push(`breaker opened ${b.counts.opened}×, rejected ${b.counts.rejected}`);
+  if (b) out.push(`breaker ${b.name} opened ${b.counts.opened}×, rejected ${b.counts.rejected}`);
   if (run.module?.pools?.length) out.push(`pool ${run.module.pools.map((x) => `${x.original_max}→${x.current_max}`).join(', ')}`);
   if (run.module?.internalFaults) out.push(`internal faults ${run.module.internalFaults}`);
   if (Number.isFinite(run.loadavg1)) out.push(`load ${run.loadavg1}`);
-  const skip = run.module?.stored?.topSkips?.[0];
-  if (skip) out.push(`most skipped: ${skip.strategy} "${skip.message}" ×${skip.n}`);
+  const skips = run.module?.stored?.topSkips?.slice(0, 2) ?? [];
+  if (skips.length) out.push(`most skipped: ${skips.map((x) => `${x.strategy} "${x.message}" ×${x.n}`).join(', ')}`);
   return out.join('; ') || '—';
 }
 
