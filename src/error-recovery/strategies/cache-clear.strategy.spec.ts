@@ -224,6 +224,42 @@ describe('CacheClearStrategy', () => {
     expect(products.map.size).toBe(0);
   });
 
+  it('clears once for concurrent errors: the cool-down holds while the first clear is still running', async () => {
+    const pending: (() => void)[] = [];
+    const slow: ClearableCache = {
+      name: 'redis',
+      supportsPatterns: true,
+      clear: () => new Promise<number>((resolve) => void pending.push(() => resolve(1))),
+    };
+    const { strategy: s } = strategy([new CustomCacheTarget(slow)]);
+    const first = s.execute(context({ coolDownMs: 30_000 }, fresh));
+    await new Promise((resolve) => setImmediate(resolve));
+    const secondRun = s.execute(context({ coolDownMs: 30_000 }, fresh));
+    await new Promise((resolve) => setImmediate(resolve));
+    const clears = pending.length;
+    for (const finish of pending) finish();
+    const second = await secondRun;
+    expect((await first).resolved).toBe(true);
+    expect(second.steps).toMatchObject([{ skipped: true, message: expect.stringContaining('cool-down') }]);
+    expect(clears).toBe(1);
+  });
+
+  it('a clear that failed does not start the cool-down', async () => {
+    let fail = true;
+    const flaky: ClearableCache = {
+      name: 'redis',
+      supportsPatterns: true,
+      clear: () => {
+        if (fail) throw new Error('ECONNRESET');
+        return 1;
+      },
+    };
+    const { strategy: s } = strategy([new CustomCacheTarget(flaky)]);
+    expect((await s.execute(context({ coolDownMs: 30_000 }, fresh))).steps).toMatchObject([{ success: false, skipped: false }]);
+    fail = false;
+    expect((await s.execute(context({ coolDownMs: 30_000 }, fresh))).resolved).toBe(true);
+  });
+
   it('keeps a history of what it cleared', async () => {
     const { strategy: s, history } = strategy([new CustomCacheTarget(new MapCache('c', ['k'])), new CustomCacheTarget(broken)]);
     await s.execute(context({}, fresh));

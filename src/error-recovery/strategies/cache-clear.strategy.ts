@@ -80,6 +80,9 @@ export class CacheClearStrategy implements RecoveryStrategy {
     }
     let step: StrategyStep;
     let keys: number | null = null;
+    // Claimed before the clear starts: errors arriving while it runs (one cause fails many requests
+    // at once) are inside the cool-down, not N more clears of the same keys. Given back unless it cleared.
+    this.history.markCleared(cache.name, label, startedAt);
     try {
       const result = await this.clear(cache, scope);
       if (result.kind === 'skipped') {
@@ -91,11 +94,11 @@ export class CacheClearStrategy implements RecoveryStrategy {
             ? keys === null ? `keys matching '${scope.pattern}' (count not available)` : `${keys} ${keys === 1 ? 'key' : 'keys'} matching '${scope.pattern}'`
             : keys === null ? `${label} (count not available)` : scope.keys.length === 1 ? label : `${keys} of ${label}`;
         step = steps.done(ctx, startedAt, true, `cleared ${what} from ${cache.name} (${evidence})`, { ...details, keysCleared: keys });
-        this.history.markCleared(cache.name, label, startedAt);
       }
     } catch (error) {
       step = steps.done(ctx, startedAt, false, `clearing ${cache.name} failed: ${describe(error)}`, details);
     }
+    if (!step.success) this.history.unmarkCleared(cache.name, label, startedAt, last);
     const outcome = step.success ? 'cleared' : step.skipped ? 'skipped' : 'failed';
     this.history.add({ at: new Date(startedAt).toISOString(), error_id: ctx.errorId, cache: cache.name, type: cache.kind, pattern, outcome, keys, message: step.message });
     return step;
