@@ -56,10 +56,10 @@ export class ThrottleRegistry {
   }
 
   /** Whether a request may pass: the route's throttle, then the client's own on that route. */
-  check(route: string, client: string): { allowed: true } | { allowed: false; retryAfterMs: number } {
+  check(route: string, client: string | undefined): { allowed: true } | { allowed: false; retryAfterMs: number } {
     if (this.throttles.size === 0) return { allowed: true };
     const whole = this.take(route);
-    if (!whole.allowed) return whole;
+    if (!whole.allowed || client === undefined) return whole;
     return this.take(ThrottleRegistry.key(route, 'client', client));
   }
 
