@@ -105,7 +105,7 @@ export class RouteGates {
   keep(staleKey: string, value: unknown, setup: RouteSetup): void {
     if (value === undefined || (typeof value === 'object' && value !== null && typeof (value as { pipe?: unknown }).pipe === 'function')) return;
     const p = this.parameters(setup);
-    this.stale.set(staleKey, value, { maxEntries: p.staleMaxEntries, maxBytes: p.staleMaxBytes });
+    this.stale.set(staleKey, value, { maxEntries: p.staleMaxEntries, maxBytes: p.staleMaxBytes }, setup.route.key);
   }
 
   private staleKey(context: ExecutionContext, request: RequestLike, setup: RouteSetup): string | null {
