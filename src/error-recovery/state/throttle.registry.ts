@@ -70,16 +70,21 @@ export class ThrottleRegistry {
 
   /**
    * Turns a throttle on for the route, or for one client of it; false when one is already active.
-   * Client throttles are bounded in number: the oldest goes first.
+   * Client throttles are bounded in number: the oldest client throttle goes first.
    */
   activate(route: string, scope: 'route' | 'client', client: string | undefined, requestsPerMinute: number, burstSize: number, coolDownMs: number): { until: number } | false {
     const now = this.options.clock.now();
     const key = ThrottleRegistry.key(route, scope, client);
     const existing = this.throttles.get(key);
     if (existing && existing.until > now) return false;
-    if (!existing && this.throttles.size >= MAX_THROTTLES) {
-      const oldest = this.throttles.keys().next();
-      if (!oldest.done) this.throttles.delete(oldest.value);
+    if (!existing && scope === 'client' && this.throttles.size >= MAX_THROTTLES) {
+      this.prune();
+      // The oldest client throttle goes, never a route's: those are one per route (bounded by the
+      // app's routes), and a flood of clients must not lift an overload limit.
+      for (const [k, t] of this.throttles) {
+        if (this.throttles.size < MAX_THROTTLES) break;
+        if (t.scope === 'client') this.throttles.delete(k);
+      }
     }
     const until = now + coolDownMs;
     this.earliestUntil = Math.min(this.earliestUntil, until);
