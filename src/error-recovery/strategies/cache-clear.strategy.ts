@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { scrubString } from '../capture/scrub.js';
 import { messageOf } from '../classify/error-text.js';
 import type { ResolvedStrategyParameters } from '../error-recovery-options.js';
 import { CacheClearHistory } from '../targets/cache-clear.history.js';
@@ -100,7 +101,8 @@ export class CacheClearStrategy implements RecoveryStrategy {
     }
     if (!step.success) this.history.unmarkCleared(cache.name, label, startedAt, last);
     const outcome = step.success ? 'cleared' : step.skipped ? 'skipped' : 'failed';
-    this.history.add({ at: new Date(startedAt).toISOString(), error_id: ctx.errorId, cache: cache.name, type: cache.kind, pattern, outcome, keys, message: step.message });
+    // Keys are request URLs, whose query may carry a token: scrubbed like the stored actions.
+    this.history.add({ at: new Date(startedAt).toISOString(), error_id: ctx.errorId, cache: cache.name, type: cache.kind, pattern: scrubString(pattern), outcome, keys, message: scrubString(step.message) });
     return step;
   }
 
