@@ -29,6 +29,12 @@ describe('ThrottleRegistry', () => {
     expect(throttles.check('GET /a', undefined)).toMatchObject({ allowed: false });
   });
 
+  it('names the route of a client throttle, whatever the client key holds', () => {
+    const throttles = registry();
+    throttles.activate('GET /b', 'client', 'tracker:key @evil', 60, 1, 60_000);
+    expect(throttles.list()).toEqual([expect.objectContaining({ route: 'GET /b', client: 'tracker:key @evil' })]);
+  });
+
   it('limits while in force and lets everything through once expired', () => {
     const throttles = registry();
     throttles.activate('GET /a', 'route', undefined, 60, 1, 5_000);

@@ -16,6 +16,8 @@ export interface ThrottleView {
 }
 
 interface Throttle {
+  /** The route it limits (a client key may hold anything, so it is not parsed back out of the map key). */
+  route: string;
   scope: 'route' | 'client';
   /** For a client throttle: the client it limits. */
   client?: string;
@@ -89,6 +91,7 @@ export class ThrottleRegistry {
     const until = now + coolDownMs;
     this.earliestUntil = Math.min(this.earliestUntil, until);
     this.throttles.set(key, {
+      route,
       scope,
       client,
       policy: { capacity: Math.max(1, burstSize), ratePerMs: requestsPerMinute / 60_000 },
@@ -124,9 +127,8 @@ export class ThrottleRegistry {
     throttle.buckets.set('*', next);
     if (allowed) return { allowed: true };
     throttle.rejected++;
-    const route = throttle.scope === 'client' ? key.slice(0, key.lastIndexOf(' @')) : key;
     // The client is left out: alerts name the throttled route, not who was refused.
-    this.events.emit('throttle.rejected', { route, scope: throttle.scope, retryAfterMs });
+    this.events.emit('throttle.rejected', { route: throttle.route, scope: throttle.scope, retryAfterMs });
     return { allowed: false, retryAfterMs };
   }
 
@@ -140,8 +142,8 @@ export class ThrottleRegistry {
   list(): ThrottleView[] {
     this.prune();
     return [...this.throttles.entries()]
-      .map(([key, t]) => ({
-        route: t.scope === 'client' ? key.slice(0, key.lastIndexOf(' @')) : key,
+      .map(([, t]) => ({
+        route: t.route,
         scope: t.scope,
         client: t.client ?? null,
         requests_per_minute: t.requestsPerMinute,
