@@ -15,6 +15,7 @@ import { toActionRecords } from './persistence/recovery-action.records.js';
 import type { ErrorLogStore } from './persistence/error-log-store.interface.js';
 import type { ErrorLogRecord } from './persistence/error-log.record.js';
 import { ErrorLogWriter } from './persistence/error-log.writer.js';
+import { isRowError } from './persistence/row-error.js';
 import { planRecovery } from './plan/recovery-planner.js';
 
 /** Options of {@link withRecovery} / {@link RecoveryService.run}. */
@@ -108,11 +109,15 @@ export class RecoveryService implements OnModuleInit, OnModuleDestroy {
       classify: (e) => this.capture.classify(e),
     });
     const offset = stored.actions.reduce((max, a) => Math.max(max, a.position + 1), 0);
-    await this.store.appendRecovery(
-      errorId,
-      { success: report.success, strategy: report.resolvedBy, at: new Date(this.options.clock.now()) },
-      toActionRecords(errorId, report.actions, 'manual', offset),
-    );
+    const outcome = { success: report.success, strategy: report.resolvedBy };
+    try {
+      await this.store.appendRecovery(errorId, { ...outcome, at: new Date(this.options.clock.now()) }, toActionRecords(errorId, report.actions, 'manual', offset));
+    } catch (error) {
+      // The run happened, and so did its effects (a pool grown, a DataSource restarted): a failed
+      // write must not lose their record. The writer retries it with its backoff, like a captured error.
+      if (isRowError(error)) throw error;
+      this.writer.appendLate(errorId, Promise.resolve(report.actions), 'manual', offset, outcome);
+    }
     if (report.late) this.writer.appendLate(errorId, report.late, 'manual', offset + report.actions.length);
     return { success: report.success, error_id: errorId, recovery: recoverySummary(report) };
   }

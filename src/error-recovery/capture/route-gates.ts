@@ -76,7 +76,7 @@ export class RouteGates {
   }
 
   /** Who a request comes from, for per-client throttles: the app's `clientTracker`, else {@link clientKey}. */
-  clientOf(request: RequestLike): string {
+  clientOf(request: RequestLike): string | undefined {
     const tracker = this.options.clientTracker;
     if (tracker) {
       try {
@@ -105,7 +105,7 @@ export class RouteGates {
   keep(staleKey: string, value: unknown, setup: RouteSetup): void {
     if (value === undefined || (typeof value === 'object' && value !== null && typeof (value as { pipe?: unknown }).pipe === 'function')) return;
     const p = this.parameters(setup);
-    this.stale.set(staleKey, value, { maxEntries: p.staleMaxEntries, maxBytes: p.staleMaxBytes });
+    this.stale.set(staleKey, value, { maxEntries: p.staleMaxEntries, maxBytes: p.staleMaxBytes }, setup.route.key);
   }
 
   private staleKey(context: ExecutionContext, request: RequestLike, setup: RouteSetup): string | null {
@@ -138,10 +138,13 @@ function isPersonal(request: RequestLike): boolean {
 
 /**
  * Who a per-client throttle counts by default: the authenticated user, else the client address as
- * the adapter reports it (`request.ip`: Express and Fastify derive it from X-Forwarded-For only when
+ * the adapter reports it (undefined when there is neither: no per-client throttle then) (`request.ip`: Express and Fastify derive it from X-Forwarded-For only when
  * their trust-proxy setting says so). The header itself is never read here: any client can set it.
  */
-export function clientKey(request: RequestLike): string {
+export function clientKey(request: RequestLike): string | undefined {
   const user = request.user?.id ?? request.user?.sub;
-  return typeof user === 'string' || typeof user === 'number' ? `user:${user}` : `ip:${request.ip ?? 'unknown'}`;
+  if (typeof user === 'string' || typeof user === 'number') return `user:${user}`;
+  // No address (a Unix socket): unknown, not one "ip:unknown" key that every such client would share
+  // — a per-client throttle on it would refuse them all.
+  return typeof request.ip === 'string' && request.ip !== '' ? `ip:${request.ip}` : undefined;
 }

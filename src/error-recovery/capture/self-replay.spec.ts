@@ -13,6 +13,7 @@ jest.unstable_mockModule('node:crypto', () => ({
   },
 }));
 const { REPLAY_HEADER, sameSecret, SelfReplay } = await import('./self-replay.js');
+const http = await import('node:http');
 
 describe('sameSecret', () => {
   it.each<[string, unknown, boolean]>([
@@ -45,5 +46,37 @@ describe('SelfReplay.isReplay', () => {
     compared.length = 0;
     replay.isReplay({ headers: { [REPLAY_HEADER]: other } });
     expect(compared).toEqual([[other, token]]);
+  });
+});
+
+describe('SelfReplay.forStored: redirects', () => {
+  const listen = (handler: import('node:http').RequestListener): Promise<import('node:http').Server> =>
+    new Promise((resolve) => {
+      const server = http.createServer(handler);
+      server.listen(0, '127.0.0.1', () => resolve(server));
+    });
+  const portOf = (server: import('node:http').Server): number => (server.address() as import('node:net').AddressInfo).port;
+
+  it('does not follow the app\'s redirect to another host (nor send it the replay secret)', async () => {
+    const seen: Record<string, unknown>[] = [];
+    const elsewhere = await listen((req, res) => {
+      seen.push(req.headers);
+      res.end('{"from":"elsewhere"}');
+    });
+    const app = await listen((_req, res) => {
+      res.writeHead(302, { location: `http://127.0.0.1:${portOf(elsewhere)}/landing` });
+      res.end();
+    });
+    try {
+      const selfReplay = new SelfReplay({ httpAdapter: { getHttpServer: () => app } } as unknown as HttpAdapterHost);
+      const found = selfReplay.forStored({ method: 'GET', path: '/go', context: {} } as never);
+      if (!('replay' in found)) throw new Error(found.reason);
+      // The redirect is the app's answer: the replay succeeded.
+      await expect(found.replay()).resolves.toBe('');
+      expect(seen).toEqual([]);
+    } finally {
+      await new Promise((resolve) => app.close(resolve));
+      await new Promise((resolve) => elsewhere.close(resolve));
+    }
   });
 });

@@ -61,10 +61,14 @@ export class SelfReplay {
           method,
           headers: { [REPLAY_HEADER]: this.token, accept: 'application/json' },
           signal: AbortSignal.timeout(overrides?.timeoutMs ?? 5000),
+          // The app's redirect is its answer; following it would request a host nobody configured,
+          // sending it the replay secret (fetch keeps custom headers across origins).
+          redirect: 'manual',
         });
         const text = await response.text();
+        const redirected = response.status >= 300 && response.status < 400;
         // Shaped like an outbound HTTP error, so a 503 classifies as transient and a 404 as permanent.
-        if (!response.ok) throw Object.assign(new Error(`replay of ${method} ${row.path} answered ${response.status}`), { status: response.status });
+        if (!response.ok && !redirected) throw Object.assign(new Error(`replay of ${method} ${row.path} answered ${response.status}`), { status: response.status });
         return (response.headers.get('content-type') ?? '').includes('json') && text ? JSON.parse(text) : text;
       },
     };

@@ -9,7 +9,7 @@ import { ERROR_LOG_STORE, ERROR_RECOVERY_OPTIONS } from '../error-recovery.const
 import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
 import { RecoveryEvents } from '../events/recovery-events.js';
 import { backoffDelay } from '../resilience/backoff.js';
-import type { ErrorLogStore } from './error-log-store.interface.js';
+import type { ErrorLogStore, RecoveryOutcomeUpdate } from './error-log-store.interface.js';
 import { isRowError } from './row-error.js';
 import { messageOf } from '../classify/error-text.js';
 import { settlesWithin } from '../resilience/settles-within.js';
@@ -46,8 +46,11 @@ const describe = (error: unknown): string => messageOf(error, 300);
 export class ErrorLogWriter implements OnModuleInit {
   private readonly logger = new ModuleLogger();
   private readonly queue: PendingErrorLog[] = [];
-  /** Late actions, one group per error, written after {@link queue} (so their error row exists). */
-  private readonly lateQueue: RecoveryActionRecord[][] = [];
+  /**
+   * Late actions, one group per error, written after {@link queue} (so their error row exists), with
+   * the outcome they update the row with (a late step serves no request: not a success).
+   */
+  private readonly lateQueue: { records: RecoveryActionRecord[]; outcome: Omit<RecoveryOutcomeUpdate, 'at'> }[] = [];
   /** Late actions not settled yet; shutdown waits for them. */
   private readonly settling = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
@@ -109,7 +112,13 @@ export class ErrorLogWriter implements OnModuleInit {
    * caller does not wait: the actions are written whenever they settle (a recovery strategy that
    * overran the budget settles within a bounded time), and shutdown waits for them.
    */
-  appendLate(errorId: string, late: Promise<readonly ExecutedAction[]>, trigger: RecoveryTrigger, firstPosition: number): void {
+  appendLate(
+    errorId: string,
+    late: Promise<readonly ExecutedAction[]>,
+    trigger: RecoveryTrigger,
+    firstPosition: number,
+    outcome: Omit<RecoveryOutcomeUpdate, 'at'> = { success: false, strategy: null },
+  ): void {
     const tracked: Promise<void> = late
       .then(
         (actions) => {
@@ -121,7 +130,7 @@ export class ErrorLogWriter implements OnModuleInit {
             this.logger.error(`late recovery actions of error ${errorId} not stored (${why})`);
             return;
           }
-          this.lateQueue.push(toActionRecords(errorId, actions, trigger, firstPosition));
+          this.lateQueue.push({ records: toActionRecords(errorId, actions, trigger, firstPosition), outcome });
           this.schedule(this.options.writer.flushIntervalMs);
         },
         () => undefined,
@@ -256,12 +265,12 @@ export class ErrorLogWriter implements OnModuleInit {
     }
     // After the queue: the rows these actions belong to are written (or were dropped) by now.
     while (this.lateQueue.length > 0) {
-      const group = this.lateQueue[0];
-      const errorId = group[0].errorLogId;
+      const { records, outcome } = this.lateQueue[0];
+      const errorId = records[0].errorLogId;
       try {
         await this.ready();
-        // A no-op on the row's recovery columns (recovery was attempted; a late step serves no request).
-        await this.store.appendRecovery(errorId, { success: false, strategy: null, at: new Date(this.options.clock.now()) }, group);
+        // For late steps a no-op on the row's recovery columns (recovery was attempted; they serve no request).
+        await this.store.appendRecovery(errorId, { ...outcome, at: new Date(this.options.clock.now()) }, records);
         this.lateQueue.shift();
         this.consecutiveFailures = 0;
       } catch (error) {

@@ -42,6 +42,23 @@ describe('WebhookScaler (receiver on loopback)', () => {
     expect(await new WebhookScaler({ name: 'a', url: receiver.url, secret: SECRET }).scaleUp(request)).toMatchObject({ kind: 'failed', reason: 'webhook answered HTTP 500' });
   });
 
+  it('does not follow a redirect to another host (a 307 would re-send the signed call there)', async () => {
+    const { default: http } = await import('node:http');
+    const redirector = http.createServer((_req, res) => {
+      res.writeHead(307, { location: receiver.url });
+      res.end();
+    });
+    await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (redirector.address() as import('node:net').AddressInfo).port;
+      const result = await new WebhookScaler({ name: 'a', url: `http://127.0.0.1:${port}/hooks/scale`, secret: SECRET }).scaleUp(request);
+      expect(result).toMatchObject({ kind: 'failed', reason: 'webhook answered HTTP 307' });
+      expect(receiver.received).toEqual([]);
+    } finally {
+      await new Promise((resolve) => redirector.close(resolve));
+    }
+  });
+
   it('gives up after timeoutMs', async () => {
     receiver.delayMs = 2000;
     const result = await new WebhookScaler({ name: 'a', url: receiver.url, secret: SECRET, timeoutMs: 50 }).scaleUp(request);

@@ -63,6 +63,8 @@ export class WebhookScaler implements Scaler {
         headers: { 'Content-Type': 'application/json', 'X-Timestamp': timestamp, 'X-Signature': signWebhook(this.options.secret, timestamp, body) },
         body,
         signal: AbortSignal.timeout(this.timeoutMs),
+        // Only the configured URL is called: a 307/308 would re-send the signed call to a host nobody configured.
+        redirect: 'manual',
       });
       status = response.status;
       await response.body?.cancel(); // the answer's status is all that is used; free the socket

@@ -45,6 +45,26 @@ describe('StaleResponseCache', () => {
     expect(stale.get('a', 1000)).toBeUndefined();
   });
 
+  it("a route's own limits bound that route's responses only, never another route's", () => {
+    const stale = cache();
+    const defaults = { maxEntries: 500, maxBytes: 8 * 1024 * 1024 };
+    for (const q of ['1', '2', '3']) stale.set(`GET /a /a?q=${q}`, body(10), defaults, 'GET /a');
+    // Route b: @AiErrorHandler({ parameters: { fallback: { staleCache: true, staleMaxEntries: 1 } } })
+    stale.set('GET /b /b?q=1', body(10), { maxEntries: 1, maxBytes: 1e6 }, 'GET /b');
+    stale.set('GET /b /b?q=2', body(10), { maxEntries: 1, maxBytes: 1e6 }, 'GET /b');
+    expect(['1', '2', '3'].map((q) => stale.get(`GET /a /a?q=${q}`, 1000)?.value)).toEqual([body(10), body(10), body(10)]);
+    expect(stale.get('GET /b /b?q=1', 1000)).toBeUndefined();
+    expect(stale.get('GET /b /b?q=2', 1000)?.value).toEqual(body(10));
+    expect(stale.size).toBe(4);
+  });
+
+  it('the whole cache stays within the module-wide bound whatever the routes allow', () => {
+    const stale = new StaleResponseCache(resolveOptions({ clock, parameters: { fallback: { staleMaxEntries: 2 } } }, {}));
+    for (const route of ['a', 'b', 'c']) stale.set(`GET /${route} /${route}`, 1, { maxEntries: 100, maxBytes: 1e6 }, `GET /${route}`);
+    expect(stale.size).toBe(2);
+    expect(stale.get('GET /a /a', 1000)).toBeUndefined();
+  });
+
   it('ages entries out', () => {
     const stale = cache();
     stale.set('a', body(10), { maxEntries: 2, maxBytes: 1e6 });

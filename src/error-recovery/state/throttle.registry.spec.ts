@@ -21,6 +21,20 @@ describe('ThrottleRegistry', () => {
     expect(throttles.lift('GET /a')).toBe(false);
   });
 
+  it('many per-client throttles never push out a route throttle (an overload limit stays on)', () => {
+    const throttles = registry();
+    throttles.activate('GET /a', 'route', undefined, 60, 1, 60_000);
+    for (let i = 0; i < 10_001; i++) throttles.activate('GET /b', 'client', `ip:10.0.${i >> 8}.${i & 255}`, 60, 1, 60_000);
+    expect(throttles.check('GET /a', undefined)).toEqual({ allowed: true });
+    expect(throttles.check('GET /a', undefined)).toMatchObject({ allowed: false });
+  });
+
+  it('names the route of a client throttle, whatever the client key holds', () => {
+    const throttles = registry();
+    throttles.activate('GET /b', 'client', 'tracker:key @evil', 60, 1, 60_000);
+    expect(throttles.list()).toEqual([expect.objectContaining({ route: 'GET /b', client: 'tracker:key @evil' })]);
+  });
+
   it('limits while in force and lets everything through once expired', () => {
     const throttles = registry();
     throttles.activate('GET /a', 'route', undefined, 60, 1, 5_000);

@@ -16,6 +16,8 @@ export interface ThrottleView {
 }
 
 interface Throttle {
+  /** The route it limits (a client key may hold anything, so it is not parsed back out of the map key). */
+  route: string;
   scope: 'route' | 'client';
   /** For a client throttle: the client it limits. */
   client?: string;
@@ -56,10 +58,10 @@ export class ThrottleRegistry {
   }
 
   /** Whether a request may pass: the route's throttle, then the client's own on that route. */
-  check(route: string, client: string): { allowed: true } | { allowed: false; retryAfterMs: number } {
+  check(route: string, client: string | undefined): { allowed: true } | { allowed: false; retryAfterMs: number } {
     if (this.throttles.size === 0) return { allowed: true };
     const whole = this.take(route);
-    if (!whole.allowed) return whole;
+    if (!whole.allowed || client === undefined) return whole;
     return this.take(ThrottleRegistry.key(route, 'client', client));
   }
 
@@ -70,20 +72,26 @@ export class ThrottleRegistry {
 
   /**
    * Turns a throttle on for the route, or for one client of it; false when one is already active.
-   * Client throttles are bounded in number: the oldest goes first.
+   * Client throttles are bounded in number: the oldest client throttle goes first.
    */
   activate(route: string, scope: 'route' | 'client', client: string | undefined, requestsPerMinute: number, burstSize: number, coolDownMs: number): { until: number } | false {
     const now = this.options.clock.now();
     const key = ThrottleRegistry.key(route, scope, client);
     const existing = this.throttles.get(key);
     if (existing && existing.until > now) return false;
-    if (!existing && this.throttles.size >= MAX_THROTTLES) {
-      const oldest = this.throttles.keys().next();
-      if (!oldest.done) this.throttles.delete(oldest.value);
+    if (!existing && scope === 'client' && this.throttles.size >= MAX_THROTTLES) {
+      this.prune();
+      // The oldest client throttle goes, never a route's: those are one per route (bounded by the
+      // app's routes), and a flood of clients must not lift an overload limit.
+      for (const [k, t] of this.throttles) {
+        if (this.throttles.size < MAX_THROTTLES) break;
+        if (t.scope === 'client') this.throttles.delete(k);
+      }
     }
     const until = now + coolDownMs;
     this.earliestUntil = Math.min(this.earliestUntil, until);
     this.throttles.set(key, {
+      route,
       scope,
       client,
       policy: { capacity: Math.max(1, burstSize), ratePerMs: requestsPerMinute / 60_000 },
@@ -119,9 +127,8 @@ export class ThrottleRegistry {
     throttle.buckets.set('*', next);
     if (allowed) return { allowed: true };
     throttle.rejected++;
-    const route = throttle.scope === 'client' ? key.slice(0, key.lastIndexOf(' @')) : key;
     // The client is left out: alerts name the throttled route, not who was refused.
-    this.events.emit('throttle.rejected', { route, scope: throttle.scope, retryAfterMs });
+    this.events.emit('throttle.rejected', { route: throttle.route, scope: throttle.scope, retryAfterMs });
     return { allowed: false, retryAfterMs };
   }
 
@@ -135,8 +142,8 @@ export class ThrottleRegistry {
   list(): ThrottleView[] {
     this.prune();
     return [...this.throttles.entries()]
-      .map(([key, t]) => ({
-        route: t.scope === 'client' ? key.slice(0, key.lastIndexOf(' @')) : key,
+      .map(([, t]) => ({
+        route: t.route,
         scope: t.scope,
         client: t.client ?? null,
         requests_per_minute: t.requestsPerMinute,

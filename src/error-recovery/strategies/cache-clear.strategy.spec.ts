@@ -4,6 +4,7 @@ import { resolveParameters } from '../error-recovery-options.js';
 import { systemClock } from '../resilience/clock.js';
 import { CacheClearHistory } from '../targets/cache-clear.history.js';
 import { CustomCacheTarget } from '../targets/cache-custom-target.js';
+import { CacheManagerTarget } from '../targets/cache-manager-target.js';
 import { globToRegExp } from '../targets/cache-pattern.js';
 import type { CacheTarget } from '../targets/cache-target.interface.js';
 import type { CacheTargets } from '../targets/cache-targets.js';
@@ -222,6 +223,57 @@ describe('CacheClearStrategy', () => {
     clock.t = 30_000;
     expect((await run()).resolved).toBe(true);
     expect(products.map.size).toBe(0);
+  });
+
+  it('clears once for concurrent errors: the cool-down holds while the first clear is still running', async () => {
+    const pending: (() => void)[] = [];
+    const slow: ClearableCache = {
+      name: 'redis',
+      supportsPatterns: true,
+      clear: () => new Promise<number>((resolve) => void pending.push(() => resolve(1))),
+    };
+    const { strategy: s } = strategy([new CustomCacheTarget(slow)]);
+    const first = s.execute(context({ coolDownMs: 30_000 }, fresh));
+    await new Promise((resolve) => setImmediate(resolve));
+    const secondRun = s.execute(context({ coolDownMs: 30_000 }, fresh));
+    await new Promise((resolve) => setImmediate(resolve));
+    const clears = pending.length;
+    for (const finish of pending) finish();
+    const second = await secondRun;
+    expect((await first).resolved).toBe(true);
+    expect(second.steps).toMatchObject([{ skipped: true, message: expect.stringContaining('cool-down') }]);
+    expect(clears).toBe(1);
+  });
+
+  it('a clear that failed does not start the cool-down', async () => {
+    let fail = true;
+    const flaky: ClearableCache = {
+      name: 'redis',
+      supportsPatterns: true,
+      clear: () => {
+        if (fail) throw new Error('ECONNRESET');
+        return 1;
+      },
+    };
+    const { strategy: s } = strategy([new CustomCacheTarget(flaky)]);
+    expect((await s.execute(context({ coolDownMs: 30_000 }, fresh))).steps).toMatchObject([{ success: false, skipped: false }]);
+    fail = false;
+    expect((await s.execute(context({ coolDownMs: 30_000 }, fresh))).resolved).toBe(true);
+  });
+
+  it('keeps secrets of the request URL out of its history, as out of the stored actions', async () => {
+    const entries = new Map<string, unknown>([['/products?access_token=abc123&page=2', { cached: true }]]);
+    const manager = new CacheManagerTarget({
+      clear: async () => true,
+      mdel: async (keys: string[]) => keys.every((k) => entries.delete(k)),
+      get: async (k: string) => entries.get(k),
+    });
+    const request = { raw: {}, method: 'GET', url: '/products?access_token=abc123&page=2', headers: {}, body: undefined };
+    const { strategy: s, history } = strategy([manager]);
+    const outcome = await s.execute(context({ clearPattern: null }, fresh, { request, error: new SyntaxError('Unexpected token < in JSON at position 0') }));
+    expect(outcome.resolved).toBe(true);
+    expect(entries.size).toBe(0);
+    expect(JSON.stringify(history.history())).not.toContain('abc123');
   });
 
   it('keeps a history of what it cleared', async () => {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { scrubString } from '../capture/scrub.js';
 import { messageOf } from '../classify/error-text.js';
 import type { ResolvedStrategyParameters } from '../error-recovery-options.js';
 import { CacheClearHistory } from '../targets/cache-clear.history.js';
@@ -80,6 +81,9 @@ export class CacheClearStrategy implements RecoveryStrategy {
     }
     let step: StrategyStep;
     let keys: number | null = null;
+    // Claimed before the clear starts: errors arriving while it runs (one cause fails many requests
+    // at once) are inside the cool-down, not N more clears of the same keys. Given back unless it cleared.
+    this.history.markCleared(cache.name, label, startedAt);
     try {
       const result = await this.clear(cache, scope);
       if (result.kind === 'skipped') {
@@ -91,13 +95,14 @@ export class CacheClearStrategy implements RecoveryStrategy {
             ? keys === null ? `keys matching '${scope.pattern}' (count not available)` : `${keys} ${keys === 1 ? 'key' : 'keys'} matching '${scope.pattern}'`
             : keys === null ? `${label} (count not available)` : scope.keys.length === 1 ? label : `${keys} of ${label}`;
         step = steps.done(ctx, startedAt, true, `cleared ${what} from ${cache.name} (${evidence})`, { ...details, keysCleared: keys });
-        this.history.markCleared(cache.name, label, startedAt);
       }
     } catch (error) {
       step = steps.done(ctx, startedAt, false, `clearing ${cache.name} failed: ${describe(error)}`, details);
     }
+    if (!step.success) this.history.unmarkCleared(cache.name, label, startedAt, last);
     const outcome = step.success ? 'cleared' : step.skipped ? 'skipped' : 'failed';
-    this.history.add({ at: new Date(startedAt).toISOString(), error_id: ctx.errorId, cache: cache.name, type: cache.kind, pattern, outcome, keys, message: step.message });
+    // Keys are request URLs, whose query may carry a token: scrubbed like the stored actions.
+    this.history.add({ at: new Date(startedAt).toISOString(), error_id: ctx.errorId, cache: cache.name, type: cache.kind, pattern: scrubString(pattern), outcome, keys, message: scrubString(step.message) });
     return step;
   }
 

@@ -14,6 +14,18 @@ describe('upstreamTarget', () => {
     expect(target.origin).toBe(new URL(base).origin);
   });
 
+  it.each([
+    ['dot segments', '/../admin'],
+    ['encoded dot segments', '/%2e%2e/%2E%2E/admin'],
+    ['dot segments past a route prefix', '/files/../../../internal/admin'],
+  ])('never leaves the configured base path (%s)', (_name, url) => {
+    expect(() => upstreamTarget('http://b:3000/api/v1', url)).toThrow('outside the fallback upstream');
+  });
+
+  it('keeps dot segments that stay inside the base path', () => {
+    expect(upstreamTarget('http://b:3000/api', '/a/../b').href).toBe('http://b:3000/api/b');
+  });
+
   it('refuses a request target that is neither a path nor a URL', () => {
     expect(() => upstreamTarget('http://b:3000', 'not a url')).toThrow();
   });

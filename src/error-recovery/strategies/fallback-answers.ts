@@ -33,7 +33,8 @@ const FORWARDED = ['accept', 'accept-language', 'content-type', 'user-agent', 'x
  * The URL a request is forwarded to: the configured base with the request's path and query
  * appended. Only the path and query of the request are used — a request in absolute form
  * (`GET http://other-host/x`) or with a protocol-relative path (`//other-host/x`) still goes to the
- * configured host, never to one the client chose.
+ * configured host, never to one the client chose; dot segments that would climb out of the
+ * configured base path throw.
  */
 export function upstreamTarget(baseUrl: string, requestUrl: string): URL {
   let path: string;
@@ -52,6 +53,11 @@ export function upstreamTarget(baseUrl: string, requestUrl: string): URL {
   const basePath = target.pathname.replace(/\/+$/, '');
   // The pathname setter never changes the host, whatever `path` holds (`//other-host/x` included).
   target.pathname = `${basePath}${path}`;
+  // But it does resolve dot segments (`/../admin`, `/%2e%2e/admin`): they must not climb out of the
+  // configured base path to other endpoints of the upstream host.
+  if (basePath !== '' && target.pathname !== basePath && !target.pathname.startsWith(`${basePath}/`)) {
+    throw new Error('the request path resolves outside the fallback upstream base path');
+  }
   target.search = search;
   target.hash = '';
   return target;

@@ -79,11 +79,15 @@ export interface StrategyParameters {
      * that are the same for every caller.
      */
     staleCache?: boolean;
-    /** Responses kept at most (least recently used go first) [500]. */
+    /**
+     * Responses kept at most (least recently stored go first) [500]. The module's value bounds the
+     * whole cache; a route's own bounds that route's responses only.
+     */
     staleMaxEntries?: number;
     /**
      * Bytes the stale responses may take in all, estimated as the size of their JSON [8388608 = 8 MiB].
-     * A response larger than this is not kept; older ones go first to make room.
+     * A response larger than this is not kept; older ones go first to make room. The module's value
+     * bounds the whole cache; a route's own bounds that route's responses only.
      */
     staleMaxBytes?: number;
     /** Oldest stale response served, ms [300000]. */

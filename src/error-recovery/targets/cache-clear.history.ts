@@ -45,6 +45,17 @@ export class CacheClearHistory {
     this.lastCleared.set(key, at);
   }
 
+  /**
+   * Takes back the mark {@link markCleared} set at `at` (a clear that did not happen), restoring
+   * `previous`; a later mark by another clear is left alone.
+   */
+  unmarkCleared(cache: string, scope: string, at: number, previous: number | undefined): void {
+    const key = `${cache}\u0000${scope}`;
+    if (this.lastCleared.get(key) !== at) return;
+    if (previous === undefined) this.lastCleared.delete(key);
+    else this.lastCleared.set(key, previous);
+  }
+
   add(record: CacheClearRecord): void {
     this.records.add(record);
   }
