@@ -110,6 +110,7 @@ export class ErrorCaptureInterceptor implements NestInterceptor {
   ): Promise<unknown> {
     let captured: CapturedError | undefined;
     try {
+      if (breaker) this.breakers.attach(context.switchToHttp().getRequest<object>(), breaker);
       captured = await this.captureError(error, context, next, setup, slot);
     } catch (fault) {
       this.stats.fault('interceptor', fault);

@@ -54,7 +54,7 @@ export class RouteGates {
     if (!throttle.allowed) return { kind: 'refuse', error: new RequestThrottledError(key, throttle.retryAfterMs) };
     let breaker: BreakerCall | null = null;
     if (setup.breaker) {
-      const decision = this.breakers.admit(setup.breaker, request);
+      const decision = this.breakers.admit(setup.breaker);
       if (!decision.allow) {
         const open = new CircuitOpenError(setup.breaker, decision.retryAfterMs);
         return setup.options?.fallback === undefined ? { kind: 'refuse', error: open } : { kind: 'fallback', open };

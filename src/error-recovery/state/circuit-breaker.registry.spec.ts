@@ -14,8 +14,10 @@ function setup() {
 }
 
 function admitted(registry: CircuitBreakerRegistry, name: string, request?: object): BreakerCall {
-  const admission = registry.admit(name, request);
+  const admission = registry.admit(name);
   if (!admission.allow) throw new Error('refused');
+  // What the interceptor does once the request failed.
+  if (request) registry.attach(request, admission.call);
   return admission.call;
 }
 

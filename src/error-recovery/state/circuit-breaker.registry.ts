@@ -83,8 +83,8 @@ export class CircuitBreakerRegistry {
     return this.policies.get(name) ?? this.options.circuitBreaker;
   }
 
-  /** Whether a request may go through; counts probes and rejections. `request` ties the call to it. */
-  admit(name: string, request?: object): BreakerAdmission {
+  /** Whether a request may go through; counts probes and rejections. */
+  admit(name: string): BreakerAdmission {
     const state = this.store.get(name);
     let ticket: string | undefined;
     if (state !== undefined && state.kind !== 'closed') {
@@ -96,9 +96,15 @@ export class CircuitBreakerRegistry {
       }
       if (decision.probe) ticket = decision.ticket;
     }
-    const call: BreakerCall = { name, ticket, settled: false };
-    if (request) this.calls.set(request, call);
-    return { allow: true, call };
+    return { allow: true, call: { name, ticket, settled: false } };
+  }
+
+  /**
+   * Ties an admitted call to its request, so that the circuit_break strategy counts that request's
+   * own call (once). Done on the error path only: the success path pays for no WeakMap entry.
+   */
+  attach(request: object, call: BreakerCall): void {
+    this.calls.set(request, call);
   }
 
   /**
