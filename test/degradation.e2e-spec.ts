@@ -141,6 +141,18 @@ describe('degradation strategies', () => {
       switches.priceDown = false;
     });
 
+    it('never keeps a streamed answer (it can be sent once): a failure later gets the normal error answer, not an empty degraded 200', async () => {
+      switches.fileDown = false;
+      await get('/t/file').expect(200, 'file body');
+      switches.fileDown = true;
+      try {
+        const res = await get('/t/file').timeout(3000).expect(503);
+        expect(res.headers['x-recovery']).toBeUndefined();
+      } finally {
+        switches.fileDown = false;
+      }
+    });
+
     it('never keeps responses to authenticated requests', async () => {
       await get('/t/price?sku=9').set('Authorization', 'Bearer user').expect(200);
       switches.priceDown = true;

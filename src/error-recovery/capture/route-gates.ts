@@ -103,7 +103,7 @@ export class RouteGates {
 
   /** Keeps a good response for the fallback strategy. */
   keep(staleKey: string, value: unknown, setup: RouteSetup): void {
-    if (value === undefined || (typeof value === 'object' && value !== null && typeof (value as { pipe?: unknown }).pipe === 'function')) return;
+    if (value === undefined || isSendOnce(value)) return;
     const p = this.parameters(setup);
     this.stale.set(staleKey, value, { maxEntries: p.staleMaxEntries, maxBytes: p.staleMaxBytes });
   }
@@ -124,6 +124,17 @@ export class RouteGates {
       ? routeParameters(this.options.parameters, setup.options.parameters).fallback
       : this.options.parameters.fallback;
   }
+}
+
+/**
+ * Whether a response can be sent once only: a Node stream (`pipe`), a web ReadableStream
+ * (`getReader`) or Nest's StreamableFile (`getStream`). Once sent it is consumed, so a kept copy
+ * would later answer with an empty 200.
+ */
+function isSendOnce(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as { pipe?: unknown; getReader?: unknown; getStream?: unknown };
+  return typeof v.pipe === 'function' || typeof v.getReader === 'function' || typeof v.getStream === 'function';
 }
 
 /**
