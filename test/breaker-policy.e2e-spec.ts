@@ -86,6 +86,14 @@ describe('breakers open on evidence, not on one request (module defaults)', () =
     expect(view?.counts.failures ?? 0).toBe(0);
   });
 
+  it('a request served late by its own run (timeout_increase) is a success for the breaker: failures around it are not consecutive', async () => {
+    await get('/bp/mixed?fail=1').expect(503);
+    const late = await get('/bp/mixed').expect(200, { ok: true });
+    expect(late.headers['x-recovery']).toBe('timeout_increase');
+    await get('/bp/mixed?fail=1').expect(503);
+    expect(await breaker('GET /bp/mixed')).toMatchObject({ state: 'closed', consecutive_failures: 1, window: { calls: 3, failures: 2 } });
+  });
+
   it('a probe refused by the bulkhead gives its slot back: the breaker does not stay half-open', async () => {
     const breakers = app.get(CircuitBreakerRegistry);
     calls.closeGate();
