@@ -23,6 +23,13 @@ describe('RouteGates.answerOpen (an open breaker on a route with a fallback)', (
     });
   });
 
+  it('refuses with the open breaker when the fallback throws: a 503 with Retry-After, not a new error stored per refused request', async () => {
+    const broken = () => {
+      throw new TypeError('cache miss');
+    };
+    await expect(gates.answerOpen(context, { originalUrl: '/orders' }, setup(broken), open)).rejects.toBe(open);
+  });
+
   it('refuses with the open breaker when the fallback returns undefined, instead of an empty 200', async () => {
     await expect(gates.answerOpen(context, { originalUrl: '/orders' }, setup(() => undefined), open)).rejects.toBe(open);
   });

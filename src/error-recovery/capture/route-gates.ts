@@ -64,12 +64,23 @@ export class RouteGates {
     return { kind: 'run', timeoutMs: this.timeoutFor(setup), staleKey: this.staleKey(context, request, setup), breaker };
   }
 
-  /** An open breaker on a route with a fallback: the fallback answers, marked degraded (rejects with `open` when it returns `undefined`). */
+  /**
+   * An open breaker on a route with a fallback: the fallback answers, marked degraded. Rejects with
+   * `open` when the fallback returns `undefined` or throws.
+   */
   async answerOpen(context: ExecutionContext, request: RequestLike, setup: RouteSetup, open: CircuitOpenError): Promise<{ value: unknown; headers: Record<string, string> }> {
-    const answer = await callRouteFallback(
-      { routeOptions: setup.options, controller: context.getClass(), error: open, request: { raw: request, method: setup.route.method, url: request.originalUrl ?? '', headers: request.headers ?? {}, body: undefined } },
-      this.moduleRef,
-    );
+    let answer: { value: unknown } | undefined;
+    try {
+      answer = await callRouteFallback(
+        { routeOptions: setup.options, controller: context.getClass(), error: open, request: { raw: request, method: setup.route.method, url: request.originalUrl ?? '', headers: request.headers ?? {}, body: undefined } },
+        this.moduleRef,
+      );
+    } catch {
+      // A failing fallback is no answer either. Its error is not the client's answer: that would be
+      // a 500 and a stored error for every request the open breaker refuses (the fallback strategy
+      // records the fallback's failures as a failed step when the route itself fails).
+      answer = undefined;
+    }
     // A fallback with nothing to send is no answer: the client gets the breaker's 503.
     if (answer?.value === undefined) throw open;
     return { value: answer.value, headers: degraded('fallback') };
