@@ -58,8 +58,6 @@ export class ErrorCaptureInterceptor implements NestInterceptor {
     try {
       setup = this.routes.resolve(context, request);
       admission = this.gates.admit(context, request, setup);
-      // The retry budget's denominator: requests that reach the handler.
-      if (admission.kind === 'run') setup.route.retryBudget?.recordRequest(this.options.clock.now());
     } catch (fault) {
       // A broken gate (e.g. a shared breaker store that is down) must not fail a healthy request.
       this.stats.fault('interceptor', fault);
@@ -74,14 +72,22 @@ export class ErrorCaptureInterceptor implements NestInterceptor {
       });
     }
     const { staleKey, timeoutMs, breaker } = admission;
-    const run = (slot?: BulkheadSlot): Observable<unknown> =>
-      withTimeout(next.handle(), timeoutMs, { handOver: true, clock: this.options.clock }).pipe(
+    const run = (slot?: BulkheadSlot): Observable<unknown> => {
+      // The retry budget's denominator: requests that reach the handler (past the bulkhead, whose
+      // refusals under overload would otherwise enlarge the budget exactly when it must be tight).
+      try {
+        setup.route.retryBudget?.recordRequest(this.options.clock.now());
+      } catch (fault) {
+        this.stats.fault('interceptor', fault);
+      }
+      return withTimeout(next.handle(), timeoutMs, { handOver: true, clock: this.options.clock }).pipe(
         tap({
           next: (value) => staleKey && this.guarded(() => this.gates.keep(staleKey, value, setup)),
           complete: () => breaker && this.guarded(() => this.breakers.settle(breaker, 'success')),
         }),
         catchError((error: unknown) => defer(() => this.recover(error, context, next, setup, breaker, slot))),
       );
+    };
     const bulkhead = setup.options?.bulkhead;
     // Whatever ends the request without an outcome (the bulkhead refused it after the breaker let
     // it through, the client went away and the observable was unsubscribed) gives a probe's slot
