@@ -66,7 +66,7 @@ export class ErrorCaptureInterceptor implements NestInterceptor {
     if (admission.kind === 'refuse') return throwError(() => admission.error);
     if (admission.kind === 'fallback') {
       return defer(async () => {
-        const answer = await this.gates.answerOpen(context, request, setup, admission.open);
+        const answer = await this.gates.answerOpen(context, request, setup, admission.open, admission.staleKey);
         this.setHeaders(context, answer.headers);
         return answer.value;
       });

@@ -28,7 +28,7 @@ const ALLOWED = { allowed: true } as const;
 /** What happens before the handler runs. */
 export type Admission =
   | { kind: 'refuse'; error: Error }
-  | { kind: 'fallback'; open: CircuitOpenError }
+  | { kind: 'fallback'; open: CircuitOpenError; staleKey: string | null }
   | { kind: 'run'; timeoutMs: number; staleKey: string | null; breaker: BreakerCall | null };
 
 /**
@@ -57,7 +57,9 @@ export class RouteGates {
       const decision = this.breakers.admit(setup.breaker, request);
       if (!decision.allow) {
         const open = new CircuitOpenError(setup.breaker, decision.retryAfterMs);
-        return setup.options?.fallback === undefined ? { kind: 'refuse', error: open } : { kind: 'fallback', open };
+        // The fallbacks a failing handler gets (own fallback, last good response) answer while it is open too.
+        const staleKey = this.staleKey(context, request, setup);
+        return setup.options?.fallback === undefined && staleKey === null ? { kind: 'refuse', error: open } : { kind: 'fallback', open, staleKey };
       }
       breaker = decision.call;
     }
@@ -65,10 +67,18 @@ export class RouteGates {
   }
 
   /**
-   * An open breaker on a route with a fallback: the fallback answers, marked degraded. Rejects with
-   * `open` when the fallback returns `undefined` or throws.
+   * An open breaker on a route with a fallback: the route's own fallback answers, else the last good
+   * response kept under `staleKey` (when the route keeps them), marked degraded as the fallback
+   * strategy marks them. Rejects with `open` when neither has anything to send (a fallback that
+   * returns `undefined` or throws has nothing).
    */
-  async answerOpen(context: ExecutionContext, request: RequestLike, setup: RouteSetup, open: CircuitOpenError): Promise<{ value: unknown; headers: Record<string, string> }> {
+  async answerOpen(
+    context: ExecutionContext,
+    request: RequestLike,
+    setup: RouteSetup,
+    open: CircuitOpenError,
+    staleKey: string | null = null,
+  ): Promise<{ value: unknown; headers: Record<string, string> }> {
     let answer: { value: unknown } | undefined;
     try {
       answer = await callRouteFallback(
@@ -81,9 +91,11 @@ export class RouteGates {
       // records the fallback's failures as a failed step when the route itself fails).
       answer = undefined;
     }
-    // A fallback with nothing to send is no answer: the client gets the breaker's 503.
-    if (answer?.value === undefined) throw open;
-    return { value: answer.value, headers: degraded('fallback') };
+    if (answer?.value !== undefined) return { value: answer.value, headers: degraded('fallback') };
+    const hit = staleKey === null ? undefined : this.stale.get(staleKey, this.parameters(setup).staleMaxAgeMs);
+    if (hit) return { value: hit.value, headers: degraded('fallback-stale', { Age: String(Math.floor(hit.ageMs / 1000)) }) };
+    // Nothing to send is no answer: the client gets the breaker's 503.
+    throw open;
   }
 
   /** Who a request comes from, for per-client throttles: the app's `clientTracker`, else {@link clientKey}. */
