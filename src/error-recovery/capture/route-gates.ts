@@ -1,4 +1,4 @@
-import { HTTP_CODE_METADATA, REDIRECT_METADATA } from '@nestjs/common/constants.js';
+import { HTTP_CODE_METADATA, REDIRECT_METADATA, SSE_METADATA } from '@nestjs/common/constants.js';
 import { Inject, Injectable, type ExecutionContext } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { ERROR_RECOVERY_OPTIONS } from '../error-recovery.constants.js';
@@ -63,7 +63,10 @@ export class RouteGates {
       }
       breaker = decision.call;
     }
-    return { kind: 'run', timeoutMs: this.timeoutFor(setup), staleKey: this.staleKey(context, request, setup), breaker };
+    let timeoutMs = this.timeoutFor(setup);
+    // A server-sent event stream has no answer time: a timeout would cut it between two events.
+    if (timeoutMs > 0 && Reflect.getMetadata(SSE_METADATA, context.getHandler()) === true) timeoutMs = 0;
+    return { kind: 'run', timeoutMs, staleKey: this.staleKey(context, request, setup), breaker };
   }
 
   /**
