@@ -158,7 +158,10 @@ export class ErrorCaptureInterceptor implements NestInterceptor {
     const request = http.getRequest<{ originalUrl?: string; url?: string; body?: unknown; headers?: Record<string, unknown> }>();
     // Captured already (withRecovery inside the handler): one row, no second round of retries.
     const earlier = this.capture.earlier(error);
-    if (earlier) return earlier;
+    if (earlier) {
+      this.capture.remember(request, error, earlier);
+      return earlier;
+    }
     if (setup.options?.capture === false) {
       this.capture.decline(request, error);
       return undefined;
