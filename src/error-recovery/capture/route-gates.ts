@@ -25,6 +25,9 @@ interface RequestLike {
 
 const ALLOWED = { allowed: true } as const;
 
+/** Longest delay a Node timer (and `AbortSignal.timeout`) holds, ms. */
+const MAX_TIMER_MS = 2_147_483_647;
+
 /** What happens before the handler runs. */
 export type Admission =
   | { kind: 'refuse'; error: Error }
@@ -122,9 +125,14 @@ export class RouteGates {
     return typeof header === 'string' && (PRIORITIES as readonly string[]).includes(header) ? (header as Priority) : routePriority;
   }
 
-  /** Timeout in force on the route, ms (0: none — the default: route timeouts are opt-in). */
+  /**
+   * Timeout in force on the route, ms (0: none — the default: route timeouts are opt-in). Infinity or
+   * NaN is none; beyond a Node timer's range (~24.8 days) it is that range, as a longer timer fires at once.
+   */
   timeoutFor(setup: RouteSetup): number {
-    return this.timeouts.current(setup.route.key, baseRouteTimeout(setup.options, this.options.routeTimeoutMs));
+    const ms = this.timeouts.current(setup.route.key, baseRouteTimeout(setup.options, this.options.routeTimeoutMs));
+    if (!(ms > 0) || ms === Infinity) return 0;
+    return Math.min(ms, MAX_TIMER_MS);
   }
 
   /** Keeps a good response for the fallback strategy. */
