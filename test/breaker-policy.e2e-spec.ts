@@ -86,6 +86,27 @@ describe('breakers open on evidence, not on one request (module defaults)', () =
     expect(view?.counts.failures ?? 0).toBe(0);
   });
 
+  it('a request served late by its own run (timeout_increase) is a success for the breaker: failures around it are not consecutive', async () => {
+    await get('/bp/mixed?fail=1').expect(503);
+    const late = await get('/bp/mixed').expect(200, { ok: true });
+    expect(late.headers['x-recovery']).toBe('timeout_increase');
+    await get('/bp/mixed?fail=1').expect(503);
+    expect(await breaker('GET /bp/mixed')).toMatchObject({ state: 'closed', consecutive_failures: 1, window: { calls: 3, failures: 2 } });
+  });
+
+  it('requests the bulkhead refused never reached the handler: they do not enlarge the retry budget', async () => {
+    calls.closeGate();
+    const held = get('/bp/bulk?hold=1').then((r) => r.status);
+    while (calls.bulk === 0) await new Promise((resolve) => setImmediate(resolve));
+    for (let i = 0; i < 10; i++) await get('/bp/bulk').expect(503);
+    calls.gate.open();
+    expect(await held).toBe(200);
+    const before = calls.bulk;
+    await get('/bp/bulk?fail=1').expect(503);
+    // Two requests reached the handler: 0.5 × 2 = 1 retry, not 0.5 × 12 = 6 (all 3 attempts).
+    expect(calls.bulk - before).toBe(2);
+  });
+
   it('a probe refused by the bulkhead gives its slot back: the breaker does not stay half-open', async () => {
     const breakers = app.get(CircuitBreakerRegistry);
     calls.closeGate();

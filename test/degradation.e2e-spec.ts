@@ -141,6 +141,35 @@ describe('degradation strategies', () => {
       switches.priceDown = false;
     });
 
+    it('keeps serving the last good response while the breaker is open, as when the handler failed, not a 503', async () => {
+      switches.priceDown = false;
+      await get('/t/stale-guarded?sku=2').expect(200, { sku: '2', price: 12 });
+      switches.priceDown = true;
+      try {
+        // The handler fails; the stale answer serves it, and the breaker opens (a failure only a fallback answered).
+        await get('/t/stale-guarded?sku=2').expect(200, { sku: '2', price: 12 });
+        clock.t += 1000;
+        const open = await get('/t/stale-guarded?sku=2').expect(200, { sku: '2', price: 12 });
+        expect(open.headers).toMatchObject({ 'x-recovery': 'fallback-stale', 'x-degraded': 'true', age: '1' });
+        // Nothing kept for this query: the breaker's 503.
+        await get('/t/stale-guarded?sku=3').expect(503);
+      } finally {
+        switches.priceDown = false;
+      }
+    });
+
+    it('never keeps a streamed answer (it can be sent once): a failure later gets the normal error answer, not an empty degraded 200', async () => {
+      switches.fileDown = false;
+      await get('/t/file').expect(200, 'file body');
+      switches.fileDown = true;
+      try {
+        const res = await get('/t/file').timeout(3000).expect(503);
+        expect(res.headers['x-recovery']).toBeUndefined();
+      } finally {
+        switches.fileDown = false;
+      }
+    });
+
     it('never keeps responses to authenticated requests', async () => {
       await get('/t/price?sku=9').set('Authorization', 'Bearer user').expect(200);
       switches.priceDown = true;

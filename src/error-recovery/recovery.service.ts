@@ -140,6 +140,7 @@ export class RecoveryService implements OnModuleInit, OnModuleDestroy {
           routeOptions: options,
         });
         if (captured.report.success) recovered = { value: captured.report.result as T };
+        else this.capture.rethrown(error, captured);
       } catch (fault) {
         this.stats.fault('capture', fault);
       }

@@ -5,7 +5,9 @@ import { isRouteTimeoutError } from '../errors/route-timeout.error.js';
 
 /**
  * How a failed request counts against its route's breaker, once recovery is over:
- * - the route's own timeout, or an error the module did not classify: `neutral` (decides nothing);
+ * - the route's own timeout that the handler still answered (its own run, waited for by
+ *   timeout_increase, or a replay): `success` — a slow dependency that answers is working;
+ * - the route's own timeout otherwise, or an error the module did not classify: `neutral` (decides nothing);
  * - a dependency (transient) error the handler never got past — recovery failed, or only a
  *   fallback answered: `failure`;
  * - anything else (a retry got through, or a bug or client error — an answer from a working
@@ -15,8 +17,9 @@ export function breakerOutcome(
   error: unknown,
   captured: { classification: Classification; report: Pick<RecoveryReport, 'success' | 'resolvedBy'> } | undefined,
 ): CircuitOutcome {
-  if (isRouteTimeoutError(error) || captured === undefined) return 'neutral';
-  if (!captured.classification.transient) return 'success';
+  if (captured === undefined) return 'neutral';
   const served = captured.report.success && captured.report.resolvedBy !== 'fallback';
+  if (isRouteTimeoutError(error)) return served ? 'success' : 'neutral';
+  if (!captured.classification.transient) return 'success';
   return served ? 'success' : 'failure';
 }

@@ -58,8 +58,6 @@ export class ErrorCaptureInterceptor implements NestInterceptor {
     try {
       setup = this.routes.resolve(context, request);
       admission = this.gates.admit(context, request, setup);
-      // The retry budget's denominator: requests that reach the handler.
-      if (admission.kind === 'run') setup.route.retryBudget?.recordRequest(this.options.clock.now());
     } catch (fault) {
       // A broken gate (e.g. a shared breaker store that is down) must not fail a healthy request.
       this.stats.fault('interceptor', fault);
@@ -68,20 +66,28 @@ export class ErrorCaptureInterceptor implements NestInterceptor {
     if (admission.kind === 'refuse') return throwError(() => admission.error);
     if (admission.kind === 'fallback') {
       return defer(async () => {
-        const answer = await this.gates.answerOpen(context, request, setup, admission.open);
+        const answer = await this.gates.answerOpen(context, request, setup, admission.open, admission.staleKey);
         this.setHeaders(context, answer.headers);
         return answer.value;
       });
     }
     const { staleKey, timeoutMs, breaker } = admission;
-    const run = (slot?: BulkheadSlot): Observable<unknown> =>
-      withTimeout(next.handle(), timeoutMs, { handOver: true, clock: this.options.clock }).pipe(
+    const run = (slot?: BulkheadSlot): Observable<unknown> => {
+      // The retry budget's denominator: requests that reach the handler (past the bulkhead, whose
+      // refusals under overload would otherwise enlarge the budget exactly when it must be tight).
+      try {
+        setup.route.retryBudget?.recordRequest(this.options.clock.now());
+      } catch (fault) {
+        this.stats.fault('interceptor', fault);
+      }
+      return withTimeout(next.handle(), timeoutMs, { handOver: true, clock: this.options.clock }).pipe(
         tap({
           next: (value) => staleKey && this.guarded(() => this.gates.keep(staleKey, value, setup)),
           complete: () => breaker && this.guarded(() => this.breakers.settle(breaker, 'success')),
         }),
         catchError((error: unknown) => defer(() => this.recover(error, context, next, setup, breaker, slot))),
       );
+    };
     const bulkhead = setup.options?.bulkhead;
     // Whatever ends the request without an outcome (the bulkhead refused it after the breaker let
     // it through, the client went away and the observable was unsubscribed) gives a probe's slot
@@ -153,7 +159,10 @@ export class ErrorCaptureInterceptor implements NestInterceptor {
     const request = http.getRequest<{ originalUrl?: string; url?: string; body?: unknown; headers?: Record<string, unknown> }>();
     // Captured already (withRecovery inside the handler): one row, no second round of retries.
     const earlier = this.capture.earlier(error);
-    if (earlier) return earlier;
+    if (earlier) {
+      this.capture.remember(request, error, earlier);
+      return earlier;
+    }
     if (setup.options?.capture === false) {
       this.capture.decline(request, error);
       return undefined;

@@ -45,7 +45,11 @@ export interface RecoveryInput {
 @Injectable()
 export class ErrorCaptureService {
   private readonly handled = new WeakMap<object, { error: unknown; captured: CapturedError | 'declined' }>();
-  /** Error objects already captured (e.g. by withRecovery inside a handler): never captured twice. */
+  /**
+   * Errors `withRecovery` captured and rethrew, so the request they reach does not capture them again.
+   * Set only there and taken once: an error object thrown by many requests (a module-level constant)
+   * must never lead one request to another's capture — or to its recovered answer.
+   */
   private readonly byError = new WeakMap<object, CapturedError>();
 
   constructor(
@@ -108,14 +112,20 @@ export class ErrorCaptureService {
     this.events.emit('error.captured', { record: pending.log, actions: pending.actions, report });
     this.stats.captured++;
     if (report.success) this.stats.recovered++;
-    const captured = { id, classification, report };
-    if (typeof error === 'object' && error !== null) this.byError.set(error, captured);
-    return captured;
+    return { id, classification, report };
   }
 
-  /** The capture of this very error object, when it was captured already. */
+  /** `withRecovery` rethrows `error`, captured as `captured`: the request it reaches takes that capture (once). */
+  rethrown(error: unknown, captured: CapturedError): void {
+    if (typeof error === 'object' && error !== null) this.byError.set(error, captured);
+  }
+
+  /** The capture `withRecovery` made of this very error object, taken once (see {@link rethrown}). */
   earlier(error: unknown): CapturedError | undefined {
-    return typeof error === 'object' && error !== null ? this.byError.get(error) : undefined;
+    if (typeof error !== 'object' || error === null) return undefined;
+    const captured = this.byError.get(error);
+    if (captured) this.byError.delete(error);
+    return captured;
   }
 
   /** Records that a route declined capture of this error (`capture: false`), so the filter won't capture it. */

@@ -3,7 +3,7 @@ import type { ModuleRef } from '@nestjs/core';
 import { resolveOptions } from '../error-recovery-options.js';
 import { CircuitOpenError } from '../errors/circuit-open.error.js';
 import type { CircuitBreakerRegistry } from '../state/circuit-breaker.registry.js';
-import type { RouteTimeouts } from '../state/route-timeouts.registry.js';
+import { RouteTimeouts } from '../state/route-timeouts.registry.js';
 import { StaleResponseCache } from '../state/stale-response.cache.js';
 import type { ThrottleRegistry } from '../state/throttle.registry.js';
 import { RouteGates } from './route-gates.js';
@@ -23,7 +23,30 @@ describe('RouteGates.answerOpen (an open breaker on a route with a fallback)', (
     });
   });
 
+  it('refuses with the open breaker when the fallback throws: a 503 with Retry-After, not a new error stored per refused request', async () => {
+    const broken = () => {
+      throw new TypeError('cache miss');
+    };
+    await expect(gates.answerOpen(context, { originalUrl: '/orders' }, setup(broken), open)).rejects.toBe(open);
+  });
+
   it('refuses with the open breaker when the fallback returns undefined, instead of an empty 200', async () => {
     await expect(gates.answerOpen(context, { originalUrl: '/orders' }, setup(() => undefined), open)).rejects.toBe(open);
+  });
+});
+
+describe('RouteGates.timeoutFor', () => {
+  const options = resolveOptions({}, {});
+  const gates = new RouteGates({} as CircuitBreakerRegistry, {} as ThrottleRegistry, new RouteTimeouts(options), new StaleResponseCache(options), {} as ModuleRef, options);
+  const route = { key: 'GET /x', method: 'GET', pattern: '/x' };
+
+  it.each<[number, number]>([
+    [5000, 5000],
+    [0, 0],
+    [Infinity, 0],
+    [Number.NaN, 0],
+    [Number.MAX_SAFE_INTEGER, 2_147_483_647],
+  ])('a route timeoutMs of %d ms runs as %d ms (a timer past its range would fire at once; none for Infinity)', (timeoutMs, expected) => {
+    expect(gates.timeoutFor({ route, options: { timeoutMs }, breaker: null })).toBe(expected);
   });
 });

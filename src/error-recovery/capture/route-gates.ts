@@ -1,4 +1,4 @@
-import { HTTP_CODE_METADATA, REDIRECT_METADATA } from '@nestjs/common/constants.js';
+import { HTTP_CODE_METADATA, REDIRECT_METADATA, SSE_METADATA } from '@nestjs/common/constants.js';
 import { Inject, Injectable, type ExecutionContext } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { ERROR_RECOVERY_OPTIONS } from '../error-recovery.constants.js';
@@ -25,10 +25,13 @@ interface RequestLike {
 
 const ALLOWED = { allowed: true } as const;
 
+/** Longest delay a Node timer (and `AbortSignal.timeout`) holds, ms. */
+const MAX_TIMER_MS = 2_147_483_647;
+
 /** What happens before the handler runs. */
 export type Admission =
   | { kind: 'refuse'; error: Error }
-  | { kind: 'fallback'; open: CircuitOpenError }
+  | { kind: 'fallback'; open: CircuitOpenError; staleKey: string | null }
   | { kind: 'run'; timeoutMs: number; staleKey: string | null; breaker: BreakerCall | null };
 
 /**
@@ -57,22 +60,48 @@ export class RouteGates {
       const decision = this.breakers.admit(setup.breaker);
       if (!decision.allow) {
         const open = new CircuitOpenError(setup.breaker, decision.retryAfterMs);
-        return setup.options?.fallback === undefined ? { kind: 'refuse', error: open } : { kind: 'fallback', open };
+        // The fallbacks a failing handler gets (own fallback, last good response) answer while it is open too.
+        const staleKey = this.staleKey(context, request, setup);
+        return setup.options?.fallback === undefined && staleKey === null ? { kind: 'refuse', error: open } : { kind: 'fallback', open, staleKey };
       }
       breaker = decision.call;
     }
-    return { kind: 'run', timeoutMs: this.timeoutFor(setup), staleKey: this.staleKey(context, request, setup), breaker };
+    let timeoutMs = this.timeoutFor(setup);
+    // A server-sent event stream has no answer time: a timeout would cut it between two events.
+    if (timeoutMs > 0 && Reflect.getMetadata(SSE_METADATA, context.getHandler()) === true) timeoutMs = 0;
+    return { kind: 'run', timeoutMs, staleKey: this.staleKey(context, request, setup), breaker };
   }
 
-  /** An open breaker on a route with a fallback: the fallback answers, marked degraded (rejects with `open` when it returns `undefined`). */
-  async answerOpen(context: ExecutionContext, request: RequestLike, setup: RouteSetup, open: CircuitOpenError): Promise<{ value: unknown; headers: Record<string, string> }> {
-    const answer = await callRouteFallback(
-      { routeOptions: setup.options, controller: context.getClass(), error: open, request: { raw: request, method: setup.route.method, url: request.originalUrl ?? '', headers: request.headers ?? {}, body: undefined } },
-      this.moduleRef,
-    );
-    // A fallback with nothing to send is no answer: the client gets the breaker's 503.
-    if (answer?.value === undefined) throw open;
-    return { value: answer.value, headers: degraded('fallback') };
+  /**
+   * An open breaker on a route with a fallback: the route's own fallback answers, else the last good
+   * response kept under `staleKey` (when the route keeps them), marked degraded as the fallback
+   * strategy marks them. Rejects with `open` when neither has anything to send (a fallback that
+   * returns `undefined` or throws has nothing).
+   */
+  async answerOpen(
+    context: ExecutionContext,
+    request: RequestLike,
+    setup: RouteSetup,
+    open: CircuitOpenError,
+    staleKey: string | null = null,
+  ): Promise<{ value: unknown; headers: Record<string, string> }> {
+    let answer: { value: unknown } | undefined;
+    try {
+      answer = await callRouteFallback(
+        { routeOptions: setup.options, controller: context.getClass(), error: open, request: { raw: request, method: setup.route.method, url: request.originalUrl ?? '', headers: request.headers ?? {}, body: undefined } },
+        this.moduleRef,
+      );
+    } catch {
+      // A failing fallback is no answer either. Its error is not the client's answer: that would be
+      // a 500 and a stored error for every request the open breaker refuses (the fallback strategy
+      // records the fallback's failures as a failed step when the route itself fails).
+      answer = undefined;
+    }
+    if (answer?.value !== undefined) return { value: answer.value, headers: degraded('fallback') };
+    const hit = staleKey === null ? undefined : this.stale.get(staleKey, this.parameters(setup).staleMaxAgeMs);
+    if (hit) return { value: hit.value, headers: degraded('fallback-stale', { Age: String(Math.floor(hit.ageMs / 1000)) }) };
+    // Nothing to send is no answer: the client gets the breaker's 503.
+    throw open;
   }
 
   /** Who a request comes from, for per-client throttles: the app's `clientTracker`, else {@link clientKey}. */
@@ -96,14 +125,19 @@ export class RouteGates {
     return typeof header === 'string' && (PRIORITIES as readonly string[]).includes(header) ? (header as Priority) : routePriority;
   }
 
-  /** Timeout in force on the route, ms (0: none — the default: route timeouts are opt-in). */
+  /**
+   * Timeout in force on the route, ms (0: none — the default: route timeouts are opt-in). Infinity or
+   * NaN is none; beyond a Node timer's range (~24.8 days) it is that range, as a longer timer fires at once.
+   */
   timeoutFor(setup: RouteSetup): number {
-    return this.timeouts.current(setup.route.key, baseRouteTimeout(setup.options, this.options.routeTimeoutMs));
+    const ms = this.timeouts.current(setup.route.key, baseRouteTimeout(setup.options, this.options.routeTimeoutMs));
+    if (!(ms > 0) || ms === Infinity) return 0;
+    return Math.min(ms, MAX_TIMER_MS);
   }
 
   /** Keeps a good response for the fallback strategy. */
   keep(staleKey: string, value: unknown, setup: RouteSetup): void {
-    if (value === undefined || (typeof value === 'object' && value !== null && typeof (value as { pipe?: unknown }).pipe === 'function')) return;
+    if (value === undefined || isSendOnce(value)) return;
     const p = this.parameters(setup);
     this.stale.set(staleKey, value, { maxEntries: p.staleMaxEntries, maxBytes: p.staleMaxBytes }, setup.route.key);
   }
@@ -124,6 +158,17 @@ export class RouteGates {
       ? routeParameters(this.options.parameters, setup.options.parameters).fallback
       : this.options.parameters.fallback;
   }
+}
+
+/**
+ * Whether a response can be sent once only: a Node stream (`pipe`), a web ReadableStream
+ * (`getReader`) or Nest's StreamableFile (`getStream`). Once sent it is consumed, so a kept copy
+ * would later answer with an empty 200.
+ */
+function isSendOnce(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as { pipe?: unknown; getReader?: unknown; getStream?: unknown };
+  return typeof v.pipe === 'function' || typeof v.getReader === 'function' || typeof v.getStream === 'function';
 }
 
 /**

@@ -29,6 +29,15 @@ describe('withTimeout', () => {
   beforeEach(() => jest.useFakeTimers({ now: 0 }));
   afterEach(() => jest.useRealTimers());
 
+  it.each([Infinity, Number.MAX_SAFE_INTEGER, 2 ** 31])('treats a timeout beyond what a timer can hold (%d ms) as a very long one, not as 1 ms', async (ms) => {
+    const { source, subject, live } = tracked<number>();
+    const result = firstValueFrom(withTimeout(source, ms, { handOver: true }));
+    await jest.advanceTimersByTimeAsync(60_000);
+    expect(live()).toBe(true);
+    subject.next(7);
+    await expect(result).resolves.toBe(7);
+  });
+
   it('fails with a RouteTimeoutError when nothing arrives in time, and drops the run', async () => {
     const { source, live } = tracked<number>();
     const result = timedOut(firstValueFrom(withTimeout(source, 100)));

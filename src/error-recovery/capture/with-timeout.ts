@@ -13,13 +13,18 @@ export interface WithTimeoutOptions {
   clock?: Clock;
 }
 
+/** Longest delay a Node timer holds, ms (~24.8 days); a longer one fires after 1 ms instead. */
+const MAX_TIMER_MS = 2_147_483_647;
+
 /**
- * Fails with a {@link RouteTimeoutError} when `source` has not emitted within `ms` (0: no limit).
+ * Fails with a {@link RouteTimeoutError} when `source` has not emitted within `ms` (0, Infinity or
+ * NaN: no limit; beyond a timer's ~24.8 days: that long).
  * One plain timer per request: rxjs' `timeout` goes through the async scheduler, which costs several
  * times more on a path every request takes.
  */
-export function withTimeout<T>(source: Observable<T>, ms: number, options: WithTimeoutOptions = {}): Observable<T> {
-  if (ms <= 0) return source;
+export function withTimeout<T>(source: Observable<T>, requestedMs: number, options: WithTimeoutOptions = {}): Observable<T> {
+  if (!(requestedMs > 0) || requestedMs === Infinity) return source;
+  const ms = Math.min(requestedMs, MAX_TIMER_MS);
   return new Observable<T>((subscriber) => {
     // Only the start time is kept on the success path; the run object is made if the timeout fires.
     const startedAt = options.handOver ? (options.clock ?? systemClock).now() : 0;

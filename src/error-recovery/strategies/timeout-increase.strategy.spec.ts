@@ -1,4 +1,7 @@
-import { RouteTimeoutError } from '../errors/route-timeout.error.js';
+import { jest } from '@jest/globals';
+import { RouteTimeoutError, type InFlightRun } from '../errors/route-timeout.error.js';
+import { RecoveryExecutor } from '../execute/recovery-executor.js';
+import { StrategyRegistry } from './strategy-registry.js';
 import { RecoveryBudget } from '../execute/recovery-budget.js';
 import { specContext, transientConnection } from '../execute/recovery-test-context.spec-helper.js';
 import { resolveOptions } from '../error-recovery-options.js';
@@ -137,5 +140,41 @@ describe('TimeoutIncreaseStrategy', () => {
       expect(outcome).toMatchObject({ resolved: true, result: 'ok', steps: [{ success: true }] });
       expect(run.waited).toEqual([15_000]);
     });
+  });
+});
+
+describe('TimeoutIncreaseStrategy under the executor', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('records the raise as it happened, when waiting for the run then overruns the budget', async () => {
+    jest.useFakeTimers();
+    const options = resolveOptions({ routeTimeoutMs: 5000, recoveryTimeoutMs: 1000 }, {});
+    const timeouts = new RouteTimeouts(options);
+    const registry = new StrategyRegistry();
+    registry.register(new TimeoutIncreaseStrategy(timeouts));
+    // A run that never answers: its wait ends when the budget does.
+    const hanging: InFlightRun = {
+      startedAt: Date.now(),
+      wait: (ms, signal) =>
+        new Promise((_resolve, reject) => {
+          const timer = setTimeout(() => reject(new RouteTimeoutError(ms)), ms);
+          signal?.addEventListener('abort', () => (clearTimeout(timer), reject(new RouteTimeoutError(ms))), { once: true });
+        }),
+      abandon: () => undefined,
+    };
+    const running = new RecoveryExecutor(registry, options).run(
+      ['timeout_increase'],
+      specContext({ classification: timeoutError, route, error: new RouteTimeoutError(5000, hanging), replaySafe: false, parameters: options.parameters }),
+    );
+    await jest.advanceTimersByTimeAsync(1000);
+    const report = await running;
+    expect(timeouts.current('GET /x', 5000)).toBe(15_000);
+    // The raise happened before the budget ran out: in the request's record, not only as a "late" step.
+    expect(report.actions.map((a) => [a.success, a.message])).toEqual([
+      [true, 'timeout of GET /x 5000 → 15000 ms for 300 s'],
+      [false, 'stopped: recovery budget exhausted'],
+    ]);
+    const late = (await report.late) ?? [];
+    expect(late.map((a) => a.message).join('\n')).not.toContain('5000 → 15000');
   });
 });

@@ -5,7 +5,7 @@ import { baseRouteTimeout, RouteTimeouts } from '../state/route-timeouts.registr
 import type { RecoveryContext, RecoveryStrategy, StrategyOutcome, StrategyStep } from './recovery-strategy.interface.js';
 import { RegisterStrategy } from './register-strategy.decorator.js';
 import { steps } from './strategy-steps.js';
-import { thenReplay } from './then-replay.js';
+import { replayBlocker, thenReplay } from './then-replay.js';
 
 /**
  * On a route timeout, raises the route's timeout (by `incrementPercent`, capped at `newTimeoutMs`)
@@ -48,14 +48,23 @@ export class TimeoutIncreaseStrategy implements RecoveryStrategy {
           coolDownMs: p.coolDownMs,
         });
       }
+      // The raise stands whatever comes next: recorded now, as the waiting below often runs into the
+      // end of the budget (then this strategy's own steps only arrive, marked late, afterwards).
+      const noted = effect !== undefined && ctx.noteEffect !== undefined;
+      if (effect && ctx.noteEffect) ctx.noteEffect(effect);
       const waited = run ? await this.waitFor(run, limit, ctx) : undefined;
       if (!effect) {
         if (!waited) return steps.skip(ctx, `timeout of ${ctx.route.key} already at the ceiling (${current} ms)`);
         return { resolved: waited.resolved, result: waited.result, steps: [waited.step] };
       }
-      if (waited?.resolved) return { resolved: true, result: waited.result, steps: [effect, waited.step] };
+      const before = noted ? [] : [effect];
+      if (waited?.resolved) return { resolved: true, result: waited.result, steps: [...before, waited.step] };
+      const blocker = noted ? replayBlocker(ctx) : undefined;
+      if (blocker) return { resolved: false, steps: [...(waited ? [waited.step] : []), steps.skipped(ctx, `replay after timeout increase skipped: ${blocker}`)] };
       const replayed = await thenReplay(ctx, effect, 'timeout increase', limit);
-      if (waited) replayed.steps.splice(1, 0, waited.step);
+      // thenReplay's first step is the effect, already noted.
+      if (noted) replayed.steps.shift();
+      if (waited) replayed.steps.splice(before.length, 0, waited.step);
       return replayed;
     } finally {
       run?.abandon();
