@@ -86,6 +86,19 @@ describe('breakers open on evidence, not on one request (module defaults)', () =
     expect(view?.counts.failures ?? 0).toBe(0);
   });
 
+  it('a dependency that never answers, even under the raised timeout, opens the breaker (5 in a row) and then fails fast', async () => {
+    for (let i = 1; i <= 5; i++) {
+      const res = await get('/bp/hanging').expect(503);
+      expect(res.headers['x-error-id']).toBeDefined();
+    }
+    expect(await breaker('GET /bp/hanging')).toMatchObject({ state: 'open', trips: 1, counts: { failures: 5, opened: 1 } });
+    const handlerRuns = calls.hanging; // 6: the first request was also replayed once under the raised timeout
+    const fast = await get('/bp/hanging').expect(503);
+    expect(fast.headers['x-error-id']).toBeUndefined(); // refused by the open breaker
+    expect(fast.headers['retry-after']).toBe('5');
+    expect(calls.hanging).toBe(handlerRuns); // the handler did not run
+  });
+
   it('a request served late by its own run (timeout_increase) is a success for the breaker: failures around it are not consecutive', async () => {
     await get('/bp/mixed?fail=1').expect(503);
     const late = await get('/bp/mixed').expect(200, { ok: true });

@@ -115,6 +115,27 @@ describe('withTimeout', () => {
       await expect(run.wait(10)).rejects.toThrow(/already/);
     });
 
+    it('tells whether the run was waited for in vain (the breaker counts a dependency that never answers)', async () => {
+      const hanging = tracked<string>();
+      const timing = timedOut(lastValueFrom(withTimeout(hanging.source, 100, { handOver: true })));
+      await jest.advanceTimersByTimeAsync(100);
+      const hangingError = await timing;
+      expect(hangingError.waitedInVain).toBe(false); // nobody waited yet
+      const waited = timedOut(hangingError.takeRun()!.wait(200));
+      await jest.advanceTimersByTimeAsync(200);
+      await waited;
+      expect(hangingError.waitedInVain).toBe(true);
+
+      const late = tracked<string>();
+      const lateError = timedOut(lastValueFrom(withTimeout(late.source, 100, { handOver: true })));
+      await jest.advanceTimersByTimeAsync(100);
+      const answered = (await lateError).takeRun()!.wait(200);
+      late.subject.next('late');
+      late.subject.complete();
+      expect(await answered).toBe('late');
+      expect((await lateError).waitedInVain).toBe(false);
+    });
+
     it('unsubscribes the run when the wait is aborted', async () => {
       const { source, live } = tracked<string>();
       const error = timedOut(lastValueFrom(withTimeout(source, 100, { handOver: true })));

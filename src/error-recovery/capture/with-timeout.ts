@@ -85,6 +85,8 @@ class HandedOverRun implements InFlightRun {
   private outcome: Outcome | undefined;
   private abandoned = false;
   private waiting = false;
+  /** See {@link InFlightRun.waitedInVain}. */
+  waitedInVain = false;
   private settle: ((outcome: Outcome) => void) | undefined;
 
   constructor(readonly startedAt: number) {}
@@ -117,6 +119,7 @@ class HandedOverRun implements InFlightRun {
         resolve(outcome);
       };
       const giveUp = (): void => {
+        if (!this.outcome) this.waitedInVain = true;
         settle({ ok: false, error: new RouteTimeoutError(ms) });
         this.abandon();
       };

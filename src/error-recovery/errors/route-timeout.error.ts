@@ -13,6 +13,8 @@ export interface InFlightRun {
   wait(ms: number, signal?: AbortSignal): Promise<unknown>;
   /** Unsubscribes from the run so nothing of it is kept. Idempotent. */
   abandon(): void;
+  /** True once a wait for it ended (time up, or aborted) before the run answered. */
+  readonly waitedInVain: boolean;
 }
 
 /**
@@ -25,6 +27,7 @@ export class RouteTimeoutError extends Error {
   /** Brand, so the guard works across two copies of the package. */
   readonly isRouteTimeoutError = true;
   #run: InFlightRun | undefined;
+  #taken: InFlightRun | undefined;
 
   constructor(
     /** The timeout that fired, ms. */
@@ -40,7 +43,16 @@ export class RouteTimeoutError extends Error {
   takeRun(): InFlightRun | undefined {
     const run = this.#run;
     this.#run = undefined;
+    this.#taken ??= run;
     return run;
+  }
+
+  /**
+   * Whether someone waited for the run and it still had not answered when the wait ended: the
+   * dependency did not answer even under a raised timeout (the breaker counts that as a failure).
+   */
+  get waitedInVain(): boolean {
+    return this.#taken?.waitedInVain === true;
   }
 
   /** Abandons the run if nobody took it: the handler's result is then dropped. */

@@ -72,7 +72,7 @@ describe('TimeoutIncreaseStrategy', () => {
   describe('a run still going when its timeout fired', () => {
     /** A RouteTimeoutError carrying a run the test settles, started at `startedAt`. */
     function timedOutRun(startedAt: number) {
-      const run = { startedAt, waited: [] as number[], abandoned: 0, answer: undefined as (() => Promise<unknown>) | undefined,
+      const run = { startedAt, waited: [] as number[], abandoned: 0, waitedInVain: false, answer: undefined as (() => Promise<unknown>) | undefined,
         wait(ms: number) {
           this.waited.push(ms);
           return this.answer ? this.answer() : Promise.reject(new RouteTimeoutError(ms));
@@ -155,6 +155,7 @@ describe('TimeoutIncreaseStrategy under the executor', () => {
     // A run that never answers: its wait ends when the budget does.
     const hanging: InFlightRun = {
       startedAt: Date.now(),
+      waitedInVain: false,
       wait: (ms, signal) =>
         new Promise((_resolve, reject) => {
           const timer = setTimeout(() => reject(new RouteTimeoutError(ms)), ms);

@@ -80,10 +80,12 @@ export class TimeoutIncreaseStrategy implements RecoveryStrategy {
     const details = { inFlight: true, waitMs, ageMs };
     try {
       const result = await run.wait(waitMs, ctx.budget.signal);
-      return { resolved: true, result, step: steps.done(ctx, startedAt, true, `the run that timed out answered under the raised timeout (waited up to ${waitMs} ms)`, details) };
+      return { resolved: true, result, step: steps.done(ctx, startedAt, true, `the run that timed out answered under the raised timeout (waited up to ${waitMs} ms)`, { ...details, run: 'answered' }) };
     } catch (error) {
-      const why = isRouteTimeoutError(error) ? `still running after ${waitMs} ms more` : `failed: ${messageOf(error, 300)}`;
-      return { resolved: false, step: steps.done(ctx, startedAt, false, `the run that timed out ${why}`, details) };
+      // `still_running`: the dependency did not answer even under the raised timeout; the breaker counts that.
+      const stillRunning = isRouteTimeoutError(error);
+      const why = stillRunning ? `still running after ${waitMs} ms more` : `failed: ${messageOf(error, 300)}`;
+      return { resolved: false, step: steps.done(ctx, startedAt, false, `the run that timed out ${why}`, { ...details, run: stillRunning ? 'still_running' : 'failed' }) };
     }
   }
 }
