@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
-import type { Clock } from '../src/error-recovery/index.js';
+import { CircuitBreakerRegistry, type Clock } from '../src/error-recovery/index.js';
 import { RestartHistoryRegistry } from '../src/error-recovery/state/restart-history.registry.js';
 import { RestartDataSourceModule } from './fixtures/restart-data-source.module.js';
 import { FlakyClient, RestartableTargetModule } from './fixtures/restartable-target.module.js';
@@ -111,5 +111,37 @@ describe('service_restart of a @RestartableTarget() provider', () => {
 
     clock.t += 60_000;
     await call().expect(200, { ok: true, restarts: 3 });
+  });
+});
+
+describe('circuit_break before service_restart', () => {
+  let app: INestApplication;
+  let client: FlakyClient;
+
+  beforeAll(async () => {
+    app = await startApp([RestartableTargetModule.forRoot({ service: uniqueService('restart-breaker'), environment: 'production', database: testDatabase(), clock, circuitBreaker: { failureThreshold: 1 } })]);
+    client = app.get(FlakyClient);
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('does not count against the breaker a request the restart\'s replay served; counts one it did not', async () => {
+    const breaker = () => app.get(CircuitBreakerRegistry).list().find((b) => b.name === 'GET /flaky/guarded');
+    client.connected = false;
+    const served = await request(app.getHttpServer()).get('/flaky/guarded').expect(200);
+    expect(served.headers['x-recovery']).toBe('service_restart');
+    await flushed(app);
+    const [counted] = await actionsOf(served.headers['x-error-id']);
+    expect(counted).toMatchObject({ strategy: 'circuit_break', skipped: true, message: expect.stringMatching(/^not counted yet: service_restart may still serve this request/) });
+    expect(breaker()?.counts.failures ?? 0).toBe(0);
+    expect(breaker()?.state ?? 'closed').toBe('closed');
+
+    client.connected = false;
+    client.restart = async () => {
+      throw new Error('still down');
+    };
+    await request(app.getHttpServer()).get('/flaky/guarded').expect(503);
+    expect(breaker()).toMatchObject({ state: 'open', counts: { failures: 1 } });
   });
 });

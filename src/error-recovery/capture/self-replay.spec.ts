@@ -12,7 +12,7 @@ jest.unstable_mockModule('node:crypto', () => ({
     return realCrypto.timingSafeEqual(a, b);
   },
 }));
-const { REPLAY_HEADER, sameSecret, SelfReplay } = await import('./self-replay.js');
+const { REPLAY_HEADER, REPLAY_MAX_BYTES, sameSecret, SelfReplay } = await import('./self-replay.js');
 const http = await import('node:http');
 
 describe('sameSecret', () => {
@@ -77,6 +77,39 @@ describe('SelfReplay.forStored: redirects', () => {
     } finally {
       await new Promise((resolve) => app.close(resolve));
       await new Promise((resolve) => elsewhere.close(resolve));
+    }
+  });
+});
+
+describe('SelfReplay.forStored: body size', () => {
+  const listen = (handler: import('node:http').RequestListener): Promise<import('node:http').Server> =>
+    new Promise((resolve) => {
+      const server = http.createServer(handler);
+      server.listen(0, '127.0.0.1', () => resolve(server));
+    });
+  const big = JSON.stringify({ blob: 'x'.repeat(REPLAY_MAX_BYTES) });
+
+  it.each<[string, Record<string, string>]>([
+    ['declared by content-length', { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(big)) }],
+    ['streamed without a length', { 'content-type': 'application/json' }],
+  ])('fails the replay of an answer over the limit (%s) with a clear message', async (_name, headers) => {
+    const app = await listen((req, res) => {
+      if (req.url === '/small') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+      res.writeHead(200, headers);
+      res.end(big);
+    });
+    try {
+      const selfReplay = new SelfReplay({ httpAdapter: { getHttpServer: () => app } } as unknown as HttpAdapterHost);
+      const replayOf = (path: string): (() => Promise<unknown>) => {
+        const found = selfReplay.forStored({ method: 'GET', path, context: {} } as never);
+        if (!('replay' in found)) throw new Error(found.reason);
+        return found.replay;
+      };
+      await expect(replayOf('/big')()).rejects.toThrow(`replay of GET /big: the app's answer body`);
+      await expect(replayOf('/big')()).rejects.toThrow(`over the ${REPLAY_MAX_BYTES}-byte limit`);
+      await expect(replayOf('/small')()).resolves.toEqual({ ok: true });
+    } finally {
+      await new Promise((resolve) => app.close(resolve));
     }
   });
 });

@@ -3,10 +3,17 @@ import type { AddressInfo } from 'node:net';
 import { Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { ErrorLogRecord } from '../persistence/error-log.record.js';
+import { readLimited } from '../strategies/fallback-answers.js';
 import type { ReplayOverrides } from '../strategies/recovery-strategy.interface.js';
 
 /** Header marking a request the module sends to its own app to replay a stored one. */
 export const REPLAY_HEADER = 'x-error-recovery-replay';
+
+/**
+ * Largest answer body a manual replay reads from the app, bytes (the fallback upstream's default
+ * `upstreamMaxBytes`): a route answering more fails the replay instead of filling the memory.
+ */
+export const REPLAY_MAX_BYTES = 1024 * 1024;
 
 /**
  * Whether `given` is the secret, in time that does not depend on how much of it matches (`===`
@@ -65,10 +72,13 @@ export class SelfReplay {
           // sending it the replay secret (fetch keeps custom headers across origins).
           redirect: 'manual',
         });
-        const text = await response.text();
         const redirected = response.status >= 300 && response.status < 400;
-        // Shaped like an outbound HTTP error, so a 503 classifies as transient and a 404 as permanent.
-        if (!response.ok && !redirected) throw Object.assign(new Error(`replay of ${method} ${row.path} answered ${response.status}`), { status: response.status });
+        if (!response.ok && !redirected) {
+          await response.body?.cancel().catch(() => undefined);
+          // Shaped like an outbound HTTP error, so a 503 classifies as transient and a 404 as permanent.
+          throw Object.assign(new Error(`replay of ${method} ${row.path} answered ${response.status}`), { status: response.status });
+        }
+        const text = await readLimited(response, REPLAY_MAX_BYTES, `replay of ${method} ${row.path}: the app's answer body`);
         return (response.headers.get('content-type') ?? '').includes('json') && text ? JSON.parse(text) : text;
       },
     };

@@ -52,7 +52,7 @@ export class RecoveryExecutor {
     const withLate = (report: RecoveryReport): RecoveryReport =>
       late.length === 0 ? report : { ...report, late: Promise.all(late).then((groups) => groups.flat()) };
     try {
-      for (const name of plan) {
+      for (const [index, name] of plan.entries()) {
         const startedAt = clock.now();
         const strategy = this.registry.get(name);
         if (!strategy) {
@@ -63,7 +63,7 @@ export class RecoveryExecutor {
           actions.push({ strategy: name, success: false, skipped: true, message: 'recovery budget exhausted', startedAt, durationMs: 0 });
           continue;
         }
-        const { outcome, late: lateSteps } = await this.execute(name, strategy.execute.bind(strategy), { ...context, replay: withinBudget(context.replay, budget), budget }, startedAt);
+        const { outcome, late: lateSteps } = await this.execute(name, strategy.execute.bind(strategy), { ...context, replay: withinBudget(context.replay, budget), budget, laterSteps: plan.slice(index + 1) }, startedAt);
         actions.push(...outcome.steps.map((step) => ({ ...step, strategy: name })));
         if (lateSteps) late.push(lateSteps.then((steps) => steps.map((step) => ({ ...step, strategy: name }))));
         if (outcome.resolved) {

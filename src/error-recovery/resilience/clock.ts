@@ -2,14 +2,18 @@
 export interface Clock {
   /** Milliseconds since the epoch. */
   now(): number;
-  /** Resolves after `ms`; rejects with the signal's reason when it aborts first. */
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /**
+   * Resolves after `ms`; rejects with the signal's reason when it aborts first. `unref`: the wait
+   * must not keep the process alive (a background revert, not a request's wait); a clock without
+   * real timers ignores it.
+   */
+  sleep(ms: number, signal?: AbortSignal, options?: { unref?: boolean }): Promise<void>;
 }
 
 /** The real clock. Uses the global timers at call time, so jest fake timers drive it. */
 export const systemClock: Clock = {
   now: () => Date.now(),
-  sleep: (ms, signal) =>
+  sleep: (ms, signal, options) =>
     new Promise<void>((resolve, reject) => {
       if (signal?.aborted) {
         reject(signal.reason);
@@ -23,6 +27,7 @@ export const systemClock: Clock = {
         signal?.removeEventListener('abort', onAbort);
         resolve();
       }, Math.max(0, ms));
+      if (options?.unref) timer.unref();
       signal?.addEventListener('abort', onAbort, { once: true });
     }),
 };

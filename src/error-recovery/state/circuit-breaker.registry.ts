@@ -138,6 +138,15 @@ export class CircuitBreakerRegistry {
   }
 
   /**
+   * Whether `request` is an admitted call of breaker `name` not yet counted: the interceptor will
+   * count it with the request's final outcome once recovery is over.
+   */
+  willSettle(name: string, request?: unknown): boolean {
+    const own = typeof request === 'object' && request !== null ? this.calls.get(request) : undefined;
+    return own?.name === name && !own.settled;
+  }
+
+  /**
    * Counts a failure of breaker `name` (the circuit_break strategy): the request's own call when it
    * is in flight, so it is never counted twice; a standalone failure otherwise (manual trigger).
    * Null when the request's failure was already counted.

@@ -3,12 +3,17 @@ import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { DataSourceTargets } from '../targets/data-source.targets.js';
 import { fakeDataSource, fakeDiscovery, optionsWith } from '../targets/fake-data-source.spec-helper.js';
+import type { Clock } from '../resilience/clock.js';
 import { PoolSizesRegistry } from './pool-sizes.registry.js';
 
 const params = { incrementPercent: 150, ceiling: 50, coolDownMs: 60_000 };
 
 function registryOf(...dataSources: DataSource[]): PoolSizesRegistry {
-  const options = optionsWith({ targets: { dataSources } });
+  return registryWith({}, ...dataSources);
+}
+
+function registryWith(extra: { clock?: Clock }, ...dataSources: DataSource[]): PoolSizesRegistry {
+  const options = optionsWith({ ...extra, targets: { dataSources } });
   return new PoolSizesRegistry(options, new DataSourceTargets(fakeDiscovery(), options));
 }
 
@@ -17,7 +22,7 @@ describe('PoolSizesRegistry', () => {
   beforeEach(() => jest.useFakeTimers({ now: Date.parse('2026-11-22T12:00:00Z') }));
   afterEach(() => jest.useRealTimers());
 
-  it('grows the real pool object and shrinks it back after the cool-down', () => {
+  it('grows the real pool object and shrinks it back after the cool-down', async () => {
     const ds = fakeDataSource({ max: 10 });
     const pools = registryOf(ds);
     const pool = ds.driver.master!;
@@ -26,23 +31,23 @@ describe('PoolSizesRegistry', () => {
     expect(pools.list()).toEqual([
       { data_source: 'default', original_max: 10, current_max: 15, ceiling: 50, open_connections: 10, idle_connections: 0, waiting: 1, revert_at: '2026-11-22T12:01:00.000Z' },
     ]);
-    jest.advanceTimersByTime(59_999);
+    await jest.advanceTimersByTimeAsync(59_999);
     expect(pool.options.max).toBe(15);
-    jest.advanceTimersByTime(1);
+    await jest.advanceTimersByTimeAsync(1);
     expect(pool.options.max).toBe(10);
     expect(pools.list()[0]).toMatchObject({ original_max: 10, current_max: 10, ceiling: null, revert_at: null });
   });
 
-  it('keeps the first original size across growths, and each growth restarts the cool-down', () => {
+  it('keeps the first original size across growths, and each growth restarts the cool-down', async () => {
     const ds = fakeDataSource({ max: 10 });
     const pools = registryOf(ds);
     const pool = ds.driver.master!;
     pools.grow('default', pool, params);
-    jest.advanceTimersByTime(30_000);
+    await jest.advanceTimersByTimeAsync(30_000);
     expect(pools.grow('default', pool, params)).toMatchObject({ from: 15, to: 23, original: 10 });
-    jest.advanceTimersByTime(59_999);
+    await jest.advanceTimersByTimeAsync(59_999);
     expect(pool.options.max).toBe(23);
-    jest.advanceTimersByTime(1);
+    await jest.advanceTimersByTimeAsync(1);
     expect(pool.options.max).toBe(10);
   });
 
@@ -56,7 +61,7 @@ describe('PoolSizesRegistry', () => {
     expect(pool.options.max).toBe(50);
   });
 
-  it('starts over when the DataSource got a new pool (restarted), leaving the new pool alone on revert', () => {
+  it('starts over when the DataSource got a new pool (restarted), leaving the new pool alone on revert', async () => {
     const ds = fakeDataSource({ max: 10 });
     const pools = registryOf(ds);
     const old = ds.driver.master!;
@@ -64,7 +69,7 @@ describe('PoolSizesRegistry', () => {
     const fresh = { ...old, options: { max: 10 } };
     ds.driver.master = fresh;
     expect(pools.grow('default', fresh, params)).toMatchObject({ from: 10, to: 15, original: 10 });
-    jest.advanceTimersByTime(60_000);
+    await jest.advanceTimersByTimeAsync(60_000);
     expect(fresh.options.max).toBe(10);
     expect(old.options.max).toBe(15);
   });
@@ -86,5 +91,84 @@ describe('PoolSizesRegistry', () => {
   it('lists only PostgreSQL DataSources that have a real pool', () => {
     const pools = registryOf(fakeDataSource({ max: 3, name: 'pg' }), fakeDataSource({ type: 'mysql', name: 'my' }), fakeDataSource({ driver: {}, name: 'lite' }));
     expect(pools.list().map((p) => p.data_source)).toEqual(['pg']);
+  });
+
+  describe('on an injected clock (real timers)', () => {
+    beforeEach(() => jest.useRealTimers());
+
+    /** A clock that moves only when told, waking the sleeps it passes. */
+    function manualClock(start: number): Clock & { advance(ms: number): Promise<void>; sleepers(): number } {
+      let t = start;
+      const waits = new Set<{ at: number; wake: () => void }>();
+      return {
+        now: () => t,
+        sleep: (ms, signal) =>
+          new Promise<void>((resolve, reject) => {
+            const wait = { at: t + ms, wake: resolve };
+            waits.add(wait);
+            const onAbort = (): void => {
+              waits.delete(wait);
+              reject(signal?.reason);
+            };
+            signal?.addEventListener('abort', onAbort, { once: true });
+          }),
+        async advance(ms) {
+          t += ms;
+          for (const wait of [...waits]) {
+            if (wait.at > t) continue;
+            waits.delete(wait);
+            wait.wake();
+          }
+          for (let i = 0; i < 5; i++) await Promise.resolve();
+        },
+        sleepers: () => waits.size,
+      };
+    }
+
+    it('shrinks back when the module clock reaches revert_at, not on real time', async () => {
+      const clock = manualClock(Date.parse('2030-01-01T00:00:00Z'));
+      const ds = fakeDataSource({ max: 10 });
+      const pools = registryWith({ clock }, ds);
+      const pool = ds.driver.master!;
+      expect(pools.grow('default', pool, params)).toMatchObject({ to: 15, revertAt: Date.parse('2030-01-01T00:01:00Z') });
+      await clock.advance(59_999);
+      expect(pool.options.max).toBe(15);
+      await clock.advance(1);
+      expect(pool.options.max).toBe(10);
+      expect(pools.list()[0]).toMatchObject({ current_max: 10, revert_at: null });
+    });
+
+    it('cancels the wait on re-growth and on shutdown', async () => {
+      const clock = manualClock(0);
+      const ds = fakeDataSource({ max: 10 });
+      const pools = registryWith({ clock }, ds);
+      const pool = ds.driver.master!;
+      pools.grow('default', pool, params);
+      await clock.advance(30_000);
+      pools.grow('default', pool, params);
+      await clock.advance(0);
+      expect(clock.sleepers()).toBe(1);
+      await clock.advance(30_000);
+      expect(pool.options.max).toBe(23); // the first growth's revert_at passed; the second's did not
+      pools.onModuleDestroy();
+      await clock.advance(0);
+      expect(clock.sleepers()).toBe(0);
+      await clock.advance(60_000);
+      expect(pool.options.max).toBe(23);
+    });
+
+    it('with a clock whose sleep passes no time: neither reverts at once nor spins, and a read past revert_at reverts', async () => {
+      let t = 0;
+      const instant: Clock = { now: () => t, sleep: async () => undefined };
+      const ds = fakeDataSource({ max: 10 });
+      const pools = registryWith({ clock: instant }, ds);
+      const pool = ds.driver.master!;
+      pools.grow('default', pool, params);
+      for (let i = 0; i < 5; i++) await Promise.resolve();
+      expect(pool.options.max).toBe(15);
+      t += 60_000;
+      expect(pools.isGrown('default', pool)).toBe(false);
+      expect(pool.options.max).toBe(10);
+    });
   });
 });

@@ -35,13 +35,16 @@ interface Growth {
   original: number;
   ceiling: number;
   revertAt: number;
-  timer: NodeJS.Timeout;
+  /** Aborts the wait for `revertAt` (re-growth, revert, shutdown). */
+  timer: AbortController;
 }
 
 /**
  * Pool sizes pool_increase changed, and the timers that put them back: a grown pool shrinks to its
  * original size `coolDownMs` after its last growth. Shrinking lowers `max` only; connections above
- * it close as they go idle (pg-pool's idle timeout), nothing in use is cut.
+ * it close as they go idle (pg-pool's idle timeout), nothing in use is cut. Time is the module's
+ * clock (`options.clock`), both for `revert_at` and for the wait, so the two never disagree; a
+ * clock whose `sleep` does not pass time leaves the revert to the next read past `revert_at`.
  */
 @Injectable()
 export class PoolSizesRegistry implements OnModuleDestroy {
@@ -55,6 +58,7 @@ export class PoolSizesRegistry implements OnModuleDestroy {
 
   /** Grows the pool of DataSource `name` per the policy, or says why not. */
   grow(name: string, pool: ResizablePool, p: { incrementPercent: number; ceiling: number; coolDownMs: number }): PoolGrowth | { skip: string } {
+    this.revertIfDue(name);
     let growth = this.growths.get(name);
     if (growth && growth.pool !== pool) {
       // The DataSource got a new pool (restarted): it starts from its configured size again.
@@ -66,16 +70,17 @@ export class PoolSizesRegistry implements OnModuleDestroy {
     if (!decision.grow) return { skip: decision.reason };
     pool.options.max = decision.to;
     const original = growth?.original ?? from;
-    if (growth) clearTimeout(growth.timer);
+    growth?.timer.abort();
     const revertAt = this.options.clock.now() + p.coolDownMs;
-    const timer = setTimeout(() => this.revert(name), p.coolDownMs);
-    timer.unref();
+    const timer = new AbortController();
     this.growths.set(name, { pool, original, ceiling: p.ceiling, revertAt, timer });
+    void this.waitAndRevert(name, revertAt, timer.signal);
     return { from, to: decision.to, original, ceiling: p.ceiling, revertAt };
   }
 
   /** Whether this pool (this very object) was grown and has not shrunk back yet. */
   isGrown(name: string, pool: ResizablePool): boolean {
+    this.revertIfDue(name);
     return this.growths.get(name)?.pool === pool;
   }
 
@@ -97,6 +102,7 @@ export class PoolSizesRegistry implements OnModuleDestroy {
       const found = resizablePool(dataSource);
       if (!('pool' in found)) continue;
       const { pool } = found;
+      this.revertIfDue(name);
       const growth = this.growths.get(name);
       const grown = growth?.pool === pool ? growth : undefined;
       views.push({
@@ -119,8 +125,29 @@ export class PoolSizesRegistry implements OnModuleDestroy {
   }
 
   private forget(name: string): void {
-    const growth = this.growths.get(name);
-    if (growth) clearTimeout(growth.timer);
+    this.growths.get(name)?.timer.abort();
     this.growths.delete(name);
+  }
+
+  /** Waits on the module clock until `revertAt` (unref'd: it never holds the process), then reverts. */
+  private async waitAndRevert(name: string, revertAt: number, signal: AbortSignal): Promise<void> {
+    const clock = this.options.clock;
+    try {
+      for (let left = revertAt - clock.now(); left > 0; left = revertAt - clock.now()) {
+        const before = clock.now();
+        await clock.sleep(left, signal, { unref: true });
+        // A clock whose sleep passes no time (a test's): waiting again would spin; reads settle it.
+        if (clock.now() === before) return;
+      }
+    } catch {
+      return; // aborted: re-grown, reverted by hand, or shut down
+    }
+    if (!signal.aborted) this.revert(name);
+  }
+
+  /** Reverts a growth whose `revert_at` the clock has passed, should its wait not have done it. */
+  private revertIfDue(name: string): void {
+    const growth = this.growths.get(name);
+    if (growth && this.options.clock.now() >= growth.revertAt) this.revert(name);
   }
 }

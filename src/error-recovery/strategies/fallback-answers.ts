@@ -63,12 +63,15 @@ export function upstreamTarget(baseUrl: string, requestUrl: string): URL {
   return target;
 }
 
-/** Reads a response body as text, giving up (and cancelling the stream) past `maxBytes`. */
-export async function readLimited(response: Response, maxBytes: number): Promise<string> {
+/**
+ * Reads a response body as text, giving up (and cancelling the stream) past `maxBytes`; `what`
+ * names the body in the error (default: the fallback upstream's).
+ */
+export async function readLimited(response: Response, maxBytes: number, what = 'fallback upstream body'): Promise<string> {
   const declared = Number(response.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > maxBytes) {
     await response.body?.cancel().catch(() => undefined);
-    throw new Error(`fallback upstream body of ${declared} bytes is over the ${maxBytes}-byte limit`);
+    throw new Error(`${what} of ${declared} bytes is over the ${maxBytes}-byte limit`);
   }
   if (!response.body) return '';
   const reader = response.body.getReader();
@@ -80,7 +83,7 @@ export async function readLimited(response: Response, maxBytes: number): Promise
     size += value.byteLength;
     if (size > maxBytes) {
       await reader.cancel().catch(() => undefined);
-      throw new Error(`fallback upstream body is over the ${maxBytes}-byte limit`);
+      throw new Error(`${what} is over the ${maxBytes}-byte limit`);
     }
     chunks.push(value);
   }

@@ -61,7 +61,7 @@ describe('PoolIncreaseStrategy', () => {
     const { strategy, context } = oneDataSource(ds);
     const outcome = await strategy.execute(context({}, { pool_increase: { incrementPercent: 300, ceiling: 25, coolDownMs: 1000 } }));
     expect(outcome.steps[0]).toMatchObject({ message: 'pool max 10 → 25 (default)', details: { from: 10, to: 25, ceiling: 25 } });
-    jest.advanceTimersByTime(1000);
+    await jest.advanceTimersByTimeAsync(1000);
     expect(ds.driver.master!.options.max).toBe(10);
   });
 

@@ -4,6 +4,7 @@ import type { Classification } from '../classify/classification.interface.js';
 import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
 import type { RecoveryBudget } from '../execute/recovery-budget.js';
 import type { RecoveryTrigger } from '../persistence/error-log.record.js';
+import type { StrategyName } from '../plan/strategy-name.js';
 import type { Clock } from '../resilience/clock.js';
 import type { Priority } from '../resilience/priority-bulkhead.js';
 import type { RetryBudgetWindow } from '../resilience/retry-budget.window.js';
@@ -90,6 +91,11 @@ export interface RecoveryContext {
    * executor (absent in contexts built by hand, e.g. in tests).
    */
   noteEffect?: (step: StrategyStep) => void;
+  /**
+   * Strategies planned after this one, in order; set by the executor (absent in contexts built by
+   * hand). circuit_break leaves the count to the interceptor while one of them may still serve.
+   */
+  laterSteps?: readonly StrategyName[];
   clock: Clock;
   /** Classifies a new error seen while recovering (e.g. the error of a replay). */
   classify(error: unknown): Classification;

@@ -74,6 +74,26 @@ describe('CacheManagerTarget (cache-manager v7, real stores)', () => {
     }
   });
 
+  it('does not count a key as present when the cache answers a miss with null', async () => {
+    const map = new Map<string, unknown>([['kept', 1]]);
+    const nullOnMiss = {
+      get: async (key: string) => (map.has(key) ? map.get(key) : null),
+      mdel: async (keys: string[]) => keys.every((k) => map.delete(k) || true),
+      clear: async () => (map.clear(), true),
+    };
+    const target = new CacheManagerTarget(nullOnMiss);
+    expect(await target.clearKeys(['missing'])).toEqual({ kind: 'skipped', reason: "no key 'missing'" });
+    expect(await target.clearKeys(['kept', 'missing'])).toEqual({ kind: 'cleared', keys: 1 });
+    expect(map.has('kept')).toBe(false);
+  });
+
+  it('asks the Keyv stores, so a key holding null is still found and deleted', async () => {
+    const cache = createCache();
+    await cache.set('nothing', null);
+    expect(await new CacheManagerTarget(cache).clearKeys(['nothing'])).toEqual({ kind: 'cleared', keys: 1 });
+    expect(await cache.stores[0].has('nothing')).toBe(false);
+  });
+
   it('throws when the store fails, so the strategy records a failure', async () => {
     const cache = createCache();
     await filled(cache);

@@ -4,6 +4,8 @@ import { globToRegExp, matchesEverything } from './cache-pattern.js';
 /** One Keyv store of a cache-manager v6/v7 cache; `iterator` exists only where keys can be listed. */
 interface KeyvStoreLike {
   iterator?: (namespace?: string) => AsyncIterable<readonly [string, unknown]>;
+  /** Keyv's own presence test (namespace and expiry aware); tells a stored `null` from a miss. */
+  has?: (key: string) => Promise<boolean>;
 }
 
 /**
@@ -13,7 +15,10 @@ interface KeyvStoreLike {
 export interface CacheManagerLike {
   clear(): Promise<boolean>;
   mdel(keys: string[]): Promise<boolean>;
-  /** Used, where present, to count the keys that are really there before deleting them. */
+  /**
+   * Used, where present and the stores cannot answer `has`, to count the keys that are really there
+   * before deleting them; `undefined` and `null` both read as a miss (stores differ on which they return).
+   */
   get?(key: string): Promise<unknown>;
   stores?: KeyvStoreLike[];
 }
@@ -61,13 +66,31 @@ export class CacheManagerTarget implements CacheTarget {
 
   /** Deletes exactly `keys` (e.g. the failing request's own, as CacheInterceptor names it). */
   async clearKeys(keys: readonly string[]): Promise<CacheClearResult> {
-    const get = this.cache.get;
-    const present = typeof get === 'function' ? (await Promise.all(keys.map(async (k) => ((await get.call(this.cache, k)) === undefined ? null : k)))).filter((k): k is string => k !== null) : [...keys];
+    const isPresent = this.presenceTest();
+    const present = isPresent ? (await Promise.all(keys.map(async (k) => ((await isPresent(k)) ? k : null)))).filter((k): k is string => k !== null) : [...keys];
     if (present.length === 0) return { kind: 'skipped', reason: keys.length === 1 ? `no key '${keys[0]}'` : 'none of the keys present' };
     for (let i = 0; i < present.length; i += DELETE_BATCH) {
       if (!(await this.cache.mdel(present.slice(i, i + DELETE_BATCH)))) throw new Error(`${this.name} mdel() reported failure`);
     }
-    return { kind: 'cleared', keys: typeof get === 'function' ? present.length : null };
+    return { kind: 'cleared', keys: isPresent ? present.length : null };
+  }
+
+  /**
+   * How to tell whether a key is there: every store's `has` (exact), else `get` (a `null` counts as a
+   * miss, so a store that answers a miss with `null` does not report a clear that did not happen);
+   * undefined when neither exists, and then the keys are deleted uncounted.
+   */
+  private presenceTest(): ((key: string) => Promise<boolean>) | undefined {
+    const stores = this.cache.stores;
+    if (Array.isArray(stores) && stores.length > 0 && stores.every((s) => typeof s.has === 'function')) {
+      return async (key) => (await Promise.all(stores.map(async (s) => s.has?.(key) ?? false))).some(Boolean);
+    }
+    const get = this.cache.get;
+    if (typeof get !== 'function') return undefined;
+    return async (key) => {
+      const value: unknown = await get.call(this.cache, key);
+      return value !== undefined && value !== null;
+    };
   }
 
   /** The stores when every one of them can list its keys; undefined otherwise. */
