@@ -5,6 +5,7 @@
 import 'reflect-metadata';
 import { Controller, Get, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { closeOnSignals } from './close-on-signals.mjs';
 
 function arg(name, fallback) {
   const i = process.argv.indexOf(`--${name}`);
@@ -65,18 +66,6 @@ const app = await NestFactory.create(AppModule, { logger: ['error'] });
 await app.listen(port, '127.0.0.1');
 const actual = app.getHttpServer().address().port;
 
-let closing = false;
-const shutdown = () => {
-  if (closing) return;
-  closing = true;
-  // Bounded: the writer's own shutdown wait is 5 s; never hang the runner.
-  setTimeout(() => process.exit(0), 3000).unref();
-  app.close().then(
-    () => process.exit(0),
-    () => process.exit(1),
-  );
-};
-process.on('SIGTERM', shutdown);
-process.on('SIGINT', shutdown);
+closeOnSignals(app, 3000);
 
 console.log(`READY ${actual}`);

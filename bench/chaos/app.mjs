@@ -12,6 +12,7 @@
 import 'reflect-metadata';
 import { Controller, Get, Inject, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { closeOnSignals } from '../close-on-signals.mjs';
 import { moduleOptions } from './settings.mjs';
 
 function arg(name, fallback) {
@@ -134,19 +135,7 @@ const app = await NestFactory.create(AppModule, await createAdapter(adapterName)
 await app.listen(port, '127.0.0.1');
 const actual = app.getHttpServer().address().port;
 
-let closing = false;
-const shutdown = () => {
-  if (closing) return;
-  closing = true;
-  // Bounded: never hang the runner (the writer's own shutdown wait is 5 s).
-  setTimeout(() => process.exit(0), 4000).unref();
-  app.close().then(
-    () => process.exit(0),
-    () => process.exit(1),
-  );
-};
-process.on('SIGTERM', shutdown);
-process.on('SIGINT', shutdown);
+const shutdown = closeOnSignals(app, 4000);
 // Started by run.mjs with a pipe on stdin: when the runner dies, the pipe closes and the app goes too.
 if (process.argv.includes('--exit-with-stdin')) {
   process.stdin.on('end', shutdown);
