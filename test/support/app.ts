@@ -1,17 +1,38 @@
 import type { INestApplication, ModuleMetadata } from '@nestjs/common';
+import type { TestingModule } from '@nestjs/testing';
 import { Test } from '@nestjs/testing';
 import { getPGliteInstance } from 'typeorm-pglite';
 import { CircuitBreakerRegistry, ErrorLogWriter } from '../../src/error-recovery/index.js';
 import { pgQuery, usingPostgres } from './database.js';
 
-/** Compiles and starts a fixture app (not listening; supertest drives its server). */
-export async function startApp(imports: ModuleMetadata['imports']): Promise<INestApplication> {
-  const ref = await Test.createTestingModule({ imports }).compile();
-  const app = ref.createNestApplication({ logger: ['fatal'] });
+/** The HTTP adapter the e2e suite runs on: `E2E_ADAPTER=fastify` (CI runs both), Express otherwise. */
+export const adapterName: 'express' | 'fastify' = process.env.E2E_ADAPTER === 'fastify' ? 'fastify' : 'express';
+export const onFastify = adapterName === 'fastify';
+
+type AppOptions = Parameters<TestingModule['createNestApplication']>[0];
+
+/**
+ * `ref.createNestApplication(options)` on the suite's adapter (see {@link adapterName}). Call
+ * {@link initApp} rather than `app.init()`: Fastify must also be `ready()` before supertest drives it.
+ */
+export async function createApp(ref: TestingModule, options: AppOptions = { logger: ['fatal'] }): Promise<INestApplication> {
+  if (!onFastify) return ref.createNestApplication(options);
+  const { FastifyAdapter } = await import('@nestjs/platform-fastify');
+  return ref.createNestApplication(new FastifyAdapter(), options);
+}
+
+/** `app.init()`, and on Fastify `ready()`, so supertest can drive `app.getHttpServer()`. */
+export async function initApp<T extends INestApplication>(app: T): Promise<T> {
   await app.init();
+  if (onFastify) await (app.getHttpAdapter().getInstance() as { ready(): PromiseLike<unknown> }).ready();
   return app;
 }
 
+/** Compiles and starts a fixture app on the suite's adapter (not listening; supertest drives its server). */
+export async function startApp(imports: ModuleMetadata['imports']): Promise<INestApplication> {
+  const ref = await Test.createTestingModule({ imports }).compile();
+  return initApp(await createApp(ref));
+}
 /** Waits for the app's writer to store everything queued. */
 export async function flushed(app: INestApplication): Promise<void> {
   const drained = await app.get(ErrorLogWriter).flush(10_000);
