@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { actionsOf, flushed, resetBreakers } from './support/app.js';
+import { actionsOf, DEFAULT_BODY_LIMIT_BYTES, flushed, resetBreakers } from './support/app.js';
 import { ADMIN_TOKEN, startDemo } from './support/demo-app.js';
 
 const auth = { Authorization: `Bearer ${ADMIN_TOKEN}` };
@@ -156,7 +156,7 @@ describe('admin REST API', () => {
         .post('/api/errors/recovery/trigger')
         .set(auth)
         .set('Content-Type', 'application/json')
-        .send(JSON.stringify({ error_id: 'x'.repeat(200_000) }))
+        .send(JSON.stringify({ error_id: 'x'.repeat(DEFAULT_BODY_LIMIT_BYTES) }))
         .expect(413);
       await request(server())
         .post('/api/errors/recovery/trigger')

@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { ErrorCaptureService, ErrorRecoveryStats } from '../src/error-recovery/index.js';
 import { chargeCalls, nestedCalls, ScenarioModule } from './fixtures/scenario.module.js';
-import { actionsOf, flushed, rowsOf, startApp } from './support/app.js';
+import { actionsOf, createApp, flushed, initApp, rowsOf, startApp } from './support/app.js';
 import { testDatabase, uniqueService } from './support/database.js';
 
 const base = (service: string) => ({
@@ -162,8 +162,7 @@ describe('when the module itself breaks', () => {
       .overrideProvider(ErrorCaptureService)
       .useClass(BrokenCapture)
       .compile();
-    const app = ref.createNestApplication({ logger: false });
-    await app.init();
+    const app = await initApp(await createApp(ref, { logger: false }));
     try {
       const res = await request(app.getHttpServer()).get('/s/plain').expect(500);
       expect(res.body).toEqual({ statusCode: 500, message: 'Internal server error' });

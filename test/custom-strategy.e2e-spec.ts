@@ -9,7 +9,7 @@ import {
   type RecoveryStrategy,
   type StrategyOutcome,
 } from '../src/error-recovery/index.js';
-import { actionsOf, flushed, startApp } from './support/app.js';
+import { actionsOf, createApp, flushed, initApp, startApp } from './support/app.js';
 import { testDatabase, uniqueService } from './support/database.js';
 import { eventually } from './support/polling.js';
 
@@ -144,8 +144,8 @@ describe("the app's own strategies", () => {
     const ref = await Test.createTestingModule({
       imports: [ErrorRecoveryModule.forRoot({ service: uniqueService('dup'), environment: 'production', database: testDatabase() }), ImpostorModule],
     }).compile();
-    const app = ref.createNestApplication({ logger: false });
-    await expect(app.init()).rejects.toThrow('A recovery strategy named "retry" is already registered. Give your strategy another name.');
+    const app = await createApp(ref, { logger: false });
+    await expect(initApp(app)).rejects.toThrow('A recovery strategy named "retry" is already registered. Give your strategy another name.');
     // An app that failed to start gets no shutdown hooks: release the store's connections here.
     await app.get(ErrorLogWriter).finalDrain();
   });

@@ -1,22 +1,18 @@
 import type { INestApplication } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import type { ErrorRecoveryModuleOptions } from '../src/error-recovery/index.js';
 import { ThrottleRegistry } from '../src/error-recovery/state/throttle.registry.js';
 import { ThrottleScopeModule } from './fixtures/throttle-scope.module.js';
-import { actionsOf, flushed } from './support/app.js';
+import { actionsOf, flushed, startApp } from './support/app.js';
 import { testDatabase, uniqueService } from './support/database.js';
 
-/** Starts the fixture app on Express, with `trust proxy` as given (supertest connects from loopback). */
-async function start(trustProxy: string | false, extra: Partial<ErrorRecoveryModuleOptions> = {}): Promise<INestApplication> {
-  const ref = await Test.createTestingModule({
-    imports: [ThrottleScopeModule.forRoot({ service: uniqueService('throttle-scope'), environment: 'production', database: testDatabase(), ...extra })],
-  }).compile();
-  const app = ref.createNestApplication<NestExpressApplication>({ logger: ['fatal'] });
-  app.set('trust proxy', trustProxy);
-  await app.init();
-  return app;
+/**
+ * Starts the fixture app with the adapter's trust-proxy setting as given — Express `trust proxy`,
+ * Fastify `trustProxy` (supertest connects from loopback).
+ */
+function start(trustProxy: string | false, extra: Partial<ErrorRecoveryModuleOptions> = {}): Promise<INestApplication> {
+  const options = { service: uniqueService('throttle-scope'), environment: 'production', database: testDatabase(), ...extra };
+  return startApp([ThrottleScopeModule.forRoot(options)], { trustProxy });
 }
 
 const from = (app: INestApplication, ip: string, path: string) => request(app.getHttpServer()).get(path).set('X-Forwarded-For', ip);

@@ -4,7 +4,7 @@ import { WsAdapter } from '@nestjs/platform-ws';
 import { Test } from '@nestjs/testing';
 import WebSocket from 'ws';
 import { GatewayModule } from './fixtures/gateway.module.js';
-import { flushed, rowsOf } from './support/app.js';
+import { createApp, flushed, rowsOf } from './support/app.js';
 import { testDatabase, uniqueService } from './support/database.js';
 
 describe('WebSocket gateways', () => {
@@ -16,7 +16,7 @@ describe('WebSocket gateways', () => {
     const ref = await Test.createTestingModule({
       imports: [GatewayModule.forRoot({ service, environment: 'production', adminToken: 't', database: testDatabase(), retry: { delayMs: 1, maxDelayMs: 5 } })],
     }).compile();
-    app = ref.createNestApplication({ logger: ['fatal'] });
+    app = await createApp(ref);
     app.useWebSocketAdapter(new WsAdapter(app));
     await app.listen(0, '127.0.0.1');
     const { port } = app.getHttpServer().address() as AddressInfo;

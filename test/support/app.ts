@@ -1,4 +1,5 @@
 import type { INestApplication, ModuleMetadata } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { TestingModule } from '@nestjs/testing';
 import { Test } from '@nestjs/testing';
 import { getPGliteInstance } from 'typeorm-pglite';
@@ -9,16 +10,41 @@ import { pgQuery, usingPostgres } from './database.js';
 export const adapterName: 'express' | 'fastify' = process.env.E2E_ADAPTER === 'fastify' ? 'fastify' : 'express';
 export const onFastify = adapterName === 'fastify';
 
+/**
+ * The adapter's default request body limit, bytes: body-parser's `100kb` on Express, Fastify's
+ * `bodyLimit` of 1 MiB. A larger body is refused with 413 before any route runs.
+ */
+export const DEFAULT_BODY_LIMIT_BYTES = onFastify ? 1024 * 1024 : 100 * 1024;
+
 type AppOptions = Parameters<TestingModule['createNestApplication']>[0];
+
+/** Settings that each adapter takes in its own way. */
+export interface AdapterSettings {
+  /**
+   * Which proxies' X-Forwarded-For to believe for `request.ip` (a proxy-addr list such as
+   * `'loopback'`, or `false`: none, both adapters' default). Express: `app.set('trust proxy', …)`;
+   * Fastify: the adapter's `trustProxy` option, fixed when the adapter is created.
+   */
+  trustProxy?: string | false;
+}
 
 /**
  * `ref.createNestApplication(options)` on the suite's adapter (see {@link adapterName}). Call
  * {@link initApp} rather than `app.init()`: Fastify must also be `ready()` before supertest drives it.
  */
-export async function createApp(ref: TestingModule, options: AppOptions = { logger: ['fatal'] }): Promise<INestApplication> {
-  if (!onFastify) return ref.createNestApplication(options);
+export async function createApp(
+  ref: TestingModule,
+  options: AppOptions = { logger: ['fatal'] },
+  settings: AdapterSettings = {},
+): Promise<INestApplication> {
+  const trustProxy = settings.trustProxy ?? false;
+  if (!onFastify) {
+    const app = ref.createNestApplication<NestExpressApplication>(options);
+    app.set('trust proxy', trustProxy);
+    return app;
+  }
   const { FastifyAdapter } = await import('@nestjs/platform-fastify');
-  return ref.createNestApplication(new FastifyAdapter(), options);
+  return ref.createNestApplication(new FastifyAdapter({ trustProxy }), options);
 }
 
 /** `app.init()`, and on Fastify `ready()`, so supertest can drive `app.getHttpServer()`. */
@@ -29,10 +55,11 @@ export async function initApp<T extends INestApplication>(app: T): Promise<T> {
 }
 
 /** Compiles and starts a fixture app on the suite's adapter (not listening; supertest drives its server). */
-export async function startApp(imports: ModuleMetadata['imports']): Promise<INestApplication> {
+export async function startApp(imports: ModuleMetadata['imports'], settings: AdapterSettings = {}): Promise<INestApplication> {
   const ref = await Test.createTestingModule({ imports }).compile();
-  return initApp(await createApp(ref));
+  return initApp(await createApp(ref, undefined, settings));
 }
+
 /** Waits for the app's writer to store everything queued. */
 export async function flushed(app: INestApplication): Promise<void> {
   const drained = await app.get(ErrorLogWriter).flush(10_000);
