@@ -22,6 +22,12 @@ describe("the demo's start-up banner", () => {
     expect(banner).toContain(`curl -H 'Authorization: Bearer made-for-this-run' ${BASE}/api/errors/summary`);
   });
 
+  it('says which adapter the demo runs on (ADAPTER=fastify, Express by default)', () => {
+    const admin = demoAdminToken({}, () => 't');
+    expect(demoBanner(BASE, admin, {})).toMatch(/^demo listening on http:\/\/127\.0\.0\.1:3000 on Express \(/);
+    expect(demoBanner(BASE, admin, {}, 'fastify')).toMatch(/^demo listening on http:\/\/127\.0\.0\.1:3000 on Fastify \(/);
+  });
+
   it('generates a fresh random token when none is set', () => {
     const [a, b] = [demoAdminToken({}), demoAdminToken({})];
     expect(a.generated && b.generated).toBe(true);

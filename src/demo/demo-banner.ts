@@ -1,13 +1,14 @@
+import type { DemoAdapter } from './demo-adapter.js';
 import type { DemoAdminToken } from './demo-admin-token.js';
 
 /** What the demo prints at start-up: where it listens, the URLs to try and how to reach the admin API. */
-export function demoBanner(base: string, admin: DemoAdminToken, env: NodeJS.ProcessEnv): string {
+export function demoBanner(base: string, admin: DemoAdminToken, env: NodeJS.ProcessEnv, adapter: DemoAdapter = 'express'): string {
   // A token from the environment is a secret someone chose (and may reuse): logs must not carry it.
   // A generated one exists only for this run and nobody could use the admin API without seeing it.
   const token = admin.generated ? admin.token : `$${admin.source}`;
   const auth = admin.generated ? `-H 'Authorization: Bearer ${token}'` : `-H "Authorization: Bearer ${token}"`;
   return [
-    `demo listening on ${base} (${env.DATABASE_URL ? 'PostgreSQL from DATABASE_URL' : 'embedded PGlite in ./data'})`,
+    `demo listening on ${base} on ${adapter === 'fastify' ? 'Fastify' : 'Express'} (${env.DATABASE_URL ? 'PostgreSQL from DATABASE_URL' : 'embedded PGlite in ./data'})`,
     `  curl ${base}/demo/ok`,
     `  curl ${base}/demo/crash`,
     `  curl -i '${base}/demo/flaky?failures=2&key=a'     # recovered by retry`,
