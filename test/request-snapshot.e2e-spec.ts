@@ -69,6 +69,14 @@ describe(`request snapshots (now: ${adapterName})`, () => {
     expect(JSON.stringify(row)).not.toMatch(/hunter2|s3"/);
   });
 
+  it('stores a form body like a JSON one, and a text body as the adapter parsed it (Fastify: a string, scrubbed; Express: none)', async () => {
+    const form = await rowOf(await request(app.getHttpServer()).post('/orders/7/notes').type('form').send('a=1&password=x&b=2&b=3').expect(500));
+    expect(form.context).toMatchObject({ body: { a: '1', b: ['2', '3'], password: '[Filtered]' } });
+    const text = await rowOf(await request(app.getHttpServer()).post('/orders/7/notes').type('text/plain').send('password=hunter2 plain').expect(500));
+    if (onFastify) expect(text.context).toMatchObject({ body: 'password=[Filtered] plain' });
+    else expect(text.context).not.toHaveProperty('body');
+  });
+
   it("keeps the adapter's own request id when the client sends none (Fastify has one, Express none)", async () => {
     const row = await rowOf(await request(app.getHttpServer()).get('/orders/42?fail=1').expect(500));
     if (onFastify) expect(row.request_id).toMatch(/^req-/);
