@@ -77,6 +77,7 @@ export function draftErrorLog(input: ErrorLogDraftInput): PendingErrorLog {
  */
 export function completeRecord(entry: PendingErrorLog): PendingErrorLog {
   entry.log = { ...entry.log };
-  entry.actions = [...entry.actions];
+  // A data property in place of the draft's accessor: plain from here on.
+  Object.defineProperty(entry, 'actions', { value: [...entry.actions], writable: true, enumerable: true, configurable: true });
   return entry;
 }
