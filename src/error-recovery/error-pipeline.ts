@@ -87,7 +87,14 @@ export class ErrorPipeline {
     // A strategy that overran the budget may still act (or has acted): its steps join this error later.
     if (report.late) this.writer.appendLate(id, report.late, 'automatic', report.actions.length);
     // 5. emit: alerts subscribe here; a listener's fault is counted by RecoveryEvents, never reaches the request.
-    this.events.emit('error.captured', { record: pending.log, actions: pending.actions, report });
+    // The action rows are made when a listener first reads them (or by the writer), not before.
+    this.events.emit('error.captured', {
+      record: pending.log,
+      get actions() {
+        return pending.actions;
+      },
+      report,
+    });
     this.stats.captured++;
     if (report.success) this.stats.recovered++;
     return { id, classification, report };

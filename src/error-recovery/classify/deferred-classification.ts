@@ -24,12 +24,21 @@ function safely<T>(compute: () => T, fallback: T): T {
   }
 }
 
+/** The raw stack, or undefined; a function of its own so that no closure below holds the thrown value. */
+function readRawStack(error: unknown, options: ClassifierOptions): string | undefined {
+  try {
+    return rawStackOf(error, options);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The same classification as `classifyError`, with only what the answer and the plan need computed
- * now (type, category, severity, status, transient, Retry-After, user message). The scrubbed message,
- * the scrubbed stack and the fingerprint are computed the first time they are read, once, with the
- * caches — by the writer's batch, or earlier by whoever needs them (an alert, a strategy, details
- * shown in development). The thrown value is read for its stack only then. Never throws.
+ * now (type, category, severity, status, transient, Retry-After, user message) and the raw message
+ * and stack read. Scrubbing them and the fingerprint are done the first time they are read, once,
+ * with the caches — by the writer's batch, or earlier by whoever needs them (an alert, a strategy,
+ * details shown in development). Never throws.
  */
 export function classifyDeferred(error: unknown, options: ClassifierOptions, caches: ClassificationCaches): Classification {
   let facts: ReturnType<typeof answerFacts>;
@@ -39,17 +48,15 @@ export function classifyDeferred(error: unknown, options: ClassifierOptions, cac
     return fallbackClassification();
   }
   const { answer, rawMessage } = facts;
+  // Read now, while the request is in hand: the thrown value is not kept. An unformatted stack holds
+  // every frame's function and receiver, which a queue of thousands of errors must not keep alive.
+  const rawStack = readRawStack(error, options);
   let message: string | undefined;
   let stack: { value: string | undefined } | undefined;
   let print: string | undefined;
   const scrubbedMessage = (): string => (message ??= safely(() => scrubString(rawMessage), ''));
   const scrubbedStack = (): string | undefined =>
-    (stack ??= {
-      value: safely(() => {
-        const raw = rawStackOf(error, options);
-        return raw === undefined ? undefined : caches.stacks.scrub(raw);
-      }, undefined),
-    }).value;
+    (stack ??= { value: rawStack === undefined ? undefined : safely(() => caches.stacks.scrub(rawStack), undefined) }).value;
   return {
     ...answer,
     get fingerprint(): string {

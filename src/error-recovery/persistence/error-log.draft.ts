@@ -56,11 +56,14 @@ export function draftErrorLog(input: ErrorLogDraftInput): PendingErrorLog {
     recoverySuccess: report.attempted ? report.success : null,
     recoveryStrategy: report.resolvedBy,
   };
+  // Only the steps are kept for later, not the report (its result may be a whole response body).
+  const { id } = input;
+  const executed = report.actions;
   let actions: RecoveryActionRecord[] | undefined;
   return {
     log,
     get actions(): RecoveryActionRecord[] {
-      return (actions ??= toActionRecords(input.id, report.actions, 'automatic'));
+      return (actions ??= toActionRecords(id, executed, 'automatic'));
     },
     set actions(value: RecoveryActionRecord[]) {
       actions = value;
