@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { ErrorCaptureService, ErrorRecoveryStats } from '../src/error-recovery/index.js';
+import { ErrorPipeline, ErrorRecoveryStats } from '../src/error-recovery/index.js';
 import { chargeCalls, nestedCalls, ScenarioModule } from './fixtures/scenario.module.js';
 import { actionsOf, createApp, flushed, initApp, rowsOf, startApp } from './support/app.js';
 import { testDatabase, uniqueService } from './support/database.js';
@@ -152,14 +152,14 @@ describe('global: false', () => {
 describe('when the module itself breaks', () => {
   it('answers as plain Nest and counts the fault', async () => {
     const service = uniqueService('fault');
-    class BrokenCapture extends ErrorCaptureService {
+    class BrokenCapture extends ErrorPipeline {
       override capture(): never {
         throw new Error('capture is broken');
       }
     }
     const { Test } = await import('@nestjs/testing');
     const ref = await Test.createTestingModule({ imports: [ScenarioModule.forRoot(base(service))] })
-      .overrideProvider(ErrorCaptureService)
+      .overrideProvider(ErrorPipeline)
       .useClass(BrokenCapture)
       .compile();
     const app = await initApp(await createApp(ref, { logger: false }));

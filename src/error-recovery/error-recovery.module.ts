@@ -34,7 +34,7 @@ import { RestartableTargetExplorer } from './targets/restartable-target.explorer
 import { RestartableTargetRegistry } from './targets/restartable-target.registry.js';
 import { ErrorCaptureFilter } from './capture/error-capture.filter.js';
 import { ErrorCaptureInterceptor } from './capture/error-capture.interceptor.js';
-import { ErrorCaptureService } from './capture/error-capture.service.js';
+import { ErrorPipeline } from './error-pipeline.js';
 import { CIRCUIT_STATE_STORE, ERROR_LOG_STORE, ERROR_RECOVERY_DATA_SOURCE, ERROR_RECOVERY_OPTIONS } from './error-recovery.constants.js';
 import { AlertDeliveryWorker } from './alerts/alert-delivery.worker.js';
 import { AlertQueue } from './alerts/alert-queue.js';
@@ -92,7 +92,7 @@ const SERVICES = [
   ErrorRecoveryStats,
   ErrorLogWriter,
   RecoveryExecutor,
-  ErrorCaptureService,
+  ErrorPipeline,
   RecoveryService,
   ErrorCaptureFilter,
   ErrorCaptureInterceptor,

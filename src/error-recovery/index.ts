@@ -23,7 +23,7 @@ export { AiErrorHandler } from './capture/ai-error-handler.decorator.js';
 export type { AiErrorHandlerOptions } from './capture/ai-error-handler-options.interface.js';
 export { ErrorCaptureFilter } from './capture/error-capture.filter.js';
 export { ErrorCaptureInterceptor } from './capture/error-capture.interceptor.js';
-export { ErrorCaptureService, type CapturedError } from './capture/error-capture.service.js';
+export { ErrorPipeline, type CapturedError, type RecoveryInput } from './error-pipeline.js';
 export type { ErrorResponseBody } from './capture/error-response.js';
 
 export { classifyError } from './classify/error-classifier.js';

@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import type { ErrorCaptureService } from './capture/error-capture.service.js';
+import type { ErrorPipeline } from './error-pipeline.js';
 import type { SelfReplay } from './capture/self-replay.js';
 import { resolveOptions } from './error-recovery-options.js';
 import type { ErrorRecoveryStats } from './error-recovery.stats.js';
@@ -49,7 +49,7 @@ function service(store: OneRowStore): RecoveryService {
   const writer = new ErrorLogWriter(store as unknown as ErrorLogStore, options);
   const executor = { run: async () => restarted } as unknown as RecoveryExecutor;
   const selfReplay = { forStored: () => ({ reason: 'only GET/HEAD requests are replayed' }) } as unknown as SelfReplay;
-  return new RecoveryService({} as ErrorCaptureService, executor, writer, {} as ErrorRecoveryStats, store as unknown as ErrorLogStore, options, selfReplay);
+  return new RecoveryService({} as ErrorPipeline, executor, writer, {} as ErrorRecoveryStats, store as unknown as ErrorLogStore, options, selfReplay);
 }
 
 describe('RecoveryService.triggerManualRecovery', () => {

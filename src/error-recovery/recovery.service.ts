@@ -1,10 +1,10 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { AiErrorHandlerOptions } from './capture/ai-error-handler-options.interface.js';
-import { ErrorCaptureService } from './capture/error-capture.service.js';
 import { SelfReplay } from './capture/self-replay.js';
 import { NO_REQUEST } from './capture/request-snapshot.js';
 import { scrub } from './capture/scrub.js';
 import type { Classification } from './classify/classification.interface.js';
+import { ErrorPipeline } from './error-pipeline.js';
 import { ERROR_LOG_STORE, ERROR_RECOVERY_OPTIONS } from './error-recovery.constants.js';
 import type { ResolvedErrorRecoveryOptions } from './error-recovery-options.js';
 import { ErrorRecoveryStats } from './error-recovery.stats.js';
@@ -59,7 +59,7 @@ export class RecoveryService implements OnModuleInit, OnModuleDestroy {
   private static active: RecoveryService | undefined;
 
   constructor(
-    private readonly capture: ErrorCaptureService,
+    private readonly capture: ErrorPipeline,
     private readonly executor: RecoveryExecutor,
     private readonly writer: ErrorLogWriter,
     private readonly stats: ErrorRecoveryStats,

@@ -9,7 +9,7 @@ import { isCircuitOpenError } from '../errors/circuit-open.error.js';
 import { isRequestThrottledError } from '../errors/request-throttled.error.js';
 import { isBulkheadRejectedError } from '../errors/bulkhead-full.error.js';
 import { buildErrorBody, refusalBody, type ErrorResponseBody } from './error-response.js';
-import { ErrorCaptureService, type CapturedError } from './error-capture.service.js';
+import { ErrorPipeline, type CapturedError } from '../error-pipeline.js';
 import { NO_REQUEST, snapshotRequest } from './request-snapshot.js';
 import { SelfReplay } from './self-replay.js';
 import { emitWsException, wsExceptionPayload } from './ws-answer.js';
@@ -36,7 +36,7 @@ export class ErrorCaptureFilter implements ExceptionFilter {
   private plainNest?: BaseExceptionFilter;
 
   constructor(
-    private readonly capture: ErrorCaptureService,
+    private readonly capture: ErrorPipeline,
     private readonly adapterHost: HttpAdapterHost,
     private readonly stats: ErrorRecoveryStats,
     @Inject(ERROR_RECOVERY_OPTIONS) private readonly options: ResolvedErrorRecoveryOptions,

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { BoundedLru } from '../common/bounded-lru.js';
 import { FILTERED_CARD } from './scrub.js';
 
 /** Characters of a message looked at; the normalised result is capped at 500. */
@@ -57,8 +58,64 @@ export function appFrames(stack: string | undefined, appRoot: string, count = 3)
  * top three application frames.
  */
 export function fingerprint(errorType: string, message: string, stack: string | undefined, appRoot: string): string {
-  const material = `${errorType}\n${normaliseMessage(message)}\n${appFrames(stack, appRoot).join('\n')}`;
-  return createHash('sha256').update(material).digest('hex').slice(0, 32);
+  return sha256Prefix(material(errorType, message, appFrames(stack, appRoot).join('\n')));
+}
+
+const material = (errorType: string, message: string, frames: string): string => `${errorType}\n${normaliseMessage(message)}\n${frames}`;
+
+const sha256Prefix = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 32);
+
+/** Stack shapes (and fingerprints) a {@link FingerprintCache} keeps by default. */
+export const DEFAULT_FINGERPRINT_CACHE_SIZE = 1000;
+
+/**
+ * Where the frames of a stack begin: the start of its first line that is a frame (`at …`), or its
+ * length when it has none. Lines before it (the name and a possibly multi-line message) hold no
+ * frame, so everything {@link appFrames} reads lies from here on.
+ */
+export function framesStart(stack: string): number {
+  for (let pos = 0; pos < stack.length; ) {
+    const nl = stack.indexOf('\n', pos);
+    const end = nl === -1 ? stack.length : nl;
+    // The very test appFrames applies to a line, so the two agree on what a frame is.
+    if (stack.slice(pos, end).trim().startsWith('at ')) return pos;
+    pos = end + 1;
+  }
+  return stack.length;
+}
+
+/**
+ * {@link fingerprint} with memory: a storm of one bug repeats one stack shape, so the frames of a
+ * shape are parsed once and the hash of one (type, message shape, frames) computed once. Both maps
+ * are bounded LRUs, so a storm of distinct stacks costs what the uncached function costs, never
+ * unbounded memory. Gives exactly what {@link fingerprint} gives.
+ */
+export class FingerprintCache {
+  private readonly framesByShape: BoundedLru<string, string>;
+  private readonly prints: BoundedLru<string, string>;
+  /** Hashes computed (cache misses); for tests and diagnostics. */
+  computed = 0;
+
+  constructor(
+    private readonly appRoot: string,
+    maxEntries = DEFAULT_FINGERPRINT_CACHE_SIZE,
+  ) {
+    this.framesByShape = new BoundedLru(maxEntries);
+    this.prints = new BoundedLru(maxEntries);
+  }
+
+  /** Stack shapes and fingerprints currently kept (each at most the size given). */
+  get size(): { shapes: number; prints: number } {
+    return { shapes: this.framesByShape.size, prints: this.prints.size };
+  }
+
+  fingerprint(errorType: string, message: string, stack: string | undefined): string {
+    const frames = stack === undefined ? '' : this.framesByShape.getOrCompute(stack.slice(framesStart(stack)), (shape) => appFrames(shape, this.appRoot).join('\n'));
+    return this.prints.getOrCompute(material(errorType, message, frames), (text) => {
+      this.computed++;
+      return sha256Prefix(text);
+    });
+  }
 }
 
 function appFrame(body: string, root: string): string | undefined {

@@ -33,26 +33,52 @@ export function classifyError(error: unknown, options: ClassifierOptions): Class
   }
 }
 
-function classify(error: unknown, options: ClassifierOptions): Classification {
+/** The fields of a classification that the answer and the plan need, and the raw message. */
+export interface AnswerFacts {
+  answer: Omit<Classification, 'fingerprint' | 'message' | 'stack'>;
+  /** The error's message, capped, not yet scrubbed. */
+  rawMessage: string;
+}
+
+/**
+ * Everything but the scrubbed message and stack and the fingerprint: the cheap part, which the
+ * answer and the recovery plan depend on. May throw on a hostile value (callers fall back).
+ */
+export function answerFacts(error: unknown, options: ClassifierOptions): AnswerFacts {
   const detection = detectErrorType(error);
   const { errorType } = detection;
   const rawMessage = messageOf(error, options.maxMessageLength ?? DEFAULT_MAX_MESSAGE);
-  const message = scrubString(rawMessage);
-  const rawStack = stackOf(error, options.maxStackLength ?? DEFAULT_MAX_STACK);
-  const stack = rawStack === undefined ? undefined : scrubString(rawStack);
   const base = baseSeverity(errorType, options.severityOverrides);
   const httpStatus = detection.ownStatus ?? lookup(STATUS_BY_TYPE, errorType) ?? STATUS_BY_SEVERITY[base];
   // Only what the error itself states: the retry strategy waits for it, so a default for clients
   // (see DEFAULT_RETRY_AFTER_SECONDS) must not be mistaken for it.
   const retryAfter = retryAfterSeconds(error);
-  const classification: Classification = {
+  const answer: AnswerFacts['answer'] = {
     errorType,
     category: lookup(CATEGORY_TABLE, errorType) ?? DEFAULT_CATEGORY,
     severity: adjustSeverity(base, options.environment),
     httpStatus,
     transient: isTransient(error, detection, rawMessage),
-    fingerprint: fingerprint(errorType, message, stack, options.appRoot ?? currentDirectory()),
     userMessage: userMessageOf(error, detection, httpStatus),
+  };
+  if (retryAfter !== undefined) answer.retryAfterSeconds = retryAfter;
+  return { answer, rawMessage };
+}
+
+/** The stack of a thrown value, capped as {@link ClassifierOptions.maxStackLength} says; not yet scrubbed. */
+export function rawStackOf(error: unknown, options: ClassifierOptions): string | undefined {
+  return stackOf(error, options.maxStackLength ?? DEFAULT_MAX_STACK);
+}
+
+function classify(error: unknown, options: ClassifierOptions): Classification {
+  const { answer, rawMessage } = answerFacts(error, options);
+  const { retryAfterSeconds: retryAfter, ...rest } = answer;
+  const message = scrubString(rawMessage);
+  const rawStack = rawStackOf(error, options);
+  const stack = rawStack === undefined ? undefined : scrubString(rawStack);
+  const classification: Classification = {
+    ...rest,
+    fingerprint: fingerprint(answer.errorType, message, stack, options.appRoot ?? currentDirectory()),
     message,
   };
   if (retryAfter !== undefined) classification.retryAfterSeconds = retryAfter;
@@ -66,7 +92,8 @@ function userMessageOf(error: unknown, detection: Detection, httpStatus: number)
   return own ?? userMessageFor(detection.errorType);
 }
 
-function currentDirectory(): string {
+/** The working directory, or '' when it was deleted. */
+export function currentDirectory(): string {
   try {
     return process.cwd();
   } catch {
@@ -75,7 +102,8 @@ function currentDirectory(): string {
   }
 }
 
-function fallbackClassification(): Classification {
+/** What a value that cannot be classified is classified as. */
+export function fallbackClassification(): Classification {
   let print = '0'.repeat(32);
   try {
     print = fingerprint('UnknownError', '', undefined, '');

@@ -6,11 +6,31 @@ import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js'
 import type { StrategyName } from '../plan/strategy-name.js';
 import type { Clock } from '../resilience/clock.js';
 import { StrategyRegistry } from '../strategies/strategy-registry.js';
-import type { RecoveryContext, ReplayOverrides, StrategyOutcome, StrategyStep } from '../strategies/recovery-strategy.interface.js';
+import type { RecoveryContext, RecoveryStrategy, ReplayOverrides, StrategyOutcome, StrategyStep } from '../strategies/recovery-strategy.interface.js';
 import { RecoveryBudget } from './recovery-budget.js';
 import { strategyTitle, type ExecutedAction, type RecoveryReport } from './recovery-report.js';
 
 const reason = (error: unknown): string => messageOf(error, 300);
+
+const NOTHING_APPLIED = 'No recovery strategy could be applied';
+
+/** The report of an empty plan; shared, so frozen. */
+const EMPTY_PLAN: RecoveryReport = Object.freeze({
+  attempted: false,
+  success: false,
+  resolvedBy: null,
+  message: NOTHING_APPLIED,
+  actions: Object.freeze([]) as unknown as ExecutedAction[],
+});
+
+/** A strategy's own word that it would only skip; a check that throws says nothing (the step runs). */
+function skipReasonOf(strategy: RecoveryStrategy, context: Omit<RecoveryContext, 'budget'>): string | undefined {
+  try {
+    return strategy.skipReason?.(context);
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * How long after the budget ran out the outcome of an overrunning strategy is still awaited for the
@@ -43,6 +63,25 @@ export class RecoveryExecutor {
     private readonly registry: StrategyRegistry,
     @Inject(ERROR_RECOVERY_OPTIONS) private readonly options: ResolvedErrorRecoveryOptions,
   ) {}
+
+  /**
+   * The report of `plan` when none of its steps can act — an empty plan, strategies that do not
+   * exist here, strategies whose `skipReason` says they would only skip — made without running
+   * anything: no budget, no timer, no promise. Undefined when a step may act: then {@link run} it.
+   * Gives exactly the report `run` would give.
+   */
+  withoutRunning(plan: readonly StrategyName[], context: Omit<RecoveryContext, 'budget'>): RecoveryReport | undefined {
+    if (plan.length === 0) return EMPTY_PLAN;
+    const actions: ExecutedAction[] = [];
+    for (const name of plan) {
+      const strategy = this.registry.get(name);
+      const why = strategy ? skipReasonOf(strategy, context) : 'not available';
+      if (why === undefined) return undefined;
+      const startedAt = context.clock.now();
+      actions.push({ strategy: name, success: false, skipped: true, message: why, details: undefined, startedAt, durationMs: 0 });
+    }
+    return { attempted: true, success: false, resolvedBy: null, message: NOTHING_APPLIED, actions };
+  }
 
   async run(plan: readonly StrategyName[], context: Omit<RecoveryContext, 'budget'>): Promise<RecoveryReport> {
     const clock = context.clock;
@@ -81,7 +120,7 @@ export class RecoveryExecutor {
       attempted: plan.length > 0,
       success: false,
       resolvedBy: null,
-      message: tried ? 'Recovery failed: no strategy resolved the error' : 'No recovery strategy could be applied',
+      message: tried ? 'Recovery failed: no strategy resolved the error' : NOTHING_APPLIED,
       actions,
     });
   }
@@ -92,11 +131,6 @@ export class RecoveryExecutor {
     ctx: RecoveryContext,
     startedAt: number,
   ): Promise<StepResult> {
-    let onAbort: (() => void) | undefined;
-    const overrun = new Promise<'overrun'>((resolve) => {
-      onAbort = () => resolve('overrun');
-      ctx.budget.signal.addEventListener('abort', onAbort, { once: true });
-    });
     const fail = (message: string): StrategyStep => ({ success: false, skipped: false, message, startedAt, durationMs: ctx.clock.now() - startedAt });
     // Effects the strategy noted as they happened: recorded whatever the strategy does next.
     const noted: StrategyStep[] = [];
@@ -105,7 +139,7 @@ export class RecoveryExecutor {
     const noteEffect = (step: StrategyStep): void => void (overran ? notedLate : noted).push(step);
     try {
       const work = execute({ ...ctx, noteEffect });
-      const first = await Promise.race([work, overrun]);
+      const first = await Promise.race([work, ctx.budget.overrun]);
       if (first === 'overrun') {
         overran = true;
         return {
@@ -119,8 +153,6 @@ export class RecoveryExecutor {
       };
     } catch (error) {
       return { outcome: { resolved: false, steps: [...noted, fail(`strategy threw: ${reason(error)}`)] } };
-    } finally {
-      if (onAbort) ctx.budget.signal.removeEventListener('abort', onAbort);
     }
   }
 }

@@ -16,6 +16,7 @@ import { settlesWithin } from '../resilience/settles-within.js';
 import type { PendingErrorLog, RecoveryActionRecord, RecoveryTrigger } from './error-log.record.js';
 import type { ExecutedAction } from '../execute/recovery-report.js';
 import { toActionRecords } from './recovery-action.records.js';
+import { completeRecord } from './error-log.draft.js';
 
 /** Why a captured error was not stored. Each is counted; none happens silently. */
 export type DropReason = 'queue_full' | 'rejected_by_database' | 'shutdown_timeout' | 'after_close';
@@ -251,6 +252,8 @@ export class ErrorLogWriter implements OnModuleInit {
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
       const batch = this.queue.slice(0, this.options.writer.batchSize);
+      // The request path queued what the answer needed; scrubbing and fingerprinting happen here.
+      for (const entry of batch) completeRecord(entry);
       try {
         await this.ready();
         await this.store.insertBatch(batch);

@@ -9,6 +9,8 @@ import { steps } from './strategy-steps.js';
 
 const describe = (error: unknown): string => messageOf(error, 300);
 
+const NOTHING_APPLIES = 'no fallback: the route has none, no fresh stale response, no fallback upstream configured';
+
 /**
  * Answers the request another way, in this order: (a) the route's own fallback, (b) for GET, the
  * last good response of the same route and query (served stale with its age), (c) the configured
@@ -25,6 +27,14 @@ export class FallbackStrategy implements RecoveryStrategy {
     private readonly moduleRef: ModuleRef,
     private readonly stale: StaleResponseCache,
   ) {}
+
+  /** {@link execute}'s "nothing applies", decided without running it (see RecoveryStrategy.skipReason). */
+  skipReason(ctx: Omit<RecoveryContext, 'budget'>): string | undefined {
+    if (ctx.routeOptions?.fallback !== undefined) return undefined;
+    if (ctx.request?.method === 'GET' && ctx.route && this.stale.get(StaleResponseCache.key(ctx.route.key, ctx.request.url), ctx.parameters.fallback.staleMaxAgeMs)) return undefined;
+    if (ctx.parameters.fallback.upstreamUrl && ctx.request) return undefined;
+    return NOTHING_APPLIES;
+  }
 
   async execute(ctx: RecoveryContext): Promise<StrategyOutcome> {
     const tried: StrategyStep[] = [];
@@ -67,6 +77,6 @@ export class FallbackStrategy implements RecoveryStrategy {
     }
 
     if (tried.length > 0) return { resolved: false, steps: tried };
-    return steps.skip(ctx, 'no fallback: the route has none, no fresh stale response, no fallback upstream configured');
+    return steps.skip(ctx, NOTHING_APPLIES);
   }
 }

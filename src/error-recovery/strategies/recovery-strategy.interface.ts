@@ -130,4 +130,10 @@ export interface StrategyOutcome {
 export interface RecoveryStrategy {
   readonly name: string;
   execute(context: RecoveryContext): Promise<StrategyOutcome>;
+  /**
+   * Optional and synchronous: the message of the one `skipped` step `execute` would report for
+   * `context` without acting, or undefined when it may act. A plan none of whose steps can act is
+   * then reported without running anything (no budget timer, no promise). Must agree with `execute`.
+   */
+  skipReason?(context: Omit<RecoveryContext, 'budget'>): string | undefined;
 }

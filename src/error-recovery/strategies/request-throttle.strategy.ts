@@ -18,6 +18,15 @@ export class RequestThrottleStrategy implements RecoveryStrategy {
 
   constructor(private readonly throttles: ThrottleRegistry) {}
 
+  /** {@link execute}'s skips that need no state, decided without running it (see RecoveryStrategy.skipReason). */
+  skipReason(ctx: Omit<RecoveryContext, 'budget'>): string | undefined {
+    if (!ctx.route) return 'no route to throttle';
+    const decision = decideThrottle(throttleFacts(ctx.error, ctx.classification), ctx.parameters.request_throttle.scope);
+    if (!decision.throttle) return decision.reason;
+    if (decision.scope === 'client' && !ctx.request?.client) return 'per-client throttle, but the client is not known';
+    return undefined;
+  }
+
   async execute(ctx: RecoveryContext): Promise<StrategyOutcome> {
     if (!ctx.route) return steps.skip(ctx, 'no route to throttle');
     const p = ctx.parameters.request_throttle;

@@ -1,0 +1,28 @@
+/**
+ * A map that keeps at most `maxEntries` entries, dropping the least recently used one first. A
+ * Map iterates in insertion order, so a hit is moved to the end and the oldest key is the first.
+ */
+export class BoundedLru<K, V> {
+  private readonly entries = new Map<K, V>();
+
+  constructor(private readonly maxEntries: number) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** The value for `key`, computed by `compute` (and kept) on a miss. */
+  getOrCompute(key: K, compute: (key: K) => V): V {
+    const hit = this.entries.get(key);
+    if (hit !== undefined || this.entries.has(key)) {
+      this.entries.delete(key);
+      this.entries.set(key, hit as V);
+      return hit as V;
+    }
+    const value = compute(key);
+    if (this.maxEntries <= 0) return value;
+    this.entries.set(key, value);
+    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as K);
+    return value;
+  }
+}
