@@ -1,7 +1,7 @@
 // Sustained error storm (--storm): the with app alone, full speed on an error route for
 // BENCH_STORM_SECONDS, a progress line every BENCH_STORM_EVERY s (answered, stored, queued,
-// dropped, RSS); then the writer drains and the run reports stored against answered, drops, and
-// RSS growth from the first minute to the last.
+// dropped, RSS; rates over the last interval); then the writer drains and the run reports stored
+// against answered, drops, and RSS growth from the first minute to the last.
 import { startApp, stopApp, usage } from './lib/apps.mjs';
 import { cannon, outcome } from './lib/load.mjs';
 import { cpuSnapshot, cpuUse, rssMiB } from './lib/machine.mjs';
@@ -30,10 +30,13 @@ function rssRecorder(pid) {
 async function progress(ctx, app, since, startedAt, counts) {
   const [stats, stored] = await Promise.all([adminStats(app), storedSince(app, since, settings.databaseUrl)]);
   const t = (performance.now() - startedAt) / 1000;
+  const prev = counts.last ?? { t: 0, answered: 0, stored: 0 };
+  const dt = t - prev.t;
+  counts.last = { t, answered: counts.serverErrors, stored: stored.rows };
   const dropped = stats.writer.dropped ?? {};
   const drops = Object.entries(dropped).filter(([, v]) => v > 0);
   ctx.log(
-    `  ${fmt(t).padStart(5)} s  answered ${counts.serverErrors} (${fmt(counts.serverErrors / t)}/s)  captured ${stats.captured}  stored ${stored.rows} (${fmt(stored.rows / t)}/s)` +
+    `  ${fmt(t).padStart(5)} s  answered ${counts.serverErrors} (${fmt((counts.serverErrors - prev.answered) / dt)}/s)  captured ${stats.captured}  stored ${stored.rows} (${fmt((stored.rows - prev.stored) / dt)}/s)` +
       `  queued ${stats.writer.queued}  dropped ${droppedTotal(stats)}${drops.length ? ` ${JSON.stringify(Object.fromEntries(drops))}` : ''}  rss ${fmt(rssMiB(app.pid))} MiB`,
   );
 }
