@@ -104,9 +104,10 @@ function memoryAndStartup(log, runs, idleRss, startups) {
       ['start-up', starts, BUDGETS.startupMs, 'ms'],
     ];
     for (const [what, [b, w], budget, unit] of checks) {
+      if (!Number.isFinite(w - b)) continue; // e.g. no error route in this run: no peak under errors
       const met = w - b <= budget;
       verdicts.push({ adapter, what, delta: w - b, met });
-      rows.push([adapter, what, fmt(b), fmt(w), signed(w - b), `≤ +${budget} ${unit} ${Number.isFinite(w - b) ? verdict(met) : ''}`]);
+      rows.push([adapter, what, fmt(b), fmt(w), signed(w - b), `≤ +${budget} ${unit} ${verdict(met)}`]);
     }
     log(`  ${adapter} start-ups: bare ${startups.get(`${adapter}-bare`).ms.map((x) => fmt(x)).join(', ')} ms; with ${startups.get(`${adapter}-with`).ms.map((x) => fmt(x)).join(', ')} ms`);
   }
