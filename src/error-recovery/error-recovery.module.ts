@@ -60,7 +60,7 @@ import { StrategyRegistry } from './strategies/strategy-registry.js';
 
 const logger = new ModuleLogger();
 
-function moduleDataSource(options: ResolvedErrorRecoveryOptions): DataSource {
+function moduleDataSource(options: ResolvedErrorRecoveryOptions): Promise<DataSource> {
   return createErrorRecoveryDataSource(options.database, (error) =>
     logger.warn(`error store connection lost: ${error instanceof Error ? error.message : String(error)}`),
   );

@@ -1,18 +1,18 @@
 import type { AlertChannel } from './channels/alert-channel.interface.js';
-import { EmailChannel } from './channels/email.channel.js';
-import { SlackChannel } from './channels/slack.channel.js';
-import { TelegramChannel } from './channels/telegram.channel.js';
-import { WebhookChannel } from './channels/webhook.channel.js';
 import type { ResolvedAlertsOptions } from './resolve-alerts-options.js';
 
-/** The configured built-in channels, then the app's own; a channel that is not configured is off. */
-export function createAlertChannels(options: ResolvedAlertsOptions): AlertChannel[] {
+/**
+ * The configured built-in channels, then the app's own; a channel that is not configured is off.
+ * Each built-in channel (and its templates) is imported only when configured, so an app that
+ * alerts by webhook alone, or not at all, does not load the others at start-up.
+ */
+export async function createAlertChannels(options: ResolvedAlertsOptions): Promise<AlertChannel[]> {
   if (!options.enabled) return [];
   const channels: AlertChannel[] = [];
-  if (options.smtp) channels.push(new EmailChannel(options.smtp));
-  if (options.webhook) channels.push(new WebhookChannel(options.webhook));
-  if (options.slack) channels.push(new SlackChannel(options.slack));
-  if (options.telegram) channels.push(new TelegramChannel(options.telegram));
+  if (options.smtp) channels.push(new (await import('./channels/email.channel.js')).EmailChannel(options.smtp));
+  if (options.webhook) channels.push(new (await import('./channels/webhook.channel.js')).WebhookChannel(options.webhook));
+  if (options.slack) channels.push(new (await import('./channels/slack.channel.js')).SlackChannel(options.slack));
+  if (options.telegram) channels.push(new (await import('./channels/telegram.channel.js')).TelegramChannel(options.telegram));
   const names = new Set(channels.map((c) => c.name));
   for (const custom of options.channels) {
     if (names.has(custom.name)) {

@@ -1,6 +1,5 @@
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions.js';
-import { PGliteDriver } from 'typeorm-pglite';
 import { ERROR_RECOVERY_MIGRATIONS } from '../../../migrations/index.js';
 import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
 import { ErrorLogEntity } from './error-log.entity.js';
@@ -13,12 +12,13 @@ export const ERROR_RECOVERY_MIGRATIONS_TABLE = 'error_recovery_migrations';
  * Builds (does not connect) the module's own DataSource: from `database.url`, from the connection
  * options of an app DataSource (with a separate small pool), or an embedded PGlite in `dataDir`.
  * `onPoolError` receives errors of idle connections (e.g. killed by the server) instead of the
- * process crashing on an unhandled 'error' event.
+ * process crashing on an unhandled 'error' event. PGlite (a WASM PostgreSQL) is imported only
+ * when the embedded database is used: an app on a real PostgreSQL never loads it.
  */
-export function createErrorRecoveryDataSource(
+export async function createErrorRecoveryDataSource(
   database: ResolvedErrorRecoveryOptions['database'],
   onPoolError: (error: unknown) => void,
-): DataSource {
+): Promise<DataSource> {
   const own: Partial<PostgresDataSourceOptions> = {
     entities: [ErrorLogEntity, RecoveryActionEntity],
     migrations: ERROR_RECOVERY_MIGRATIONS,
@@ -55,6 +55,7 @@ export function createErrorRecoveryDataSource(
     return new DataSource({ ...base, poolSize: database.poolSize, extra, ...own } as DataSourceOptions);
   }
   const dataDir = database.dataDir === 'memory://' ? undefined : database.dataDir;
+  const { PGliteDriver } = await import('typeorm-pglite');
   return new DataSource({
     type: 'postgres',
     driver: new PGliteDriver(dataDir ? { dataDir } : {}).driver,

@@ -1,4 +1,4 @@
-import { createTransport, type SMTPSentMessageInfo, type SMTPTransportOptions, type Transporter } from 'nodemailer';
+import type { SMTPSentMessageInfo, SMTPTransportOptions, Transporter } from 'nodemailer';
 import { readProp } from '../../classify/safe-read.js';
 import type { AlertDelivery } from '../alert.interface.js';
 import type { ResolvedSmtpOptions } from '../resolve-alerts-options.js';
@@ -19,24 +19,31 @@ export const MESSAGE_ID_DOMAIN = 'nest-error-recovery';
  */
 export class EmailChannel implements AlertChannel {
   readonly name = 'email';
-  private readonly transport: Transporter<SMTPSentMessageInfo, SMTPTransportOptions>;
+  /** nodemailer is loaded on the first message or verify, not at start-up: an app without SMTP never loads it. */
+  private transport?: Promise<Transporter<SMTPSentMessageInfo, SMTPTransportOptions>>;
 
-  constructor(private readonly smtp: ResolvedSmtpOptions) {
-    this.transport = createTransport({
-      host: smtp.host,
-      port: smtp.port,
-      secure: smtp.secure,
-      requireTLS: smtp.requireTLS,
-      auth: smtp.user ? { user: smtp.user, pass: smtp.pass ?? '' } : undefined,
-      connectionTimeout: smtp.timeoutMs,
-      greetingTimeout: smtp.timeoutMs,
-      socketTimeout: smtp.timeoutMs,
-      tls: { rejectUnauthorized: !smtp.allowSelfSigned },
-      // Alerts never attach files or fetch URLs: refuse both should data ever ask for it.
-      disableFileAccess: true,
-      disableUrlAccess: true,
-      logger: false,
-    });
+  constructor(private readonly smtp: ResolvedSmtpOptions) {}
+
+  private transporter(): Promise<Transporter<SMTPSentMessageInfo, SMTPTransportOptions>> {
+    const smtp = this.smtp;
+    this.transport ??= import('nodemailer').then(({ createTransport }) =>
+      createTransport({
+        host: smtp.host,
+        port: smtp.port,
+        secure: smtp.secure,
+        requireTLS: smtp.requireTLS,
+        auth: smtp.user ? { user: smtp.user, pass: smtp.pass ?? '' } : undefined,
+        connectionTimeout: smtp.timeoutMs,
+        greetingTimeout: smtp.timeoutMs,
+        socketTimeout: smtp.timeoutMs,
+        tls: { rejectUnauthorized: !smtp.allowSelfSigned },
+        // Alerts never attach files or fetch URLs: refuse both should data ever ask for it.
+        disableFileAccess: true,
+        disableUrlAccess: true,
+        logger: false,
+      }),
+    );
+    return this.transport;
   }
 
   accepts(delivery: AlertDelivery): boolean {
@@ -46,7 +53,8 @@ export class EmailChannel implements AlertChannel {
   async send(delivery: AlertDelivery): Promise<void> {
     const { alert } = delivery;
     try {
-      await this.transport.sendMail({
+      const transport = await this.transporter();
+      await transport.sendMail({
         from: this.smtp.from,
         to: delivery.recipients,
         subject: alertSubject(alert),
@@ -66,14 +74,16 @@ export class EmailChannel implements AlertChannel {
 
   async verify(): Promise<void> {
     try {
-      await this.transport.verify();
+      await (await this.transporter()).verify();
     } catch (error) {
       throw this.describe(error);
     }
   }
 
   async close(): Promise<void> {
-    this.transport.close();
+    // Never opened: nothing to close (and no reason to load nodemailer now).
+    const transport = await this.transport?.catch(() => undefined);
+    transport?.close();
   }
 
   /** `SMTP <code>: <reply>` or `<code>: <message>`, one line, ≤ 300 characters, password scrubbed. */
