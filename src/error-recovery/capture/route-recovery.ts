@@ -11,12 +11,27 @@ import type { BulkheadSlot, ReplayOverrides } from '../strategies/recovery-strat
 import { breakerOutcome } from './breaker-outcome.js';
 import { ErrorCaptureService, type CapturedError } from './error-capture.service.js';
 import type { ResponseArgument, RouteHandler } from './handler-wrapping.js';
-import { RouteGates } from './route-gates.js';
+import { RouteGates, type Admission } from './route-gates.js';
 import { RouteResolver, type HandlerRoutes, type RouteSetup } from './route-resolver.js';
 import { captureHandlerError, type HandlerCall } from './handler-error.js';
 import { SelfReplay } from './self-replay.js';
 import { replayTimeout, withTimeout } from './with-timeout.js';
-import { isThenable, withinRouteTimeout } from './within-route-timeout.js';
+import { isThenable, raceRouteTimeout, withinRouteTimeout } from './within-route-timeout.js';
+
+/** What the gates decided for a request that goes on to its handler. */
+interface Gate {
+  readonly setup: RouteSetup;
+  readonly staleKey: string | null;
+  /** Route timeout in force, ms (0: none). */
+  readonly timeoutMs: number;
+  /** The breaker's admission of this request; null when its breaker has no state (or is off). */
+  readonly breaker: BreakerCall | null;
+  /** Whether the request was counted for the retry budget already (its route is hot). */
+  counted: boolean;
+  /** When the handler started (the module's clock), for a run handed over after a timeout. */
+  startedAt: number;
+  slot: BulkheadSlot | undefined;
+}
 
 /**
  * The request path of a wrapped route handler. A healthy route with no gate costs a few field reads
@@ -48,50 +63,98 @@ export class RouteRecovery {
       const call: HandlerCall = { instance: this, original, args, response: args[response.index], h };
       // The handler sees exactly the arguments it declared (rest parameters, `arguments.length`).
       if (response.added) args.length = response.index;
-      if (h.declared || h.hotUntil !== 0 || recovery.gates.anyActive) return recovery.gated(call);
+      let gate: Gate | undefined;
+      if (h.declared || h.hotUntil !== 0 || recovery.gates.anyActive) {
+        const entered = recovery.enter(call);
+        if (entered.kind === 'answered') return entered.answer;
+        gate = entered.gate;
+      }
+      // The handler is called here on every path but the bulkhead's: its errors' stacks (and so
+      // their fingerprints) do not depend on which gates happened to be active.
       let result: unknown;
       try {
         result = original.apply(this, args);
       } catch (error) {
-        return recovery.recover(error, call, null, undefined, undefined);
+        return recovery.recover(error, call, gate);
       }
+      if (gate) return recovery.finish(result, call, gate);
       // A plain value or an Observable passes through untouched; an Observable's error reaches the filter.
-      return isThenable(result) ? Promise.resolve(result).then(undefined, (error: unknown) => recovery.recover(error, call, null, undefined, undefined)) : result;
+      return isThenable(result) ? Promise.resolve(result).then(undefined, (error: unknown) => recovery.recover(error, call, undefined)) : result;
     };
   }
 
-  /** A request on a route where a gate is declared or may be active. */
-  private async gated(call: HandlerCall): Promise<unknown> {
+  /**
+   * Before the handler, on a route where a gate is declared or may be active: the request is refused
+   * or answered by the gates (a promise for Nest), or goes on with what the gates decided.
+   */
+  private enter(call: HandlerCall): { kind: 'answered'; answer: Promise<unknown> } | { kind: 'run'; gate: Gate | undefined } {
     const request = requestOf(call.response);
-    if (!request) return call.original.apply(call.instance, call.args);
+    if (!request) return { kind: 'run', gate: undefined };
     let setup: RouteSetup;
-    let admission: ReturnType<RouteGates['admit']>;
+    let admission: Admission;
     try {
       setup = this.routes.resolve(call.h, request);
       admission = this.gates.admit(call.h, request, setup);
     } catch (fault) {
       // A broken gate (e.g. a shared breaker store that is down) must not fail a healthy request.
       this.stats.fault('interceptor', fault);
-      return this.plain(call);
+      return { kind: 'run', gate: undefined };
     }
-    if (admission.kind === 'refuse') throw admission.error;
-    if (admission.kind === 'fallback') {
-      const answer = await this.gates.answerOpen(call.h, request, setup, admission.open, admission.staleKey);
-      this.setHeaders(call.response, answer.headers);
-      return answer.value;
-    }
-    const { staleKey, timeoutMs, breaker } = admission;
+    if (admission.kind === 'refuse') return { kind: 'answered', answer: Promise.reject(admission.error) };
+    if (admission.kind === 'fallback') return { kind: 'answered', answer: this.answerOpen(call, request, setup, admission) };
+    const gate: Gate = { setup, staleKey: admission.staleKey, timeoutMs: admission.timeoutMs, breaker: admission.breaker, counted: false, startedAt: 0, slot: undefined };
     const bulkhead = setup.options?.bulkhead;
-    // Waiting for a slot is bounded like the handler itself (30 s for routes without a timeout).
-    const held = bulkhead ? this.bulkheads.slot(setup.route.key, bulkhead, this.gates.priorityOf(request, bulkhead.priority), timeoutMs || 30_000) : undefined;
+    if (bulkhead) {
+      // Waiting for a slot is bounded like the handler itself (30 s for routes without a timeout).
+      const held = this.bulkheads.slot(setup.route.key, bulkhead, this.gates.priorityOf(request, bulkhead.priority), gate.timeoutMs || 30_000);
+      return { kind: 'answered', answer: this.throughBulkhead(call, gate, held) };
+    }
+    this.started(call.h, gate);
+    return { kind: 'run', gate };
+  }
+
+  private async answerOpen(call: HandlerCall, request: object, setup: RouteSetup, admission: Admission & { kind: 'fallback' }): Promise<unknown> {
+    const answer = await this.gates.answerOpen(call.h, request, setup, admission.open, admission.staleKey);
+    this.setHeaders(call.response, answer.headers);
+    return answer.value;
+  }
+
+  /** A route with a bulkhead: the handler runs once a slot is free (always from here, so its stack is stable too). */
+  private async throughBulkhead(call: HandlerCall, gate: Gate, held: ReturnType<BulkheadRegistry['slot']>): Promise<unknown> {
     try {
-      if (held) await held.acquire();
-      this.countForBudget(call.h, setup);
+      await held.acquire();
+      gate.slot = held.slot;
+      this.started(call.h, gate);
+      let result: unknown;
+      try {
+        result = call.original.apply(call.instance, call.args);
+      } catch (error) {
+        return await this.recover(error, call, gate);
+      }
+      return await this.finish(result, call, gate);
+    } finally {
+      held.release();
+      // A request the bulkhead refused after the breaker let it through gives a probe's slot back.
+      const breaker = gate.breaker;
+      if (breaker) this.guarded(() => this.breakers.release(breaker));
+    }
+  }
+
+  /** The handler is about to run: its start time (for a route timeout) and the retry budget's count. */
+  private started(h: HandlerRoutes, gate: Gate): void {
+    if (gate.timeoutMs > 0) gate.startedAt = this.options.clock.now();
+    gate.counted = this.countForBudget(h, gate.setup);
+  }
+
+  /** After the handler on a gated route: the route timeout, stale keeping and the breaker's count. */
+  private async finish(result: unknown, call: HandlerCall, gate: Gate): Promise<unknown> {
+    const { breaker, staleKey, timeoutMs, setup } = gate;
+    try {
       let value: unknown;
       try {
-        value = await withinRouteTimeout(() => call.original.apply(call.instance, call.args), timeoutMs, this.options.clock);
+        value = await raceRouteTimeout(result, timeoutMs, gate.startedAt);
       } catch (error) {
-        return await this.recover(error, call, breaker, held?.slot, setup);
+        return await this.recover(error, call, gate);
       }
       // An Observable answers later: the route timeout bounds its first value (as before the wrapper).
       if (timeoutMs > 0 && isObservable(value)) value = withTimeout(value, timeoutMs);
@@ -99,38 +162,30 @@ export class RouteRecovery {
       if (breaker) this.guarded(() => this.breakers.settle(breaker, 'success'));
       return value;
     } finally {
-      held?.release();
-      // Whatever ended the request without an outcome (the bulkhead refused it after the breaker let
-      // it through) gives a probe's slot back; without this a half-open breaker would wait forever.
+      // Whatever ended the request without an outcome gives a probe's slot back (a no-op once counted).
       if (breaker) this.guarded(() => this.breakers.release(breaker));
     }
-  }
-
-  /** The handler alone, recovered on error: the path of a request whose gates could not be read. */
-  private plain(call: HandlerCall): Promise<unknown> {
-    return withinRouteTimeout(() => call.original.apply(call.instance, call.args), 0, this.options.clock).catch((error: unknown) =>
-      this.recover(error, call, null, undefined, undefined),
-    );
   }
 
   /**
    * A failed handler run: capture and recovery, then the breaker's count. Resolves with the
    * recovered answer (headers set) or rejects with the original error for the filters.
    */
-  private async recover(error: unknown, call: HandlerCall, admitted: BreakerCall | null, slot: BulkheadSlot | undefined, known: RouteSetup | undefined): Promise<unknown> {
+  private async recover(error: unknown, call: HandlerCall, gate: Gate | undefined): Promise<unknown> {
     const request = requestOf(call.response);
     // Called outside an HTTP request (a test calling the controller method): the handler's own error.
     if (!request) throw error;
     let captured: CapturedError | undefined;
-    let breaker = admitted;
+    let breaker = gate?.breaker ?? null;
     try {
-      const setup = known ?? this.routes.resolve(call.h, request);
-      if (!known) this.countForBudget(call.h, setup, true);
+      const setup = gate?.setup ?? this.routes.resolve(call.h, request);
+      // The request reached the handler: it counts for the retry budget, and makes the route hot.
+      if (!gate?.counted) this.guarded(() => setup.route.retryBudget?.recordRequest(this.options.clock.now()));
       this.heat(call.h, setup);
       // A breaker with no state was not consulted: this failure is what may create its state.
       breaker ??= setup.breaker ? this.breakers.unadmitted(setup.breaker) : null;
       if (breaker) this.breakers.attach(request, breaker);
-      captured = await captureHandlerError(error, call, request, setup, slot, {
+      captured = await captureHandlerError(error, call, request, setup, gate?.slot, {
         capture: this.capture,
         gates: this.gates,
         selfReplay: this.selfReplay,
@@ -146,8 +201,8 @@ export class RouteRecovery {
     }
     // Counted once recovery is over, so a failure a retry got past is not one; a no-op when the
     // circuit_break strategy already counted this request.
-    const counted = breaker;
-    if (counted) this.guarded(() => this.breakers.settle(counted, breakerOutcome(error, captured)));
+    const toSettle = breaker;
+    if (toSettle) this.guarded(() => this.breakers.settle(toSettle, breakerOutcome(error, captured)));
     if (!captured?.report.success) throw error;
     this.setHeaders(call.response, { 'X-Error-Id': captured.id, 'X-Recovery': captured.report.resolvedBy ?? 'unknown', ...captured.report.headers });
     return captured.report.result;
@@ -161,20 +216,22 @@ export class RouteRecovery {
 
   /**
    * Counts a request of a "hot" route (one that failed within the retry budget's window) for the
-   * budget; `failing`: the request that makes it hot, counted when it was not yet.
+   * budget; true when it was counted. A route that has not failed lately counts nothing: its first
+   * failure is counted on the error path, and the budget's floor (`budgetMinRetries`) covers the start.
    */
-  private countForBudget(h: HandlerRoutes, setup: RouteSetup, failing = false): void {
-    if (h.hotUntil === 0 && !failing) return;
+  private countForBudget(h: HandlerRoutes, setup: RouteSetup): boolean {
+    if (h.hotUntil === 0) return false;
     try {
       const now = this.options.clock.now();
-      if (!failing && now >= h.hotUntil) {
+      if (now >= h.hotUntil) {
         h.hotUntil = 0;
-        return;
+        return false;
       }
-      if (failing && h.hotUntil > now) return;
       setup.route.retryBudget?.recordRequest(now);
+      return true;
     } catch (fault) {
       this.stats.fault('interceptor', fault);
+      return true;
     }
   }
 

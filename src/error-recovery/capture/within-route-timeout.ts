@@ -11,10 +11,9 @@ export function isThenable(value: unknown): value is PromiseLike<unknown> {
 
 /**
  * Runs `run` and settles as it does, or rejects with a {@link RouteTimeoutError} carrying the
- * still-running run when it has not settled within `ms` (0, NaN or Infinity: no limit). One plain
- * timer per call, and only when `run` returns a promise: a synchronous answer (or throw) is in time.
+ * still-running run when it has not settled within `ms` (0, NaN or Infinity: no limit).
  */
-export function withinRouteTimeout(run: () => unknown, requestedMs: number, clock: Clock): Promise<unknown> {
+export function withinRouteTimeout(run: () => unknown, ms: number, clock: Clock): Promise<unknown> {
   const startedAt = clock.now();
   let result: unknown;
   try {
@@ -22,6 +21,16 @@ export function withinRouteTimeout(run: () => unknown, requestedMs: number, cloc
   } catch (error) {
     return Promise.reject(error);
   }
+  return raceRouteTimeout(result, ms, startedAt);
+}
+
+/**
+ * Settles as the handler's `result` does, or rejects with a {@link RouteTimeoutError} carrying the
+ * still-running run when it has not settled within `ms` (0, NaN or Infinity: no limit; a plain value
+ * is in time). One plain timer per call, and only for a promise. The handler is called by the
+ * caller, so its error's stack (and fingerprint) is the same with a timeout as without.
+ */
+export function raceRouteTimeout(result: unknown, requestedMs: number, startedAt: number): Promise<unknown> {
   if (!(requestedMs > 0) || requestedMs === Infinity || !isThenable(result)) return Promise.resolve(result);
   const ms = Math.min(requestedMs, MAX_TIMER_MS);
   const pending = Promise.resolve(result);
