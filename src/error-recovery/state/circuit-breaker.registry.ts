@@ -160,7 +160,7 @@ export class CircuitBreakerRegistry {
   }
 
   /**
-   * Whether `request` is an admitted call of breaker `name` not yet counted: the interceptor will
+   * Whether `request` is an admitted call of breaker `name` not yet counted: the route wrapper will
    * count it with the request's final outcome once recovery is over.
    */
   willSettle(name: string, request?: unknown): boolean {
