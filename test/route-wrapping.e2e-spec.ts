@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
-import { ApplicationConfig } from '@nestjs/core';
+import { type ApplicationConfig } from '@nestjs/core';
 import request from 'supertest';
 import { CircuitBreakerRegistry, type Clock } from '../src/error-recovery/index.js';
 import { API_OPERATION, calls, WrappingModule } from './fixtures/wrapping.module.js';
