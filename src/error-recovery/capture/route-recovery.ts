@@ -60,11 +60,14 @@ export class RouteRecovery {
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- the wrapper's own `this` is the controller
     const recovery = this;
     return function wrappedRouteHandler(this: unknown, ...args: unknown[]): unknown {
-      const call: HandlerCall = { instance: this, original, args, response: args[response.index], h };
+      const res = args[response.index];
       // The handler sees exactly the arguments it declared (rest parameters, `arguments.length`).
       if (response.added) args.length = response.index;
+      // Made only where needed (a gate, an error): a healthy request allocates nothing here.
+      let call: HandlerCall | undefined;
       let gate: Gate | undefined;
       if (h.declared || h.hotUntil !== 0 || recovery.gates.anyActive) {
+        call = { instance: this, original, args, response: res, h };
         const entered = recovery.enter(call);
         if (entered.kind === 'answered') return entered.answer;
         gate = entered.gate;
@@ -75,11 +78,12 @@ export class RouteRecovery {
       try {
         result = original.apply(this, args);
       } catch (error) {
-        return recovery.recover(error, call, gate);
+        return recovery.recover(error, call ?? { instance: this, original, args, response: res, h }, gate);
       }
-      if (gate) return recovery.finish(result, call, gate);
+      if (call && gate) return recovery.finish(result, call, gate);
+      if (!isThenable(result)) return result;
       // A plain value or an Observable passes through untouched; an Observable's error reaches the filter.
-      return isThenable(result) ? Promise.resolve(result).then(undefined, (error: unknown) => recovery.recover(error, call, undefined)) : result;
+      return Promise.resolve(result).then(undefined, (error: unknown) => recovery.recover(error, { instance: this, original, args, response: res, h }, undefined));
     };
   }
 
