@@ -1,5 +1,5 @@
-import { Inject, Injectable, type Type } from '@nestjs/common';
-import { SSE_METADATA } from '@nestjs/common/constants.js';
+import { Inject, Injectable, RequestMethod, type Type } from '@nestjs/common';
+import { METHOD_METADATA, SSE_METADATA } from '@nestjs/common/constants.js';
 import { Reflector } from '@nestjs/core';
 import { AI_ERROR_HANDLER_METADATA, ERROR_RECOVERY_OPTIONS } from '../error-recovery.constants.js';
 import { routeParameters, toCircuitPolicy, type ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
@@ -62,7 +62,11 @@ export class RouteResolver {
     const options = this.reflector.getAllAndOverride<AiErrorHandlerOptions | undefined>(AI_ERROR_HANDLER_METADATA, [handler as () => unknown, controller]);
     const sse = Reflect.getMetadata(SSE_METADATA, handler) === true;
     const timed = !sse && baseRouteTimeout(options, this.moduleOptions.routeTimeoutMs) > 0;
-    const keepsStale = options?.parameters?.fallback ? routeParameters(this.moduleOptions.parameters, options.parameters).fallback.staleCache : this.moduleOptions.parameters.fallback.staleCache;
+    // Only GET responses are kept (see RouteGates.keep): other routes do not pay for stale keeping.
+    const method: unknown = Reflect.getMetadata(METHOD_METADATA, handler);
+    const mayGet = method === undefined || method === RequestMethod.GET || method === RequestMethod.ALL;
+    const keepsStale =
+      mayGet && (options?.parameters?.fallback ? routeParameters(this.moduleOptions.parameters, options.parameters).fallback.staleCache : this.moduleOptions.parameters.fallback.staleCache);
     return { controller, handler, options, declared: options?.bulkhead !== undefined || timed || keepsStale, sse, hotUntil: 0, routes: new Map() };
   }
 
