@@ -108,12 +108,18 @@ export class RouteRecovery {
     if (admission.kind === 'fallback') return { kind: 'answered', answer: this.answerOpen(call, request, setup, admission) };
     const gate: Gate = { setup, staleKey: admission.staleKey, timeoutMs: admission.timeoutMs, breaker: admission.breaker, counted: false, startedAt: 0, slot: undefined };
     const bulkhead = setup.options?.bulkhead;
-    if (bulkhead) {
-      // Waiting for a slot is bounded like the handler itself (30 s for routes without a timeout).
-      const held = this.bulkheads.slot(setup.route.key, bulkhead, this.gates.priorityOf(request, bulkhead.priority), gate.timeoutMs || 30_000);
-      return { kind: 'answered', answer: this.throughBulkhead(call, gate, held) };
+    try {
+      if (bulkhead) {
+        // Waiting for a slot is bounded like the handler itself (30 s for routes without a timeout).
+        const held = this.bulkheads.slot(setup.route.key, bulkhead, this.gates.priorityOf(request, bulkhead.priority), gate.timeoutMs || 30_000);
+        return { kind: 'answered', answer: this.throughBulkhead(call, gate, held) };
+      }
+      this.started(call.h, gate);
+    } catch (fault) {
+      this.stats.fault('interceptor', fault);
+      if (gate.breaker) this.guarded(() => this.breakers.release(gate.breaker!));
+      return { kind: 'run', gate: undefined };
     }
-    this.started(call.h, gate);
     return { kind: 'run', gate };
   }
 
