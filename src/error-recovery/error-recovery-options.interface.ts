@@ -143,7 +143,7 @@ export interface ErrorRecoveryModuleOptions {
   /** Total time recovery may take for one error, ms. Default env `ERROR_RECOVERY_TIMEOUT` or 5000. */
   recoveryTimeoutMs?: number;
   /**
-   * Timeout the interceptor enforces on every route, ms; `@AiErrorHandler({ timeoutMs })` per route.
+   * Timeout enforced on every route, ms; `@AiErrorHandler({ timeoutMs })` per route.
    * Default `0`: no route timeout, so a slow but healthy route answers exactly as without the module.
    * Replaces `parameters.timeout_increase.currentTimeoutMs`, which is still read when this is unset.
    */

@@ -8,6 +8,8 @@ export const ERROR_LOG_STORE = 'ERROR_RECOVERY:ERROR_LOG_STORE';
 export const CIRCUIT_STATE_STORE = 'ERROR_RECOVERY:CIRCUIT_STATE_STORE';
 /** The module's own TypeORM DataSource (not connected until a store needs it). */
 export const ERROR_RECOVERY_DATA_SOURCE = 'ERROR_RECOVERY:DATA_SOURCE';
+/** Whether every route is wrapped (`global`, the default) or only those with `@AiErrorHandler()`. */
+export const ERROR_RECOVERY_WRAP_ALL_ROUTES = 'ERROR_RECOVERY:WRAP_ALL_ROUTES';
 /** Metadata key written by `@AiErrorHandler()`. */
 export const AI_ERROR_HANDLER_METADATA = 'ERROR_RECOVERY:HANDLER';
 

@@ -1,17 +1,18 @@
 import { ConfigurableModuleBuilder, type CanActivate, type Provider, type Type } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER } from '@nestjs/core';
 import { ErrorCaptureFilter } from './capture/error-capture.filter.js';
-import { ErrorCaptureInterceptor } from './capture/error-capture.interceptor.js';
 import type { ErrorRecoveryModuleOptions } from './error-recovery-options.interface.js';
 import { AdminTokenGuard } from './http/admin-token.guard.js';
 import { createErrorsController } from './http/errors.controller.js';
 import { ERROR_RECOVERY_API_PATH } from './alerts/alerts.constants.js';
+import { ERROR_RECOVERY_WRAP_ALL_ROUTES } from './error-recovery.constants.js';
 
 /** Settings that shape the module itself; given to `forRoot` and `forRootAsync` alike. */
 export interface ErrorRecoveryModuleExtras {
   /**
-   * Register the exception filter and interceptor for the whole app. Default true. With false,
-   * put `@AiErrorHandler()` on the controllers or handlers that should be covered.
+   * Cover the whole app: the exception filter is registered globally and every route handler is
+   * wrapped. Default true. With false, put `@AiErrorHandler()` on the controllers or handlers that
+   * should be covered (only those are wrapped, and the decorator binds the filter).
    */
   global?: boolean;
   /** Path of the admin REST API; `false` leaves the API out. Default `api/errors`. */
@@ -30,13 +31,9 @@ export const {
 } = new ConfigurableModuleBuilder<ErrorRecoveryModuleOptions>({ moduleName: 'ErrorRecovery' })
   .setClassMethodName('forRoot')
   .setExtras<ErrorRecoveryModuleExtras>({ global: true, apiPrefix: DEFAULT_API_PREFIX }, (definition, extras) => {
-    const enhancers: Provider[] =
-      extras.global === false
-        ? []
-        : [
-            { provide: APP_FILTER, useExisting: ErrorCaptureFilter },
-            { provide: APP_INTERCEPTOR, useExisting: ErrorCaptureInterceptor },
-          ];
+    // No global interceptor: route handlers are wrapped at start-up (RouteExplorer), so the success
+    // path of a healthy route costs (almost) nothing.
+    const enhancers: Provider[] = extras.global === false ? [] : [{ provide: APP_FILTER, useExisting: ErrorCaptureFilter }];
     const guard = extras.adminGuard ?? AdminTokenGuard;
     return {
       ...definition,
@@ -46,6 +43,7 @@ export const {
       providers: [
         ...(definition.providers ?? []),
         ...enhancers,
+        { provide: ERROR_RECOVERY_WRAP_ALL_ROUTES, useValue: extras.global !== false },
         ...(extras.adminGuard ? [extras.adminGuard] : []),
         { provide: ERROR_RECOVERY_API_PATH, useValue: extras.apiPrefix === false ? null : (extras.apiPrefix ?? DEFAULT_API_PREFIX) },
       ],

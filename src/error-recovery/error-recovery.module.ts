@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { ModuleLogger } from './common/log-line.js';
 import { ScheduleModule } from '@nestjs/schedule';
 import type { DataSource } from 'typeorm';
@@ -33,8 +33,9 @@ import { DataSourceTargets } from './targets/data-source.targets.js';
 import { RestartableTargetExplorer } from './targets/restartable-target.explorer.js';
 import { RestartableTargetRegistry } from './targets/restartable-target.registry.js';
 import { ErrorCaptureFilter } from './capture/error-capture.filter.js';
-import { ErrorCaptureInterceptor } from './capture/error-capture.interceptor.js';
 import { ErrorPipeline } from './error-pipeline.js';
+import { RouteExplorer } from './capture/route-explorer.js';
+import { RouteRecovery } from './capture/route-recovery.js';
 import { CIRCUIT_STATE_STORE, ERROR_LOG_STORE, ERROR_RECOVERY_DATA_SOURCE, ERROR_RECOVERY_OPTIONS } from './error-recovery.constants.js';
 import { AlertDeliveryWorker } from './alerts/alert-delivery.worker.js';
 import { AlertQueue } from './alerts/alert-queue.js';
@@ -95,7 +96,7 @@ const SERVICES = [
   ErrorPipeline,
   RecoveryService,
   ErrorCaptureFilter,
-  ErrorCaptureInterceptor,
+  RouteRecovery,
   AdminTokenGuard,
   AlertRouter,
   AlertQueue,
@@ -156,9 +157,22 @@ const SERVICES = [
     },
     StrategyExplorer,
     RestartableTargetExplorer,
+    RouteExplorer,
     ...BUILT_IN_STRATEGIES,
     ...SERVICES,
   ],
   exports: [ERROR_RECOVERY_OPTIONS, ERROR_LOG_STORE, CIRCUIT_STATE_STORE, ALERT_OUTBOX_STORE, ALERT_CHANNELS, ...SERVICES],
 })
-export class ErrorRecoveryModule extends ErrorRecoveryConfigurableModule {}
+export class ErrorRecoveryModule extends ErrorRecoveryConfigurableModule implements NestModule {
+  constructor(private readonly routes: RouteExplorer) {
+    super();
+  }
+
+  /**
+   * Nest calls every module's `configure()` before it builds the router (and `onModuleInit` only
+   * after): the one moment the route handlers can be wrapped so that the router picks the wrappers up.
+   */
+  configure(_consumer: MiddlewareConsumer): void {
+    this.routes.wrapAll();
+  }
+}

@@ -22,7 +22,6 @@ export {
 export { AiErrorHandler } from './capture/ai-error-handler.decorator.js';
 export type { AiErrorHandlerOptions } from './capture/ai-error-handler-options.interface.js';
 export { ErrorCaptureFilter } from './capture/error-capture.filter.js';
-export { ErrorCaptureInterceptor } from './capture/error-capture.interceptor.js';
 export { ErrorPipeline, type CapturedError, type RecoveryInput } from './error-pipeline.js';
 export type { ErrorResponseBody } from './capture/error-response.js';
 

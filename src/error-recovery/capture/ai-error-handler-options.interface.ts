@@ -26,7 +26,7 @@ export interface AiErrorHandlerOptions {
    */
   circuit?: string;
   /**
-   * Timeout the interceptor enforces on this route, ms; `0` turns it off. Default: the module's
+   * Timeout enforced on this route, ms; `0` turns it off. Default: the module's
    * `routeTimeoutMs`, itself 0 (none). timeout_increase may raise it for a while.
    */
   timeoutMs?: number;

@@ -1,13 +1,12 @@
-import { applyDecorators, SetMetadata, UseFilters, UseInterceptors } from '@nestjs/common';
+import { applyDecorators, SetMetadata, UseFilters } from '@nestjs/common';
 import { AI_ERROR_HANDLER_METADATA } from '../error-recovery.constants.js';
 import type { AiErrorHandlerOptions } from './ai-error-handler-options.interface.js';
 import { ErrorCaptureFilter } from './error-capture.filter.js';
-import { ErrorCaptureInterceptor } from './error-capture.interceptor.js';
 
 /**
  * Opts a controller or handler into capture and recovery, with per-route settings.
- * Needed when the module is imported with `global: false`; with the global default it only sets
- * options (the interceptor never wraps a request twice).
+ * Needed when the module is imported with `global: false` (only such routes are then wrapped, and
+ * the decorator binds the exception filter to them); with the global default it only sets options.
  *
  * @example
  * ```ts
@@ -18,6 +17,5 @@ import { ErrorCaptureInterceptor } from './error-capture.interceptor.js';
 export const AiErrorHandler = (options: AiErrorHandlerOptions = {}): ClassDecorator & MethodDecorator =>
   applyDecorators(
     SetMetadata(AI_ERROR_HANDLER_METADATA, options),
-    UseInterceptors(ErrorCaptureInterceptor),
     UseFilters(ErrorCaptureFilter),
   );

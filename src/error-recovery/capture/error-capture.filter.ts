@@ -26,8 +26,8 @@ const LAST_RESORT_BODY = Object.freeze({ statusCode: 500, message: 'Internal ser
 
 /**
  * Answers every error that reaches the global filter layer. Errors of middleware, guards and pipes
- * are captured here (the interceptor never sees them); handler errors arrive already captured by
- * the interceptor. Errors that are not captured (ordinary 4xx) are answered exactly as plain Nest
+ * are captured here (the route wrapper never sees them); handler errors arrive already captured by
+ * the route wrapper. Errors that are not captured (ordinary 4xx) are answered exactly as plain Nest
  * would. Filters of the app's own, bound to a controller or handler, run instead of this one.
  */
 @Catch()

@@ -1,4 +1,3 @@
-import type { ExecutionContext } from '@nestjs/common';
 import type { ModuleRef } from '@nestjs/core';
 import { resolveOptions } from '../error-recovery-options.js';
 import { CircuitOpenError } from '../errors/circuit-open.error.js';
@@ -12,7 +11,7 @@ import type { RouteSetup } from './route-resolver.js';
 describe('RouteGates.answerOpen (an open breaker on a route with a fallback)', () => {
   const options = resolveOptions({}, {});
   const gates = new RouteGates({} as CircuitBreakerRegistry, {} as ThrottleRegistry, {} as RouteTimeouts, new StaleResponseCache(options), {} as ModuleRef, options);
-  const context = { getClass: () => class Orders {} } as unknown as ExecutionContext;
+  const context = { controller: class Orders {} };
   const setup = (fallback: () => unknown): RouteSetup => ({ route: { key: 'GET /orders', method: 'GET', pattern: '/orders' }, options: { fallback }, breaker: 'GET /orders' });
   const open = new CircuitOpenError('GET /orders', 5000);
 

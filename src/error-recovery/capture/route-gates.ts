@@ -1,5 +1,5 @@
-import { HTTP_CODE_METADATA, REDIRECT_METADATA, SSE_METADATA } from '@nestjs/common/constants.js';
-import { Inject, Injectable, type ExecutionContext } from '@nestjs/common';
+import { HTTP_CODE_METADATA, REDIRECT_METADATA } from '@nestjs/common/constants.js';
+import { Inject, Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { ERROR_RECOVERY_OPTIONS } from '../error-recovery.constants.js';
 import { isSensitiveKey } from './scrub.js';
@@ -12,7 +12,8 @@ import { baseRouteTimeout, RouteTimeouts } from '../state/route-timeouts.registr
 import { StaleResponseCache } from '../state/stale-response.cache.js';
 import { ThrottleRegistry } from '../state/throttle.registry.js';
 import { callRouteFallback, degraded } from '../strategies/fallback-answers.js';
-import type { RouteSetup } from './route-resolver.js';
+import { isObservable } from 'rxjs';
+import type { HandlerRoutes, RouteSetup } from './route-resolver.js';
 
 interface RequestLike {
   method?: string;
@@ -50,26 +51,34 @@ export class RouteGates {
     @Inject(ERROR_RECOVERY_OPTIONS) private readonly options: ResolvedErrorRecoveryOptions,
   ) {}
 
-  /** Synchronous: the success path must not pay for a promise here. */
-  admit(context: ExecutionContext, request: RequestLike, setup: RouteSetup): Admission {
+  /**
+   * Whether any gate set by recovery may be active on some route (a throttle, a breaker's state).
+   * Two size reads: while false, a route with no declared gate skips {@link admit} altogether.
+   */
+  get anyActive(): boolean {
+    return this.throttles.any || !this.breakers.idle;
+  }
+
+  /** Synchronous: the gated path must not pay for a promise here. */
+  admit(h: HandlerRoutes, request: RequestLike, setup: RouteSetup): Admission {
     const key = setup.route.key;
     const throttle = this.throttles.active ? this.throttles.check(key, this.clientOf(request)) : ALLOWED;
     if (!throttle.allowed) return { kind: 'refuse', error: new RequestThrottledError(key, throttle.retryAfterMs) };
     let breaker: BreakerCall | null = null;
-    if (setup.breaker) {
+    // No state: a healthy breaker, nothing to count until a failure creates one (on the error path).
+    if (setup.breaker && this.breakers.hasState(setup.breaker)) {
       const decision = this.breakers.admit(setup.breaker);
       if (!decision.allow) {
         const open = new CircuitOpenError(setup.breaker, decision.retryAfterMs);
         // The fallbacks a failing handler gets (own fallback, last good response) answer while it is open too.
-        const staleKey = this.staleKey(context, request, setup);
+        const staleKey = this.staleKey(h, request, setup);
         return setup.options?.fallback === undefined && staleKey === null ? { kind: 'refuse', error: open } : { kind: 'fallback', open, staleKey };
       }
       breaker = decision.call;
     }
-    let timeoutMs = this.timeoutFor(setup);
     // A server-sent event stream has no answer time: a timeout would cut it between two events.
-    if (timeoutMs > 0 && Reflect.getMetadata(SSE_METADATA, context.getHandler()) === true) timeoutMs = 0;
-    return { kind: 'run', timeoutMs, staleKey: this.staleKey(context, request, setup), breaker };
+    const timeoutMs = h.sse ? 0 : this.timeoutFor(setup);
+    return { kind: 'run', timeoutMs, staleKey: this.staleKey(h, request, setup), breaker };
   }
 
   /**
@@ -79,7 +88,7 @@ export class RouteGates {
    * returns `undefined` or throws has nothing).
    */
   async answerOpen(
-    context: ExecutionContext,
+    h: Pick<HandlerRoutes, 'controller'>,
     request: RequestLike,
     setup: RouteSetup,
     open: CircuitOpenError,
@@ -88,7 +97,7 @@ export class RouteGates {
     let answer: { value: unknown } | undefined;
     try {
       answer = await callRouteFallback(
-        { routeOptions: setup.options, controller: context.getClass(), error: open, request: { raw: request, method: setup.route.method, url: request.originalUrl ?? '', headers: request.headers ?? {}, body: undefined } },
+        { routeOptions: setup.options, controller: h.controller, error: open, request: { raw: request, method: setup.route.method, url: request.originalUrl ?? '', headers: request.headers ?? {}, body: undefined } },
         this.moduleRef,
       );
     } catch {
@@ -137,17 +146,17 @@ export class RouteGates {
 
   /** Keeps a good response for the fallback strategy. */
   keep(staleKey: string, value: unknown, setup: RouteSetup): void {
-    if (value === undefined || isSendOnce(value)) return;
+    if (value === undefined || isSendOnce(value) || isObservable(value)) return;
     const p = this.parameters(setup);
     this.stale.set(staleKey, value, { maxEntries: p.staleMaxEntries, maxBytes: p.staleMaxBytes }, setup.route.key);
   }
 
-  private staleKey(context: ExecutionContext, request: RequestLike, setup: RouteSetup): string | null {
+  private staleKey(h: HandlerRoutes, request: RequestLike, setup: RouteSetup): string | null {
     if (setup.route.method !== 'GET') return null;
     const p = this.parameters(setup);
     if (!p.staleCache) return null;
     if (!p.staleIncludeAuthenticated && isPersonal(request)) return null;
-    const handler = context.getHandler();
+    const handler = h.handler;
     const code: unknown = Reflect.getMetadata(HTTP_CODE_METADATA, handler);
     if ((typeof code === 'number' && (code < 200 || code > 299)) || Reflect.getMetadata(REDIRECT_METADATA, handler)) return null;
     return StaleResponseCache.key(setup.route.key, request.originalUrl ?? request.url ?? '');

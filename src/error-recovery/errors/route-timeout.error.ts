@@ -21,7 +21,7 @@ export interface InFlightRun {
  * A route handler that did not answer within the route's timeout (`routeTimeoutMs` or
  * `@AiErrorHandler({ timeoutMs })`). Named `TimeoutError`, so it is classified exactly as rxjs'
  * TimeoutError (TimeoutError, transient, 503). It may carry the still-running handler run, which
- * the first taker owns; the interceptor abandons it when nobody took it.
+ * the first taker owns; the route wrapper abandons it when nobody took it.
  */
 export class RouteTimeoutError extends Error {
   /** Brand, so the guard works across two copies of the package. */

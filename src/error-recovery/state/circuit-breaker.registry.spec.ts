@@ -29,6 +29,22 @@ describe('CircuitBreakerRegistry', () => {
     expect(registry.list()).toEqual([]);
   });
 
+  it('drops the state once the breaker is closed and quiet again, so healthy routes consult no breaker', () => {
+    const { registry, clock } = setup();
+    expect(registry.idle).toBe(true);
+    registry.settle(registry.unadmitted('r'), 'failure');
+    expect(registry.idle).toBe(false);
+    expect(registry.hasState('r')).toBe(true);
+    // A success within the window of the failure: the failure is still remembered.
+    registry.settle(admitted(registry, 'r'), 'success');
+    expect(registry.hasState('r')).toBe(true);
+    clock.t += 60_000;
+    registry.settle(admitted(registry, 'r'), 'success');
+    expect(registry.hasState('r')).toBe(false);
+    expect(registry.idle).toBe(true);
+    expect(registry.list()).toEqual([]);
+  });
+
   it('counts a request once, whether the strategy or the interceptor settles it first', () => {
     const { registry } = setup();
     const request = {};

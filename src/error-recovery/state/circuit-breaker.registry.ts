@@ -83,6 +83,27 @@ export class CircuitBreakerRegistry {
     return this.policies.get(name) ?? this.options.circuitBreaker;
   }
 
+  /**
+   * Whether no breaker has a state: then every breaker is closed and quiet and no request needs to
+   * consult one. A store that cannot count cheaply is never idle.
+   */
+  get idle(): boolean {
+    return this.store.size === 0;
+  }
+
+  /** Whether breaker `name` has a state (a failure was counted and it has not gone quiet since). */
+  hasState(name: string): boolean {
+    return this.store.get(name) !== undefined;
+  }
+
+  /**
+   * A call of breaker `name` for a request that was not admitted through it (the breaker had no
+   * state then): its failure is what creates the state. Made on the error path only.
+   */
+  unadmitted(name: string): BreakerCall {
+    return { name, ticket: undefined, settled: false };
+  }
+
   /** Whether a request may go through; counts probes and rejections. */
   admit(name: string): BreakerAdmission {
     const state = this.store.get(name);
@@ -125,6 +146,7 @@ export class CircuitBreakerRegistry {
     if (outcome === 'failure') this.count(call.name).failures++;
     this.update(call.name, from, next, opened ?? 'probe_succeeded');
     const window = next.kind === 'closed' ? CircuitOpeningPolicy.counts(next.buckets, policy, now) : { calls: 0, failures: 0 };
+    if (outcome === 'success' && this.quiet(next, window.failures, policy, now)) this.store.delete(call.name);
     return { name: call.name, from: from.kind, state: next, opened, policy, window };
   }
 
@@ -138,7 +160,7 @@ export class CircuitBreakerRegistry {
   }
 
   /**
-   * Whether `request` is an admitted call of breaker `name` not yet counted: the interceptor will
+   * Whether `request` is an admitted call of breaker `name` not yet counted: the route wrapper will
    * count it with the request's final outcome once recovery is over.
    */
   willSettle(name: string, request?: unknown): boolean {
@@ -155,6 +177,15 @@ export class CircuitBreakerRegistry {
     const own = typeof request === 'object' && request !== null ? this.calls.get(request) : undefined;
     const call = own?.name === name ? own : { name, ticket: undefined, settled: false };
     return this.settle(call, 'failure');
+  }
+
+  /**
+   * Closed with nothing to remember — no failure in the window, none in a row, no trip left to
+   * forgive: the state is dropped, so healthy routes consult no breaker (see {@link idle}). The
+   * rate rule then counts calls from the next failure on.
+   */
+  private quiet(state: CircuitState, windowFailures: number, policy: CircuitPolicy, now: number): boolean {
+    return state.kind === 'closed' && state.consecutiveFailures === 0 && windowFailures === 0 && CircuitMachine.trips(state, policy, now) === 0;
   }
 
   /** Opens the breaker now, by hand (tests, operators). Returns the open state. */

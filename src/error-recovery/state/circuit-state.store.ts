@@ -10,6 +10,11 @@ export interface CircuitStateStore {
   set(name: string, state: CircuitState): void;
   delete(name: string): boolean;
   entries(): Iterable<[string, CircuitState]>;
+  /**
+   * States held, when the store can tell cheaply. While it is 0 no request consults a breaker; a
+   * store without it is consulted on every request (a shared store may learn states from elsewhere).
+   */
+  readonly size?: number;
 }
 
 /** The default store: a Map in this process. */
@@ -26,5 +31,8 @@ export class InMemoryCircuitStateStore implements CircuitStateStore {
   }
   entries(): Iterable<[string, CircuitState]> {
     return this.states.entries();
+  }
+  get size(): number {
+    return this.states.size;
   }
 }

@@ -46,6 +46,11 @@ export class ThrottleRegistry {
     private readonly events: RecoveryEvents,
   ) {}
 
+  /** Whether any throttle is kept, expired or not: one size read, for the request path's first check. */
+  get any(): boolean {
+    return this.throttles.size > 0;
+  }
+
   /**
    * Whether any throttle is on (checked first, so requests pay nothing while none is). Expired
    * throttles are dropped here: an expired one must not keep every request on the slow path, nor

@@ -10,9 +10,9 @@ import { steps } from './strategy-steps.js';
  * `@AiErrorHandler({ circuit })`); the breaker opens when its rule says so (consecutive failures,
  * or a failure rate over its window), never on one request. Reports a success step only when the
  * breaker really opened; otherwise `skipped` with how far it is from opening. It protects the next
- * requests; it does not serve this one. The request is counted once: the interceptor does not count
+ * requests; it does not serve this one. The request is counted once: the route wrapper does not count
  * it again. While a later step of the plan other than `fallback` may still serve the request (e.g.
- * service_restart's replay), it is not counted here but by the interceptor with the final outcome
+ * service_restart's replay), it is not counted here but by the route wrapper with the final outcome
  * (a failure a later step got past is a success): this step is then `skipped`, saying so.
  */
 @Injectable()
@@ -31,7 +31,7 @@ export class CircuitBreakStrategy implements RecoveryStrategy {
     if (isRouteTimeoutError(ctx.error)) return skipped(`the route's own timeout: a slow dependency is not down; not counted against breaker "${name}"`);
     if (!ctx.classification.transient) return skipped(`not a dependency failure (${ctx.classification.errorType}); not counted against breaker "${name}"`);
     // Only a fallback's answer still counts as a failure; any other later step serving the request
-    // makes it a success, which only the interceptor knows once recovery is over.
+    // makes it a success, which only the route wrapper knows once recovery is over.
     const servers = (ctx.laterSteps ?? []).filter((s) => s !== 'fallback');
     if (servers.length > 0 && this.breakers.willSettle(name, ctx.request?.raw)) {
       return skipped(`not counted yet: ${servers.join(', ')} may still serve this request; it counts against breaker "${name}" once recovery is over`, { breaker: name });

@@ -93,7 +93,7 @@ export interface RecoveryContext {
   noteEffect?: (step: StrategyStep) => void;
   /**
    * Strategies planned after this one, in order; set by the executor (absent in contexts built by
-   * hand). circuit_break leaves the count to the interceptor while one of them may still serve.
+   * hand). circuit_break leaves the count to the route wrapper while one of them may still serve.
    */
   laterSteps?: readonly StrategyName[];
   clock: Clock;

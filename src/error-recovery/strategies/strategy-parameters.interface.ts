@@ -5,7 +5,7 @@ import type { JsonValue } from '../capture/safe-serialize.js';
 export interface StrategyParameters {
   timeout_increase?: {
     /**
-     * Timeout the interceptor enforces on every route, ms [0: none]. Prefer the top-level
+     * Timeout enforced on every route, ms [0: none]. Prefer the top-level
      * `routeTimeoutMs`, which wins over this when both are set.
      * @deprecated use `routeTimeoutMs` (module-wide) or `@AiErrorHandler({ timeoutMs })` (per route).
      */
