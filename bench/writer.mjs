@@ -4,8 +4,11 @@
 //   node bench/writer.mjs                 (no DATABASE_URL: the embedded PGlite in memory)
 // Env: WRITER_EXISTING (rows in error_logs before timing, default 0; filled with generate_series),
 //      WRITER_ROWS (rows timed, default 100000), WRITER_ACTIONS (recovery actions per row, default 1),
-//      WRITER_BATCH (writer.batchSize, default: the module's default), WRITER_ROUNDS (default 3).
-// It DROPS and recreates the module's tables in the given database: never point it at real data.
+//      WRITER_BATCH (writer.batchSize, default: the module's default), WRITER_ROUNDS (default 3),
+//      WRITER_REUSE=1 (keep the tables of an earlier run and only top them up to WRITER_EXISTING rows:
+//      lets runs of two builds interleave on one big table each).
+// Without WRITER_REUSE it DROPS and recreates the module's tables in the given database (or the
+// schema of the URL's search_path): never point it at real data.
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -94,15 +97,18 @@ async function round() {
 
 try {
   await dataSource.initialize();
-  await dataSource.query(`DROP TABLE IF EXISTS "recovery_actions", "error_logs", "alert_outbox", "alert_dedup", "alert_bursts", "error_recovery_migrations"`);
+  if (process.env.WRITER_REUSE !== '1') {
+    await dataSource.query(`DROP TABLE IF EXISTS "recovery_actions", "error_logs", "alert_outbox", "alert_dedup", "alert_bursts", "error_recovery_migrations"`);
+  }
   await store.connect();
-  await fill(EXISTING);
+  const [{ n: before }] = await dataSource.query(`SELECT count(*)::int AS "n" FROM "error_logs"`);
+  await fill(Math.max(0, EXISTING - before));
   const results = [];
   for (let r = 0; r < ROUNDS; r++) results.push(await round());
   const [{ n }] = await dataSource.query(`SELECT count(*)::int AS "n" FROM "error_logs"`);
   const sorted = results.map((r) => r.rowsPerSecond).sort((a, b) => a - b);
   console.log(JSON.stringify({
-    store: url ? 'postgresql' : 'pglite', existingRows: EXISTING, rowsPerRound: ROWS, actionsPerRow: ACTIONS,
+    store: url ? 'postgresql' : 'pglite', existingRows: Math.max(EXISTING, before), rowsPerRound: ROWS, actionsPerRow: ACTIONS,
     batchSize: options.writer.batchSize, rounds: results, medianRowsPerSecond: sorted[Math.floor(sorted.length / 2)], rowsAtEnd: n,
   }, null, 2));
 } finally {

@@ -7,36 +7,19 @@ import { backoffDelay } from '../resilience/backoff.js';
 import type { ErrorLogStore, RecoveryOutcomeUpdate } from './error-log-store.interface.js';
 import { messageOf } from '../classify/error-text.js';
 import { settlesWithin } from '../resilience/settles-within.js';
-import type { PendingErrorLog, RecoveryActionRecord, RecoveryTrigger } from './error-log.record.js';
+import type { PendingErrorLog, RecoveryTrigger } from './error-log.record.js';
 import type { ExecutedAction } from '../execute/recovery-report.js';
-import { toActionRecords } from './recovery-action.records.js';
-import { DropNotices } from './drop-notices.js';
-import { ErrorJournal, type JournalStats } from './journal/error-journal.js';
+import { LateActions } from './late-actions.js';
+import { DropCounter, type DropReason } from './drop-counter.js';
+import { ErrorJournal } from './journal/error-journal.js';
+import type { WriterStats } from './writer-stats.interface.js';
 import { DIRECT, nextSpillState, spillsToJournal, type SpillEvent, type SpillState } from './journal/spill-state.js';
 import { insertBatches } from './insert-batches.js';
-import { isRowError } from './row-error.js';
 
-/** Why a captured error was not stored. Each is counted; none happens silently. */
-export type DropReason = 'queue_full' | 'journal_full' | 'rejected_by_database' | 'shutdown_timeout' | 'after_close';
-
-/** Counters of the writer, exposed by `GET /api/errors/stats`. */
-export interface WriterStats {
-  /** Errors (and late action groups) waiting to be stored: in memory and in the journal. */
-  queued: number;
-  written: number;
-  dropped: Record<DropReason, number>;
-  failedFlushes: number;
-  connected: boolean;
-  lastError: string | null;
-  /** `direct`, `spilling` (new errors go to the journal) or `replaying` (the journal is being stored). */
-  mode: SpillState['kind'];
-  /** null when the journal is off (`writer.journal: false`). */
-  journal: JournalStats | null;
-}
+export type { DropReason } from './drop-counter.js';
+export type { WriterStats } from './writer-stats.interface.js';
 
 const describe = (error: unknown): string => messageOf(error, 300);
-/** At most one `errors.dropped` event per reason in this time, ms. */
-const DROP_NOTICE_INTERVAL_MS = 60_000;
 
 /**
  * Writes captured errors off the request path: an in-memory queue flushed in batches (one
@@ -54,12 +37,9 @@ const DROP_NOTICE_INTERVAL_MS = 60_000;
 export class ErrorLogWriter implements OnModuleInit {
   private readonly logger = new ModuleLogger();
   private queue: PendingErrorLog[] = [];
-  /** Late actions, one group per error, written after {@link queue} (so their error row exists). */
-  private readonly lateQueue: { records: RecoveryActionRecord[]; outcome: Omit<RecoveryOutcomeUpdate, 'at'> }[] = [];
-  /** Late actions not settled yet; shutdown waits for them. */
-  private readonly settling = new Set<Promise<void>>();
+  private readonly late: LateActions;
   private readonly journal: ErrorJournal | undefined;
-  private readonly notices: DropNotices<DropReason>;
+  private readonly drops: DropCounter;
   private state: SpillState = DIRECT;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
@@ -69,13 +49,6 @@ export class ErrorLogWriter implements OnModuleInit {
   private written = 0;
   private failedFlushes = 0;
   private lastError: string | null = null;
-  private readonly dropped: Record<DropReason, number> = {
-    queue_full: 0,
-    journal_full: 0,
-    rejected_by_database: 0,
-    shutdown_timeout: 0,
-    after_close: 0,
-  };
   private closed = false;
 
   constructor(
@@ -90,7 +63,8 @@ export class ErrorLogWriter implements OnModuleInit {
           writeFailed: (entries, error) => this.journalFailed(entries, error),
         })
       : undefined;
-    this.notices = new DropNotices(DROP_NOTICE_INTERVAL_MS, options.clock, (reason, count) => this.events?.emit('errors.dropped', { reason, count }));
+    this.drops = new DropCounter(this.logger, options.clock, events);
+    this.late = new LateActions(store, options.clock, this.drops);
   }
 
   async onModuleInit(): Promise<void> {
@@ -144,23 +118,9 @@ export class ErrorLogWriter implements OnModuleInit {
     firstPosition: number,
     outcome: Omit<RecoveryOutcomeUpdate, 'at'> = { success: false, strategy: null },
   ): void {
-    const tracked: Promise<void> = late
-      .then(
-        (actions) => {
-          // Given up on at shutdown (and counted there): nothing more to do.
-          if (actions.length === 0 || !this.settling.has(tracked)) return;
-          if (this.closed || this.lateQueue.length + this.queue.length >= this.options.writer.maxQueue) {
-            const why: DropReason = this.closed ? 'after_close' : 'queue_full';
-            this.drop(why, `late recovery actions of error ${errorId} not stored (${why})`);
-            return;
-          }
-          this.lateQueue.push({ records: toActionRecords(errorId, actions, trigger, firstPosition), outcome });
-          this.schedule(this.options.writer.flushIntervalMs);
-        },
-        () => undefined,
-      )
-      .finally(() => this.settling.delete(tracked));
-    this.settling.add(tracked);
+    const refusal = (): DropReason | undefined =>
+      this.closed ? 'after_close' : this.late.waiting + this.queue.length >= this.options.writer.maxQueue ? 'queue_full' : undefined;
+    this.late.track(errorId, late, trigger, firstPosition, outcome, refusal, () => this.schedule(this.options.writer.flushIntervalMs));
   }
 
   /** Connects the store (and runs migrations) once; concurrent callers share the attempt. */
@@ -200,7 +160,7 @@ export class ErrorLogWriter implements OnModuleInit {
     return {
       queued: this.backlog(),
       written: this.written,
-      dropped: { ...this.dropped },
+      dropped: { ...this.drops.counts },
       failedFlushes: this.failedFlushes,
       connected: this.connected,
       lastError: this.lastError,
@@ -217,10 +177,7 @@ export class ErrorLogWriter implements OnModuleInit {
    */
   async finalDrain(): Promise<void> {
     const ms = this.options.writer.shutdownTimeoutMs;
-    if (this.settling.size > 0 && !(await settlesWithin(Promise.all(this.settling), ms))) {
-      this.drop('shutdown_timeout', `shutdown: late recovery actions of ${this.settling.size} errors had not settled; not stored`, this.settling.size);
-      this.settling.clear();
-    }
+    await this.late.settle(ms);
     // A store that is down is not waited for when the journal can keep the errors.
     const storeUp = this.consecutiveFailures === 0 || !this.journal;
     const drained = storeUp ? await this.flush(ms) : false;
@@ -230,11 +187,10 @@ export class ErrorLogWriter implements OnModuleInit {
       // Wait for a write in flight: its rows must not be both journaled and counted as written.
       if (this.running) await settlesWithin(this.running, ms);
       const kept = this.spillQueue();
-      const lost = this.queue.length + this.lateQueue.length;
+      const lost = this.queue.length + this.late.discard();
       if (lost > 0) this.drop('shutdown_timeout', `shutdown: ${lost} captured errors (or late actions) could not be stored (${this.lastError})`, lost);
       if (kept > 0) this.logger.warn(`shutdown: ${kept} captured errors kept in the journal; the next start replays them`);
       this.queue = [];
-      this.lateQueue.length = 0;
     }
     if (this.journal) await settlesWithin(this.journal.close().catch(() => undefined), ms);
     // A connect still in flight would open a pool after the close and keep the process alive.
@@ -254,11 +210,7 @@ export class ErrorLogWriter implements OnModuleInit {
   }
 
   private drop(reason: DropReason, message: string, count = 1): false {
-    this.dropped[reason] += count;
-    const total = this.dropped[reason];
-    if (total === count || Math.floor(total / 1000) > Math.floor((total - count) / 1000)) this.logger.error(`${message}; ${total} dropped so far (${reason})`);
-    this.notices.dropped(reason, count);
-    return false;
+    return this.drops.drop(reason, message, count);
   }
 
   private observe(event: SpillEvent): void {
@@ -300,7 +252,7 @@ export class ErrorLogWriter implements OnModuleInit {
 
   /** Errors and late action groups waiting to be written, in memory and in the journal. */
   private backlog(): number {
-    return this.queue.length + this.lateQueue.length + (this.journal?.records ?? 0);
+    return this.queue.length + this.late.waiting + (this.journal?.records ?? 0);
   }
 
   private clearTimer(): void {
@@ -345,7 +297,7 @@ export class ErrorLogWriter implements OnModuleInit {
       this.succeeded();
     }
     if (this.journal && this.queue.length === 0 && this.journal.records === 0) this.observe({ type: 'drained' });
-    await this.drainLate();
+    await this.late.write(() => this.succeeded());
   }
 
   /** The first `takenCount` entries of the queue were attempted; `done` of them leave it. */
@@ -356,25 +308,6 @@ export class ErrorLogWriter implements OnModuleInit {
     }
     const gone = new Set(done);
     this.queue = [...this.queue.slice(0, takenCount).filter((e) => !gone.has(e)), ...this.queue.slice(takenCount)];
-  }
-
-  /** After the queue: the rows these actions belong to are written (or were dropped) by now. */
-  private async drainLate(): Promise<void> {
-    while (this.lateQueue.length > 0) {
-      const { records, outcome } = this.lateQueue[0];
-      const errorId = records[0].errorLogId;
-      try {
-        // For late steps a no-op on the row's recovery columns (recovery was attempted; they serve no request).
-        await this.store.appendRecovery(errorId, { ...outcome, at: new Date(this.options.clock.now()) }, records);
-        this.lateQueue.shift();
-        this.succeeded();
-      } catch (error) {
-        if (!isRowError(error)) throw error;
-        // E.g. the error row itself was rejected or dropped: these actions have nothing to belong to.
-        this.lateQueue.shift();
-        this.drop('rejected_by_database', `late recovery actions of error ${errorId} rejected by the database: ${describe(error)}`);
-      }
-    }
   }
 
   private succeeded(): void {
