@@ -98,7 +98,8 @@ export class ErrorLogWriter implements OnModuleInit {
     }
     if (this.queue.length >= this.options.writer.maxQueue) return this.drop('queue_full', `error log queue full (${this.queue.length})`);
     this.queue.push(entry);
-    if (this.journal) this.observe({ type: 'queued', waiting: this.queue.length, spillAbove: this.options.writer.spillAbove });
+    // Checked here first: no event object per error while the queue is short.
+    if (this.journal && this.queue.length >= this.options.writer.spillAbove) this.observe({ type: 'queued', waiting: this.queue.length, spillAbove: this.options.writer.spillAbove });
     // A full batch is written at once, but not while the store is failing: then only the backoff
     // timer retries (writing at once would cancel it and try the database once per captured error).
     const full = this.queue.length >= this.options.writer.batchSize && this.consecutiveFailures === 0;
