@@ -55,6 +55,15 @@ describe('ErrorJournal', () => {
     expect(j.stats()).toMatchObject({ spilled: 5, replayed: 5, records: 0, bytes: 0 });
   });
 
+  it('counts the records being written as waiting (a writer must not think it is done meanwhile)', async () => {
+    const seen: number[] = [];
+    const j = open({}, { prepare: (e) => (seen.push(j.records), e), writeFailed: () => undefined });
+    j.append(entry('a'));
+    await j.next(1);
+    expect(seen).toEqual([1]);
+    expect(j.records).toBe(1);
+  });
+
   it('revives dates', async () => {
     const j = open();
     j.append(entry('a'));

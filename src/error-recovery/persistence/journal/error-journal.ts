@@ -60,6 +60,8 @@ export class ErrorJournal {
   private readonly owner: JournalOwner = newOwner();
   private readonly segments: Segment[] = [];
   private buffer: PendingErrorLog[] = [];
+  /** Entries taken from the buffer and being written: still waiting, so still counted. */
+  private writing = 0;
   private timer: NodeJS.Timeout | undefined;
   private handle: FileHandle | undefined;
   private dir: string | undefined;
@@ -92,7 +94,7 @@ export class ErrorJournal {
   /** Errors in the journal not yet stored (on disk or about to be written). */
   get records(): number {
     const done = this.replaying ? this.replaying.segment.records - this.replaying.left.length : 0;
-    return this.segments.reduce((n, s) => n + s.records, 0) - done + this.buffer.length;
+    return this.segments.reduce((n, s) => n + s.records, 0) - done + this.buffer.length + this.writing;
   }
 
   stats(): JournalStats {
@@ -192,16 +194,18 @@ export class ErrorJournal {
     const entries = this.buffer;
     if (entries.length === 0) return;
     this.buffer = [];
+    this.writing = entries.length;
     try {
       const text = this.hooks.prepare(entries).map(encodeRecord).join('');
       const segment = await this.activeSegment();
       await this.handle!.write(text);
-      const bytes = Buffer.byteLength(text);
-      segment.bytes += bytes;
+      segment.bytes += Buffer.byteLength(text);
       segment.records += entries.length;
+      this.writing = 0;
       this.counters.spilled += entries.length;
       if (segment.bytes >= SEGMENT_BYTES) await this.seal(segment);
     } catch (error) {
+      this.writing = 0;
       this.broken = true;
       this.lastError = messageOf(error, 300);
       this.hooks.writeFailed(entries, error);
