@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PendingErrorLog } from '../error-log.record.js';
@@ -62,6 +62,14 @@ describe('ErrorJournal', () => {
     await j.next(1);
     expect(seen).toEqual([1]);
     expect(j.records).toBe(1);
+  });
+
+  it('makes its files readable by their owner only', async () => {
+    const j = open();
+    j.append(entry('a'));
+    await j.next(1);
+    const [name] = readdirSync(dir);
+    expect(statSync(join(dir, name)).mode & 0o777).toBe(0o600);
   });
 
   it('revives dates', async () => {

@@ -220,8 +220,9 @@ export class ErrorJournal {
     let lastError: unknown;
     for (const dir of this.dir ? [this.dir] : this.options.dirs) {
       try {
-        await mkdir(dir, { recursive: true });
-        this.handle = await open(join(dir, name), 'a');
+        // Owner-only: the rows hold request data (scrubbed, but still the app's business).
+        await mkdir(dir, { recursive: true, mode: 0o700 });
+        this.handle = await open(join(dir, name), 'a', 0o600);
         this.dir = dir;
         const segment = { path: join(dir, name), records: 0, bytes: 0, sealed: false };
         this.segments.push(segment);
