@@ -56,14 +56,42 @@ export interface CaptureOptions {
   maxContextBytes?: number;
 }
 
+/**
+ * The journal: where the writer spills captured errors on local disk when the store falls behind or
+ * is down, instead of dropping them; replayed in order, exactly once, when the store catches up or
+ * after a restart (by any process of this service on this host that finds it).
+ */
+export interface WriterJournalOptions {
+  /**
+   * Directory of the journal files. Default `./.error-recovery-journal/<service>` (under the working
+   * directory); when that cannot be written (a read-only container) the writer falls back to
+   * `<os tmpdir>/nest-error-recovery-journal/<service>`, and when neither can, it works without a
+   * journal (errors beyond `maxQueue` are dropped and counted, as before). Nothing is created on
+   * disk until the first spill.
+   */
+  dir?: string;
+  /** Bytes the journal may hold (this process's files and the ones it took over). Beyond, errors are dropped as `journal_full` and alerted. Default 268435456 (256 MiB). */
+  maxBytes?: number;
+}
+
 /** The background writer that batches rows into the store. */
 export interface WriterOptions {
-  /** Rows per INSERT. Default 100. */
+  /** Rows per INSERT. Default 500. */
   batchSize?: number;
+  /** Batches written at the same time (each on its own connection of the pool). Default 2. */
+  concurrency?: number;
   /** Longest time a captured error waits before it is written, ms. Default 25. */
   flushIntervalMs?: number;
-  /** Rows held in memory at most; beyond that new errors are dropped and counted. Default 10000. */
+  /**
+   * Rows held in memory at most. With the journal on, new errors go to the journal once
+   * `spillAbove` rows wait (or the store is down); without it, errors beyond `maxQueue` are dropped
+   * and counted. Default 10000.
+   */
   maxQueue?: number;
+  /** Rows waiting in memory above which new errors are spilled to the journal. Default 5000 (capped at `maxQueue`). */
+  spillAbove?: number;
+  /** The on-disk journal; `false` turns it off. Default on, see {@link WriterJournalOptions}. */
+  journal?: WriterJournalOptions | false;
   /** Ceiling of the retry delay after a failed write, ms. Default 5000. */
   maxRetryDelayMs?: number;
   /** How long shutdown waits for the queue to drain, ms. Default 5000. */

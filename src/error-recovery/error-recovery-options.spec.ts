@@ -12,7 +12,7 @@ describe('resolveOptions', () => {
       exposeDetails: false,
       adminToken: undefined,
       database: { dataDir: './data', poolSize: 3, migrationsRun: true, connectTimeoutMs: 5000 },
-      writer: { batchSize: 100, flushIntervalMs: 25, maxQueue: 10000, maxRetryDelayMs: 5000, shutdownTimeoutMs: 5000 },
+      writer: { batchSize: 500, concurrency: 2, flushIntervalMs: 25, maxQueue: 10000, spillAbove: 5000, maxRetryDelayMs: 5000, shutdownTimeoutMs: 5000, journal: { maxBytes: 268435456, dirs: [expect.stringMatching(/\.error-recovery-journal\/app$/), expect.stringMatching(/nest-error-recovery-journal\/app$/)] } },
       retry: { maxRetries: 3, delayMs: 50, maxDelayMs: 500, backoff: 'exponential', jitter: true, budgetRatio: 0.5, budgetMinRetries: 10, budgetWindowMs: 10_000 },
       capture: { statuses: [], includeBody: true, maxMessageLength: 2000, maxStackLength: 8000, maxContextBytes: 16384 },
     });

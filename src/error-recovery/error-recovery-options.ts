@@ -5,12 +5,12 @@ import type {
   ErrorRecoveryDatabaseOptions,
   ErrorRecoveryModuleOptions,
   RetryOptions,
-  WriterOptions,
 } from './error-recovery-options.interface.js';
 import type { StrategyMap } from './plan/strategy-name.js';
 import type { AlertOutboxStore } from './alerts/outbox/alert-outbox-store.interface.js';
 import { resolveAlertsOptions, type ResolvedAlertsOptions } from './alerts/resolve-alerts-options.js';
 import type { ErrorLogStore } from './persistence/error-log-store.interface.js';
+import { resolveWriterOptions, type ResolvedWriterOptions } from './persistence/resolve-writer-options.js';
 import type { CircuitPolicy } from './resilience/circuit-state.js';
 import { systemClock, type Clock } from './resilience/clock.js';
 import type { CircuitStateStore } from './state/circuit-state.store.js';
@@ -30,7 +30,7 @@ export interface ResolvedErrorRecoveryOptions {
     Pick<ErrorRecoveryDatabaseOptions, 'url' | 'dataSource'>;
   store?: ErrorLogStore;
   capture: Required<CaptureOptions>;
-  writer: Required<WriterOptions>;
+  writer: ResolvedWriterOptions;
   recoveryTimeoutMs: number;
   /** Module-wide route timeout, ms; 0: none (the default). */
   routeTimeoutMs: number;
@@ -163,13 +163,7 @@ export function resolveOptions(
       maxStackLength: options.capture?.maxStackLength ?? 8000,
       maxContextBytes: options.capture?.maxContextBytes ?? 16384,
     },
-    writer: {
-      batchSize: options.writer?.batchSize ?? 100,
-      flushIntervalMs: options.writer?.flushIntervalMs ?? 25,
-      maxQueue: options.writer?.maxQueue ?? 10000,
-      maxRetryDelayMs: options.writer?.maxRetryDelayMs ?? 5000,
-      shutdownTimeoutMs: options.writer?.shutdownTimeoutMs ?? 5000,
-    },
+    writer: resolveWriterOptions(options.writer, options.service ?? 'app'),
     recoveryTimeoutMs: options.recoveryTimeoutMs ?? envNumber(env, 'ERROR_RECOVERY_TIMEOUT') ?? 5000,
     routeTimeoutMs,
     recoveryEnabled: options.recoveryEnabled ?? true,

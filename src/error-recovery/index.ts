@@ -7,6 +7,7 @@ export type {
   ErrorRecoveryDatabaseOptions,
   ErrorRecoveryModuleOptions,
   RetryOptions,
+  WriterJournalOptions,
   WriterOptions,
 } from './error-recovery-options.interface.js';
 export type { ResolvedErrorRecoveryOptions } from './error-recovery-options.js';
@@ -134,6 +135,7 @@ export { EmbeddedDatabaseInProductionError, isEmbeddedDatabaseInProductionError 
 export { alertSubject } from './alerts/templates/alert-subject.js';
 export type {
   ErrorCapturedEvent,
+  ErrorsDroppedEvent,
   InitializationFailedEvent,
   ThrottleRejectedEvent,
 } from './events/recovery-events.js';

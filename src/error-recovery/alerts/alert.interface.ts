@@ -9,6 +9,7 @@ export type AlertKind =
   | 'recovery_failing'
   | 'rate_limit_exceeded'
   | 'initialization_failed'
+  | 'errors_dropped'
   | 'digest';
 
 export const ALERT_KINDS: readonly AlertKind[] = [
@@ -19,6 +20,7 @@ export const ALERT_KINDS: readonly AlertKind[] = [
   'recovery_failing',
   'rate_limit_exceeded',
   'initialization_failed',
+  'errors_dropped',
   'digest',
 ];
 

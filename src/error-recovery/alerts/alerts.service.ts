@@ -7,6 +7,7 @@ import {
   RecoveryEvents,
   type CircuitEvent,
   type ErrorCapturedEvent,
+  type ErrorsDroppedEvent,
   type InitializationFailedEvent,
   type ThrottleRejectedEvent,
 } from '../events/recovery-events.js';
@@ -15,7 +16,7 @@ import { AlertQueue } from './alert-queue.js';
 import { AlertRouter } from './alert-router.js';
 import { ERROR_RECOVERY_API_PATH } from './alerts.constants.js';
 import { errorAlert } from './error-alert.js';
-import { circuitAlert, initializationFailedAlert, rateLimitAlert, recoveryFailingAlert, type EventOrigin } from './event-alerts.js';
+import { circuitAlert, errorsDroppedAlert, initializationFailedAlert, rateLimitAlert, recoveryFailingAlert, type EventOrigin } from './event-alerts.js';
 import { newOutboxRow } from './outbox/alert-outbox.rows.js';
 import { StrategyFailureStreaks } from './strategy-failure-streaks.js';
 
@@ -47,6 +48,7 @@ export class AlertsService {
     events.on('circuit.closed', (e) => this.onCircuit(e));
     events.on('throttle.rejected', (e) => this.onThrottle(e));
     events.on('initialization.failed', (e) => this.onInitializationFailed(e));
+    events.on('errors.dropped', (e) => this.onErrorsDropped(e));
   }
 
   private origin(service = this.options.service): EventOrigin {
@@ -93,6 +95,16 @@ export class AlertsService {
     }
     // The outbox is in that store: send directly, and record what happened once the store is back.
     this.sendDirectly(alert).catch((error: unknown) => this.logger.error(`initialization_failed alert not sent: ${String(error)}`));
+  }
+
+  private onErrorsDropped(event: ErrorsDroppedEvent): void {
+    const alert = errorsDroppedAlert(event.reason, event.count, this.origin());
+    if (event.reason !== 'journal_full') {
+      this.add(alert, `errors_dropped:${event.reason}`, true);
+      return;
+    }
+    // The journal fills only while the store (where the outbox lives) is down or far behind: send directly.
+    this.sendDirectly(alert).catch((error: unknown) => this.logger.error(`errors_dropped alert not sent: ${String(error)}`));
   }
 
   private add(alert: Alert, subject: string, summarize: boolean, state?: string): void {

@@ -72,3 +72,12 @@ export function initializationFailedAlert(component: string, reason: string, ori
     Reason: oneLine(scrubString(reason), 300),
   });
 }
+
+/** The error-log writer dropped captured errors (a full journal, a full queue, a shutdown deadline). */
+export function errorsDroppedAlert(reason: string, count: number, origin: EventOrigin): Alert {
+  return eventAlert('errors_dropped', 'critical', 'captured errors were lost', `Errors dropped in ${origin.service}: ${count} not stored (${reason})`, origin, {
+    Reason: oneLine(reason, 100),
+    Dropped: String(count),
+    'What to do': 'see GET /api/errors/stats (writer): free disk for the journal or raise writer.journal.maxBytes, and check the error store',
+  });
+}

@@ -41,6 +41,14 @@ export interface InitializationFailedEvent {
   reason: string;
 }
 
+/** The error-log writer could not keep captured errors (they are counted in its stats). */
+export interface ErrorsDroppedEvent {
+  /** A `DropReason` of the writer: `journal_full`, `queue_full`, `shutdown_timeout`… */
+  reason: string;
+  /** Errors dropped for this reason since the last event about it. */
+  count: number;
+}
+
 /** Every event the module emits, by name. */
 export interface RecoveryEventMap {
   'circuit.opened': CircuitEvent;
@@ -49,6 +57,7 @@ export interface RecoveryEventMap {
   'error.captured': ErrorCapturedEvent;
   'throttle.rejected': ThrottleRejectedEvent;
   'initialization.failed': InitializationFailedEvent;
+  'errors.dropped': ErrorsDroppedEvent;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { PendingErrorLog } from './error-log.record.js';
-import { chunkByParameters, insertBatchStatement, MAX_PARAMETERS } from './error-log.sql.js';
+import { appendRecoveryStatement, insertBatchStatement } from './error-log.sql.js';
 
 const entry = (actions: number) =>
   ({
@@ -7,16 +7,28 @@ const entry = (actions: number) =>
     actions: Array.from({ length: actions }, () => ({ id: 'a', errorLogId: 'x', position: 0, strategy: 'retry', trigger: 'automatic', success: false, skipped: false, message: 'm', details: null, durationMs: 0, startedAt: new Date(0) })),
   }) as PendingErrorLog;
 
-describe('chunkByParameters', () => {
-  it('keeps every statement under the bind-parameter limit (PostgreSQL allows 65535)', () => {
-    const batch = Array.from({ length: 1000 }, () => entry(5));
-    const chunks = chunkByParameters(batch);
-    expect(chunks.flat()).toHaveLength(1000);
-    for (const chunk of chunks) expect(insertBatchStatement(chunk).params.length).toBeLessThanOrEqual(MAX_PARAMETERS);
-    expect(chunks.length).toBeGreaterThan(1);
+describe('insertBatchStatement', () => {
+  it('binds one array per column whatever the batch size (PostgreSQL allows 65535 parameters)', () => {
+    const big = insertBatchStatement(Array.from({ length: 5000 }, () => entry(5)));
+    const small = insertBatchStatement([entry(1)]);
+    expect(big.params).toHaveLength(22 + 11);
+    expect(big.sql).toBe(small.sql);
+    expect((big.params[0] as unknown[]).length).toBe(5000);
+    expect((big.params[22] as unknown[]).length).toBe(25_000);
   });
 
-  it('leaves a small batch whole', () => {
-    expect(chunkByParameters([entry(1), entry(2)])).toHaveLength(1);
+  it('writes logs alone without the actions statement', () => {
+    const { sql, params } = insertBatchStatement([entry(0), entry(0)]);
+    expect(params).toHaveLength(22);
+    expect(sql).not.toMatch(/recovery_actions/);
+    expect(sql).toMatch(/ON CONFLICT \("id"\) DO NOTHING$/);
+  });
+});
+
+describe('appendRecoveryStatement', () => {
+  it('numbers the action arrays after the update parameters', () => {
+    const { sql, params } = appendRecoveryStatement('x', { success: true, strategy: 'retry', at: new Date(0) }, entry(2).actions);
+    expect(params).toHaveLength(4 + 11);
+    expect(sql).toContain('unnest($5::uuid[]');
   });
 });

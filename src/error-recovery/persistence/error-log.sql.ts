@@ -46,40 +46,27 @@ const ACTION_COLUMNS: readonly [string, string, (a: RecoveryActionRecord) => unk
   ['started_at', 'timestamptz', (a) => a.startedAt.toISOString()],
 ];
 
-function values<T>(rows: readonly T[], columns: readonly [string, string, (r: T) => unknown][], params: unknown[]): string {
-  return rows
-    .map((row) => {
-      const cells = columns.map(([, type, get]) => {
-        params.push(get(row));
-        return `$${params.length}::${type}`;
-      });
-      return `(${cells.join(', ')})`;
-    })
-    .join(', ');
+/** One array per column, in column order: the parameters of an `unnest` insert. */
+function columnArrays<T>(rows: readonly T[], columns: readonly [string, string, (r: T) => unknown][]): unknown[][] {
+  const arrays = columns.map(() => new Array<unknown>(rows.length));
+  for (let r = 0; r < rows.length; r++) {
+    for (let c = 0; c < columns.length; c++) arrays[c][r] = columns[c][2](rows[r]);
+  }
+  return arrays;
 }
 
 const names = (columns: readonly [string, ...unknown[]][]): string => columns.map(([c]) => `"${c}"`).join(', ');
 
-/** Bind parameters per statement at most (PostgreSQL's limit is 65535). */
-export const MAX_PARAMETERS = 30_000;
-
-/** Splits a batch so that no statement needs more than {@link MAX_PARAMETERS} parameters. */
-export function chunkByParameters(batch: readonly PendingErrorLog[]): PendingErrorLog[][] {
-  const chunks: PendingErrorLog[][] = [];
-  let current: PendingErrorLog[] = [];
-  let params = 0;
-  for (const entry of batch) {
-    const needed = LOG_COLUMNS.length + entry.actions.length * ACTION_COLUMNS.length;
-    if (current.length > 0 && params + needed > MAX_PARAMETERS) {
-      chunks.push(current);
-      current = [];
-      params = 0;
-    }
-    current.push(entry);
-    params += needed;
-  }
-  if (current.length > 0) chunks.push(current);
-  return chunks;
+/**
+ * `INSERT … SELECT * FROM unnest($1::uuid[], …)`: one bind parameter per column whatever the
+ * number of rows, so the statement text is the same for every batch (planned once per session)
+ * and the driver sends a few large arrays instead of thousands of small parameters.
+ */
+function unnestInsert<T>(table: string, rows: readonly T[], columns: readonly [string, string, (r: T) => unknown][], params: unknown[]): string {
+  const first = params.length;
+  params.push(...columnArrays(rows, columns));
+  const arrays = columns.map(([, type], i) => `$${first + i + 1}::${type}[]`).join(', ');
+  return `INSERT INTO "${table}" (${names(columns)}) SELECT * FROM unnest(${arrays}) ON CONFLICT ("id") DO NOTHING`;
 }
 
 /**
@@ -91,9 +78,9 @@ export function insertBatchStatement(batch: readonly PendingErrorLog[]): SqlStat
   const params: unknown[] = [];
   const logs = batch.map((p) => p.log);
   const actions = batch.flatMap((p) => p.actions);
-  const insertLogs = `INSERT INTO "error_logs" (${names(LOG_COLUMNS)}) VALUES ${values(logs, LOG_COLUMNS, params)} ON CONFLICT ("id") DO NOTHING`;
+  const insertLogs = unnestInsert('error_logs', logs, LOG_COLUMNS, params);
   if (actions.length === 0) return { sql: insertLogs, params };
-  const insertActions = `INSERT INTO "recovery_actions" (${names(ACTION_COLUMNS)}) VALUES ${values(actions, ACTION_COLUMNS, params)} ON CONFLICT ("id") DO NOTHING`;
+  const insertActions = unnestInsert('recovery_actions', actions, ACTION_COLUMNS, params);
   return { sql: `WITH "logs" AS (${insertLogs} RETURNING "id") ${insertActions}`, params };
 }
 
@@ -108,7 +95,7 @@ export function appendRecoveryStatement(
   // resolution); a successful one resolves the error like a successful automatic recovery does.
   const update = `UPDATE "error_logs" SET "recovery_attempted" = true, "recovery_success" = (COALESCE("recovery_success", false) OR $2::boolean), "recovery_strategy" = COALESCE($3::varchar, "recovery_strategy"), "resolved" = ("resolved" OR $2::boolean), "resolved_at" = CASE WHEN $2::boolean THEN COALESCE("resolved_at", $4::timestamptz) ELSE "resolved_at" END WHERE "id" = $1::uuid`;
   if (actions.length === 0) return { sql: update, params };
-  const insert = `INSERT INTO "recovery_actions" (${names(ACTION_COLUMNS)}) VALUES ${values(actions, ACTION_COLUMNS, params)} ON CONFLICT ("id") DO NOTHING`;
+  const insert = unnestInsert('recovery_actions', actions, ACTION_COLUMNS, params);
   return { sql: `WITH "updated" AS (${update} RETURNING "id") ${insert}`, params };
 }
 

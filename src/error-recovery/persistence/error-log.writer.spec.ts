@@ -42,7 +42,7 @@ const lateAction = (message: string): ExecutedAction => ({ strategy: 'pool_incre
 const entry = (id: string) => ({ log: { id }, actions: [] }) as unknown as PendingErrorLog;
 
 function writer(store: MemoryStore, options: WriterOptions = {}): ErrorLogWriter {
-  const resolved = resolveOptions({ writer: { flushIntervalMs: 10, batchSize: 3, maxRetryDelayMs: 1000, ...options } }, {});
+  const resolved = resolveOptions({ writer: { flushIntervalMs: 10, batchSize: 3, concurrency: 1, maxRetryDelayMs: 1000, journal: false, ...options } }, {});
   return new ErrorLogWriter(store as unknown as ErrorLogStore, resolved);
 }
 
@@ -235,7 +235,7 @@ describe('ErrorLogWriter', () => {
       await closing;
       expect(store.rows.has('e1')).toBe(true);
       expect(store.appended.size).toBe(0);
-      expect(w.stats().dropped).toEqual({ queue_full: 0, rejected_by_database: 0, shutdown_timeout: 1, after_close: 0 });
+      expect(w.stats().dropped).toEqual({ queue_full: 0, journal_full: 0, rejected_by_database: 0, shutdown_timeout: 1, after_close: 0 });
     });
 
     it('counts a group whose error row is not stored as rejected, and goes on', async () => {

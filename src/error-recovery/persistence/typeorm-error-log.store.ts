@@ -13,7 +13,6 @@ import type {
 import type { ErrorLogRecord, PendingErrorLog, RecoveryActionRecord } from './error-log.record.js';
 import {
   appendRecoveryStatement,
-  chunkByParameters,
   insertBatchStatement,
   toErrorLogRecord,
   toRecoveryActionRecord,
@@ -55,10 +54,9 @@ export class TypeOrmErrorLogStore implements ErrorLogStore {
   }
 
   async insertBatch(batch: readonly PendingErrorLog[]): Promise<void> {
-    for (const chunk of chunkByParameters(batch)) {
-      const { sql, params } = insertBatchStatement(chunk);
-      await this.write(() => this.dataSource.query(sql, params));
-    }
+    if (batch.length === 0) return;
+    const { sql, params } = insertBatchStatement(batch);
+    await this.write(() => this.dataSource.query(sql, params));
   }
 
   async findById(id: string): Promise<(ErrorLogRecord & { actions: RecoveryActionRecord[] }) | null> {
