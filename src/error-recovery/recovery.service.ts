@@ -3,7 +3,7 @@ import type { AiErrorHandlerOptions } from './capture/ai-error-handler-options.i
 import { ErrorCaptureService } from './capture/error-capture.service.js';
 import { SelfReplay } from './capture/self-replay.js';
 import { NO_REQUEST } from './capture/request-snapshot.js';
-import { scrub } from './capture/scrub.js';
+import { scrub } from './common/scrub.js';
 import type { Classification } from './classify/classification.interface.js';
 import { ERROR_LOG_STORE, ERROR_RECOVERY_OPTIONS } from './error-recovery.constants.js';
 import type { ResolvedErrorRecoveryOptions } from './error-recovery-options.js';

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, OneToMany, PrimaryColumn, type Relation } from 'typeorm';
 import type { ErrorCategory, Severity } from '../classify/classification.interface.js';
-import type { JsonValue } from '../capture/safe-serialize.js';
+import type { JsonValue } from '../common/safe-serialize.js';
 import { RecoveryActionEntity } from './recovery-action.entity.js';
 
 /**

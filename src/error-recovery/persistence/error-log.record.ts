@@ -1,5 +1,5 @@
 import type { Severity, ErrorCategory } from '../classify/classification.interface.js';
-import type { JsonValue } from '../capture/safe-serialize.js';
+import type { JsonValue } from '../common/safe-serialize.js';
 
 /** Who started a recovery action. */
 export type RecoveryTrigger = 'automatic' | 'manual';

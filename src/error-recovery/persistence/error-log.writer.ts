@@ -11,7 +11,7 @@ import { RecoveryEvents } from '../events/recovery-events.js';
 import { backoffDelay } from '../resilience/backoff.js';
 import type { ErrorLogStore, RecoveryOutcomeUpdate } from './error-log-store.interface.js';
 import { isRowError } from './row-error.js';
-import { messageOf } from '../classify/error-text.js';
+import { messageOf } from '../common/error-text.js';
 import { settlesWithin } from '../resilience/settles-within.js';
 import type { PendingErrorLog, RecoveryActionRecord, RecoveryTrigger } from './error-log.record.js';
 import type { ExecutedAction } from '../execute/recovery-report.js';

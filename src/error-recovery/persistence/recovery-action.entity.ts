@@ -1,5 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
-import type { JsonValue } from '../capture/safe-serialize.js';
+import type { JsonValue } from '../common/safe-serialize.js';
 import type { RecoveryTrigger } from './error-log.record.js';
 import { ErrorLogEntity } from './error-log.entity.js';
 

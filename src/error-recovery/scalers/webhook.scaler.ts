@@ -1,5 +1,5 @@
-import { messageOf } from '../classify/error-text.js';
-import { readProp } from '../classify/safe-read.js';
+import { messageOf } from '../common/error-text.js';
+import { readProp } from '../common/safe-read.js';
 import type { ScaleRequest, ScaleResult, Scaler } from '../strategies/strategy-parameters.interface.js';
 import { signWebhook } from './webhook-signature.js';
 

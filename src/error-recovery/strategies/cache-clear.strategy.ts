@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { scrubString } from '../capture/scrub.js';
-import { messageOf } from '../classify/error-text.js';
+import { scrubString } from '../common/scrub.js';
+import { messageOf } from '../common/error-text.js';
 import type { ResolvedStrategyParameters } from '../error-recovery-options.js';
 import { CacheClearHistory } from '../targets/cache-clear.history.js';
 import type { CacheClearResult, CacheTarget } from '../targets/cache-target.interface.js';

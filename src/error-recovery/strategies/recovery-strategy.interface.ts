@@ -1,4 +1,4 @@
-import type { JsonValue } from '../capture/safe-serialize.js';
+import type { JsonValue } from '../common/safe-serialize.js';
 import type { AiErrorHandlerOptions } from '../capture/ai-error-handler-options.interface.js';
 import type { Classification } from '../classify/classification.interface.js';
 import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { JsonValue } from '../capture/safe-serialize.js';
-import { messageOf } from '../classify/error-text.js';
+import type { JsonValue } from '../common/safe-serialize.js';
+import { messageOf } from '../common/error-text.js';
 import { ERROR_RECOVERY_OPTIONS } from '../error-recovery.constants.js';
 import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
 import { ScaleCooldown } from '../scalers/scale-cooldown.js';

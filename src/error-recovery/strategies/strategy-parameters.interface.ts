@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { JsonValue } from '../capture/safe-serialize.js';
+import type { JsonValue } from '../common/safe-serialize.js';
 
 /** Parameters of each built-in strategy (product defaults in brackets), global or per route. */
 export interface StrategyParameters {

@@ -8,7 +8,7 @@ import { CacheManagerTarget, isCacheManagerLike } from './cache-manager-target.j
 import { CustomCacheTarget } from './cache-custom-target.js';
 import { QueryResultCacheTarget } from './cache-query-result-target.js';
 import { ClearableCacheTarget } from './cache-target.decorator.js';
-import { discoverProviders } from './discover-providers.js';
+import { discoverProviders } from '../common/discover-providers.js';
 import type { CacheTarget, CacheTargetView } from './cache-target.interface.js';
 import { DataSourceTargets } from './data-source.targets.js';
 

@@ -4,7 +4,7 @@ import { DiscoveryService } from '@nestjs/core';
 import { ERROR_RECOVERY_OPTIONS } from '../error-recovery.constants.js';
 import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
 import type { Scaler } from '../strategies/strategy-parameters.interface.js';
-import { discoverProviders } from './discover-providers.js';
+import { discoverProviders } from '../common/discover-providers.js';
 import { ScalerTarget } from './scaler-target.decorator.js';
 
 const isScaler = (value: unknown): value is Scaler =>

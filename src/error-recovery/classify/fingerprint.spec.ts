@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { appFrames, fingerprint, normaliseMessage } from './fingerprint.js';
+import { appFrames, fingerprint, normaliseMessage } from '../classify/fingerprint.js';
 
 describe('normaliseMessage', () => {
   it.each<[string, string]>([
