@@ -63,15 +63,8 @@ export { QueuePriorityStrategy } from './strategies/queue-priority.strategy.js';
 export { RequestThrottleStrategy } from './strategies/request-throttle.strategy.js';
 export { PoolIncreaseStrategy } from './strategies/pool-increase.strategy.js';
 export { ServiceRestartStrategy } from './strategies/service-restart.strategy.js';
-export type {
-  ClearableCache,
-  RecoveryTargets,
-  Restartable,
-  ScaleRequest,
-  ScaleResult,
-  Scaler,
-  StrategyParameters,
-} from './strategies/strategy-parameters.interface.js';
+export type { RecoveryTargets, StrategyParameters } from './strategies/strategy-parameters.interface.js';
+export type { ClearableCache, Restartable, ScaleRequest, ScaleResult, Scaler } from './common/recovery-target.interface.js';
 export type { BulkheadSlot, RequestInfo } from './strategies/recovery-strategy.interface.js';
 export { RestartableTarget } from './targets/restartable-target.decorator.js';
 export { CacheClearStrategy } from './strategies/cache-clear.strategy.js';

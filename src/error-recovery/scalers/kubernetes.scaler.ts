@@ -1,6 +1,6 @@
 import type { JsonValue } from '../common/safe-serialize.js';
 import { messageOf } from '../common/error-text.js';
-import type { ScaleRequest, ScaleResult, Scaler } from '../strategies/strategy-parameters.interface.js';
+import type { ScaleRequest, ScaleResult, Scaler } from '../common/recovery-target.interface.js';
 import { requestJson, type JsonResponse } from '../common/http-json.js';
 import { resolveConnection, SERVICE_ACCOUNT_DIR, type KubernetesConnection } from './kubernetes-config.js';
 import { baselineOf, coolingDownUntil, readScaleMemory, scalePatch } from './scale-annotations.js';

@@ -1,5 +1,4 @@
 import type { JsonValue } from '../common/safe-serialize.js';
-import type { AiErrorHandlerOptions } from '../capture/ai-error-handler-options.interface.js';
 import type { Classification } from '../classify/classification.interface.js';
 import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
 import type { RecoveryBudget } from '../execute/recovery-budget.js';
@@ -20,6 +19,24 @@ export interface RouteInfo {
    * resolver's cache (absent for routes rebuilt from a stored row).
    */
   retryBudget?: RetryBudgetWindow;
+}
+
+/**
+ * What strategies read of a route's `@AiErrorHandler()` settings. A narrow view rather than the
+ * decorator's own options type, so the strategy contract depends on nothing in capture/ (the
+ * decorator's options include the bulkhead's, whose registry implements {@link BulkheadSlot}).
+ */
+export interface RouteRecoveryOptions {
+  /** Service name stored for errors of this route. */
+  service?: string;
+  /** Name of the circuit breaker guarding this route. */
+  circuit?: string;
+  /** `false` turns the breaker off for this route; any other value is a policy (read by the registry). */
+  circuitBreaker?: object | false;
+  /** Timeout of this route, ms; `0` turns it off. */
+  timeoutMs?: number;
+  /** The route's fallback: a method name of its controller, or a function called as `(error, request)`. */
+  fallback?: string | ((error: unknown, request: unknown) => unknown);
 }
 
 /** The request in hand, for strategies that answer it another way (fallback) or forward it. */
@@ -70,7 +87,7 @@ export interface RecoveryContext {
   /** The route, when the error happened on one (also rebuilt from a stored row for manual runs). */
   route?: RouteInfo;
   /** `@AiErrorHandler()` settings of the route. */
-  routeOptions?: AiErrorHandlerOptions;
+  routeOptions?: RouteRecoveryOptions;
   /** The request, when the error happened on one that is still in hand. */
   request?: RequestInfo;
   /** The request's bulkhead slot, when its route declares a bulkhead. */

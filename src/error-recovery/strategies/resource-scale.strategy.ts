@@ -8,7 +8,7 @@ import { ScaleHistory } from '../scalers/scale.history.js';
 import { ScalerTargets } from '../targets/scaler-targets.js';
 import type { RecoveryContext, RecoveryStrategy, StrategyOutcome, StrategyStep } from './recovery-strategy.interface.js';
 import { RegisterStrategy } from './register-strategy.decorator.js';
-import type { ScaleRequest, ScaleResult, Scaler } from './strategy-parameters.interface.js';
+import type { ScaleRequest, ScaleResult, Scaler } from '../common/recovery-target.interface.js';
 import { steps } from './strategy-steps.js';
 
 const describe = (error: unknown): string => messageOf(error, 300);

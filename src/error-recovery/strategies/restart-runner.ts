@@ -1,6 +1,6 @@
 import type { Clock } from '../resilience/clock.js';
 import type { RestartResult } from '../state/restart-history.registry.js';
-import type { Restartable } from './strategy-parameters.interface.js';
+import type { Restartable } from '../common/recovery-target.interface.js';
 
 const text = (error: unknown): string => (error instanceof Error ? error.message : String(error)).slice(0, 300);
 

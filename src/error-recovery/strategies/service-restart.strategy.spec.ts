@@ -11,7 +11,8 @@ import { fakeDataSource, fakeDiscovery, optionsWith, poolTimeout } from '../targ
 import { RestartableTargetRegistry } from '../targets/restartable-target.registry.js';
 import type { RecoveryContext } from './recovery-strategy.interface.js';
 import { ServiceRestartStrategy } from './service-restart.strategy.js';
-import type { Restartable, StrategyParameters } from './strategy-parameters.interface.js';
+import type { StrategyParameters } from './strategy-parameters.interface.js';
+import type { Restartable } from '../common/recovery-target.interface.js';
 
 /** A target whose restart takes `restartMs` (fake time) and whose health is switchable. */
 class Worker implements Restartable {
