@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { messageOf } from './common/error-text.js';
 import { ModuleLogger } from './common/log-line.js';
 import { ScheduleModule } from '@nestjs/schedule';
 import type { DataSource } from 'typeorm';
@@ -62,7 +63,7 @@ const logger = new ModuleLogger();
 
 function moduleDataSource(options: ResolvedErrorRecoveryOptions): DataSource {
   return createErrorRecoveryDataSource(options.database, (error) =>
-    logger.warn(`error store connection lost: ${error instanceof Error ? error.message : String(error)}`),
+    logger.warn(`error store connection lost: ${messageOf(error, 300)}`),
   );
 }
 

@@ -10,8 +10,6 @@ import type { RecoveryContext, ReplayOverrides, StrategyOutcome, StrategyStep } 
 import { RecoveryBudget } from './recovery-budget.js';
 import { strategyTitle, type ExecutedAction, type RecoveryReport } from './recovery-report.js';
 
-const reason = (error: unknown): string => messageOf(error, 300);
-
 /**
  * How long after the budget ran out the outcome of an overrunning strategy is still awaited for the
  * record, ms. Past it the step is recorded as "outcome unknown" rather than waited for forever.
@@ -72,7 +70,7 @@ export class RecoveryExecutor {
       }
     } catch (error) {
       // Only reachable through a bug in this loop; the request must still get its answer.
-      this.logger.error(`recovery executor fault: ${reason(error)}`);
+      this.logger.error(`recovery executor fault: ${messageOf(error, 300)}`);
     } finally {
       budget.dispose();
     }
@@ -118,7 +116,7 @@ export class RecoveryExecutor {
         outcome: steps.length > 0 ? { ...first, steps } : { ...first, steps: [{ ...fail(`${name} reported no steps`), success: first.resolved }] },
       };
     } catch (error) {
-      return { outcome: { resolved: false, steps: [...noted, fail(`strategy threw: ${reason(error)}`)] } };
+      return { outcome: { resolved: false, steps: [...noted, fail(`strategy threw: ${messageOf(error, 300)}`)] } };
     } finally {
       if (onAbort) ctx.budget.signal.removeEventListener('abort', onAbort);
     }
@@ -155,7 +153,7 @@ function lateSteps(work: Promise<StrategyOutcome>, notedLate: readonly StrategyS
       outcome.steps.length > 0 || notedLate.length > 0
         ? [...notedLate, ...outcome.steps].map(markLate)
         : [step(false, 'finished after the recovery budget; reported no steps')],
-    (error: unknown) => [...notedLate.map(markLate), step(false, `strategy threw after the recovery budget: ${reason(error)}`)],
+    (error: unknown) => [...notedLate.map(markLate), step(false, `strategy threw after the recovery budget: ${messageOf(error, 300)}`)],
   );
   return Promise.race([settled, gaveUp]).finally(() => clearTimeout(timer));
 }

@@ -30,8 +30,6 @@ export interface WriterStats {
   lastError: string | null;
 }
 
-const describe = (error: unknown): string => messageOf(error, 300);
-
 /**
  * Writes captured errors off the request path: an in-memory queue flushed in multi-row batches
  * every `flushIntervalMs` or `batchSize` rows. A failed flush keeps the rows and retries with
@@ -80,8 +78,8 @@ export class ErrorLogWriter implements OnModuleInit {
     try {
       await this.ready();
     } catch (error) {
-      this.logger.error(`initialization_failed: error store unreachable (${describe(error)}); will retry`);
-      this.events?.emit('initialization.failed', { component: 'error_store', reason: describe(error) });
+      this.logger.error(`initialization_failed: error store unreachable (${messageOf(error, 300)}); will retry`);
+      this.events?.emit('initialization.failed', { component: 'error_store', reason: messageOf(error, 300) });
     }
   }
 
@@ -207,7 +205,7 @@ export class ErrorLogWriter implements OnModuleInit {
     if (this.connecting) await settlesWithin(this.connecting, this.options.writer.shutdownTimeoutMs);
     const closing = Promise.resolve()
       .then(() => this.store.close())
-      .catch((error: unknown) => this.logger.warn(`closing the error store failed: ${describe(error)}`));
+      .catch((error: unknown) => this.logger.warn(`closing the error store failed: ${messageOf(error, 300)}`));
     await settlesWithin(closing, this.options.writer.shutdownTimeoutMs);
   }
 
@@ -278,7 +276,7 @@ export class ErrorLogWriter implements OnModuleInit {
           // E.g. the error row itself was rejected or dropped: these actions have nothing to belong to.
           this.lateQueue.shift();
           this.dropped.rejected_by_database++;
-          this.logger.error(`late recovery actions of error ${errorId} rejected by the database: ${describe(error)}`);
+          this.logger.error(`late recovery actions of error ${errorId} rejected by the database: ${messageOf(error, 300)}`);
           continue;
         }
         this.failed(error);
@@ -294,7 +292,7 @@ export class ErrorLogWriter implements OnModuleInit {
   private failed(error: unknown): void {
     this.consecutiveFailures++;
     this.failedFlushes++;
-    this.lastError = describe(error);
+    this.lastError = messageOf(error, 300);
     if (this.consecutiveFailures === 1) this.logger.warn(`writing error logs failed, will retry: ${this.lastError}`);
   }
 
@@ -310,7 +308,7 @@ export class ErrorLogWriter implements OnModuleInit {
       } catch (error) {
         if (!isRowError(error)) return false;
         this.dropped.rejected_by_database++;
-        this.logger.error(`error log ${entry.log.id} rejected by the database: ${describe(error)}`);
+        this.logger.error(`error log ${entry.log.id} rejected by the database: ${messageOf(error, 300)}`);
       }
       this.queue.splice(this.queue.indexOf(entry), 1);
     }

@@ -28,8 +28,6 @@ export interface KubernetesScalerOptions {
   serviceAccountDir?: string;
 }
 
-const describe = (error: unknown): string => messageOf(error, 300);
-
 /** What the scaler reads from a Deployment. */
 interface DeploymentView {
   replicas?: number;
@@ -92,7 +90,7 @@ export class KubernetesScaler implements Scaler {
         }
       }
     } catch (error) {
-      return { kind: 'failed', reason: `Kubernetes API ${connection.apiUrl.origin}: ${describe(error)}`, details };
+      return { kind: 'failed', reason: `Kubernetes API ${connection.apiUrl.origin}: ${messageOf(error, 300)}`, details };
     }
   }
 

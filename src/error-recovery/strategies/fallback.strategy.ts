@@ -7,8 +7,6 @@ import type { RecoveryContext, RecoveryStrategy, StrategyOutcome, StrategyStep }
 import { RegisterStrategy } from './register-strategy.decorator.js';
 import { steps } from './strategy-steps.js';
 
-const describe = (error: unknown): string => messageOf(error, 300);
-
 /**
  * Answers the request another way, in this order: (a) the route's own fallback, (b) for GET, the
  * last good response of the same route and query (served stale with its age), (c) the configured
@@ -42,7 +40,7 @@ export class FallbackStrategy implements RecoveryStrategy {
           return { resolved: true, result: own.value, headers: degraded('fallback'), steps: tried };
         }
       } catch (error) {
-        tried.push(steps.done(ctx, startedAt, false, `route fallback failed: ${describe(error)}`, { source: 'route' }));
+        tried.push(steps.done(ctx, startedAt, false, `route fallback failed: ${messageOf(error, 300)}`, { source: 'route' }));
       }
     }
 
@@ -62,7 +60,7 @@ export class FallbackStrategy implements RecoveryStrategy {
         tried.push(steps.done(ctx, startedAt, true, `forwarded to the fallback upstream (${answer.status})`, { source: 'upstream', status: answer.status }));
         return { resolved: true, result: answer.value, headers: degraded('fallback-upstream'), steps: tried };
       } catch (error) {
-        tried.push(steps.done(ctx, startedAt, false, `fallback upstream failed: ${describe(error)}`, { source: 'upstream' }));
+        tried.push(steps.done(ctx, startedAt, false, `fallback upstream failed: ${messageOf(error, 300)}`, { source: 'upstream' }));
       }
     }
 

@@ -11,8 +11,6 @@ import { RegisterStrategy } from './register-strategy.decorator.js';
 import type { ScaleRequest, ScaleResult, Scaler } from '../common/recovery-target.interface.js';
 import { steps } from './strategy-steps.js';
 
-const describe = (error: unknown): string => messageOf(error, 300);
-
 /**
  * Adds capacity when errors say the service is short of it (memory, timeouts): asks every
  * registered scaler (or those named in `scalers`) to scale up by `scaleFactor`, capped at
@@ -65,7 +63,7 @@ export class ResourceScaleStrategy implements RecoveryStrategy {
         // The cool-down travels with the request: a scaler shared by several instances applies it to all.
         result = await scaler.scaleUp({ ...request, coolDownMs, now: startedAt });
       } catch (error) {
-        result = { kind: 'failed', reason: `scaler threw: ${describe(error)}` };
+        result = { kind: 'failed', reason: `scaler threw: ${messageOf(error, 300)}` };
       }
       this.cooldown.end(scaler.name, result.kind === 'scaled' ? ctx.clock.now() : undefined);
     }
