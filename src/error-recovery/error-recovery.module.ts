@@ -53,7 +53,7 @@ import { RecoveryExecutor } from './execute/recovery-executor.js';
 import { AdminTokenGuard } from './http/admin-token.guard.js';
 import { ErrorLogWriter } from './persistence/error-log.writer.js';
 import { createErrorRecoveryDataSource, isEmbedded } from './persistence/error-recovery-data-source.js';
-import { assertRealStoreInProduction } from './persistence/production-store.js';
+import { assertRealStoreInProduction } from './production-store.js';
 import { TypeOrmErrorLogStore } from './persistence/typeorm-error-log.store.js';
 import { RecoveryService } from './recovery.service.js';
 import { RetryStrategy } from './strategies/retry.strategy.js';

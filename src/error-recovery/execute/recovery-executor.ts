@@ -7,7 +7,7 @@ import type { StrategyName } from '../plan/strategy-name.js';
 import type { Clock } from '../resilience/clock.js';
 import { StrategyRegistry } from '../strategies/strategy-registry.js';
 import type { RecoveryContext, ReplayOverrides, StrategyOutcome, StrategyStep } from '../strategies/recovery-strategy.interface.js';
-import { RecoveryBudget } from './recovery-budget.js';
+import { RecoveryBudget } from '../resilience/recovery-budget.js';
 import { strategyTitle, type ExecutedAction, type RecoveryReport } from './recovery-report.js';
 
 /**

@@ -1,4 +1,4 @@
-import { RecoveryBudget } from '../execute/recovery-budget.js';
+import { RecoveryBudget } from '../resilience/recovery-budget.js';
 import { specContext } from '../execute/recovery-test-context.spec-helper.js';
 import { resolveParameters } from '../error-recovery-options.js';
 import { systemClock } from '../resilience/clock.js';

@@ -1,7 +1,7 @@
 import type { JsonValue } from '../common/safe-serialize.js';
 import type { Classification } from '../classify/classification.interface.js';
 import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
-import type { RecoveryBudget } from '../execute/recovery-budget.js';
+import type { RecoveryBudget } from '../resilience/recovery-budget.js';
 import type { RecoveryTrigger } from '../persistence/error-log.record.js';
 import type { StrategyName } from '../plan/strategy-name.js';
 import type { Clock } from '../resilience/clock.js';

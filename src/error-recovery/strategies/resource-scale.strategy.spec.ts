@@ -1,6 +1,6 @@
 import type { DiscoveryService } from '@nestjs/core';
 import { resolveOptions } from '../error-recovery-options.js';
-import { RecoveryBudget } from '../execute/recovery-budget.js';
+import { RecoveryBudget } from '../resilience/recovery-budget.js';
 import { specContext } from '../execute/recovery-test-context.spec-helper.js';
 import type { Clock } from '../resilience/clock.js';
 import { FakeKubernetesApi } from '../scalers/fake-kubernetes-api.spec-helper.js';

@@ -2,7 +2,7 @@ import { jest } from '@jest/globals';
 import type { DataSource } from 'typeorm';
 import type { ErrorRecoveryModuleOptions } from '../error-recovery-options.interface.js';
 import { routeParameters } from '../error-recovery-options.js';
-import { RecoveryBudget } from '../execute/recovery-budget.js';
+import { RecoveryBudget } from '../resilience/recovery-budget.js';
 import { specContext, transientConnection } from '../execute/recovery-test-context.spec-helper.js';
 import { systemClock } from '../resilience/clock.js';
 import { RestartHistoryRegistry } from '../state/restart-history.registry.js';
