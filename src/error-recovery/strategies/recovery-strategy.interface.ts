@@ -2,11 +2,14 @@ import type { JsonValue } from '../common/safe-serialize.js';
 import type { Classification } from '../classify/classification.interface.js';
 import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
 import type { RecoveryBudget } from '../resilience/recovery-budget.js';
-import type { RecoveryTrigger } from '../persistence/error-log.record.js';
+import type { RecoveryTrigger } from '../plan/recovery-trigger.js';
 import type { StrategyName } from '../plan/strategy-name.js';
 import type { Clock } from '../resilience/clock.js';
-import type { Priority } from '../resilience/priority-bulkhead.js';
+import type { BulkheadSlot } from '../resilience/bulkhead-slot.interface.js';
 import type { RetryBudgetWindow } from '../resilience/retry-budget.window.js';
+
+/** A request's place in its route's bulkhead (declared in resilience/, which state/ implements without importing strategies/). */
+export type { BulkheadSlot };
 
 /** The route an error happened on. `key` names per-route state (breakers, timeouts, throttles). */
 export interface RouteInfo {
@@ -50,13 +53,6 @@ export interface RequestInfo {
   body: unknown;
   /** Who sent it, for per-client effects: `user:<id>` when authenticated, else `ip:<address>`. */
   client?: string;
-}
-
-/** A request's place in its route's bulkhead. */
-export interface BulkheadSlot {
-  readonly priority: Priority;
-  /** Gives the slot up and waits for one again at `priority` (ahead of lower waiters). */
-  requeue(priority: Priority, signal?: AbortSignal): Promise<void>;
 }
 
 /** Changes a strategy may ask for when it runs the handler again. */
