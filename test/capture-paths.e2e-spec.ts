@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { ErrorCaptureService, ErrorRecoveryStats } from '../src/error-recovery/index.js';
+import { ErrorRecoveryStats } from '../src/error-recovery/index.js';
+import { ErrorCaptureService } from '../src/error-recovery/capture/error-capture.service.js';
 import { chargeCalls, nestedCalls, ScenarioModule } from './fixtures/scenario.module.js';
 import { actionsOf, flushed, rowsOf, startApp } from './support/app.js';
 import { testDatabase, uniqueService } from './support/database.js';
