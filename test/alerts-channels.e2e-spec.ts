@@ -1,7 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { HttpReceiver, type ReceivedRequest } from '../src/error-recovery/alerts/channels/http-receiver.spec-helper.js';
-import { AlertDeliveryWorker, verifyWebhookSignature } from '../src/error-recovery/index.js';
+import { verifyWebhookSignature } from '../src/error-recovery/index.js';
+import { AlertDeliveryWorker } from '../src/error-recovery/alerts/alert-delivery.worker.js';
 import { AlertsFixtureModule } from './fixtures/alerts.module.js';
 import { rawQuery, startApp } from './support/app.js';
 import { isolatedDatabase, uniqueService } from './support/database.js';

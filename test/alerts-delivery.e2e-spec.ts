@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { AlertDeliveryWorker, AlertQueue } from '../src/error-recovery/index.js';
+import { AlertDeliveryWorker } from '../src/error-recovery/alerts/alert-delivery.worker.js';
+import { AlertQueue } from '../src/error-recovery/alerts/alert-queue.js';
 import { AlertsFixtureModule } from './fixtures/alerts.module.js';
 import { flushed, rawQuery, startApp } from './support/app.js';
 import { isolatedDatabase, uniqueService } from './support/database.js';

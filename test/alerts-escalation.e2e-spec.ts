@@ -1,7 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { closedPort, HttpReceiver } from '../src/error-recovery/alerts/channels/http-receiver.spec-helper.js';
-import { AlertDeliveryWorker, AlertQueue, CircuitBreakerRegistry } from '../src/error-recovery/index.js';
+import { AlertDeliveryWorker } from '../src/error-recovery/alerts/alert-delivery.worker.js';
+import { AlertQueue } from '../src/error-recovery/alerts/alert-queue.js';
+import { CircuitBreakerRegistry } from '../src/error-recovery/state/circuit-breaker.registry.js';
 import { AlertsFixtureModule } from './fixtures/alerts.module.js';
 import { rawQuery, startApp } from './support/app.js';
 import { isolatedDatabase, uniqueService, usingPostgres } from './support/database.js';

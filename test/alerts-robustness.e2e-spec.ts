@@ -1,6 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { AlertDeliveryWorker, AlertQueue, CircuitBreakerRegistry, type AlertChannel, type AlertDelivery, type AlertsOptions } from '../src/error-recovery/index.js';
+import { type AlertChannel, type AlertDelivery, type AlertsOptions } from '../src/error-recovery/index.js';
+import { AlertDeliveryWorker } from '../src/error-recovery/alerts/alert-delivery.worker.js';
+import { AlertQueue } from '../src/error-recovery/alerts/alert-queue.js';
+import { CircuitBreakerRegistry } from '../src/error-recovery/state/circuit-breaker.registry.js';
 import { AlertsFixtureModule } from './fixtures/alerts.module.js';
 import { deliver, emptyOutbox, ManualClock } from './support/alerts-harness.js';
 import { flushed, rawQuery, startApp } from './support/app.js';

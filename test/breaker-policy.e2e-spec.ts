@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { CircuitBreakerRegistry, type CircuitBreakerView, type Clock } from '../src/error-recovery/index.js';
+import { type Clock } from '../src/error-recovery/index.js';
+import { CircuitBreakerRegistry, type CircuitBreakerView } from '../src/error-recovery/state/circuit-breaker.registry.js';
 import { BreakerPolicyModule, calls } from './fixtures/breaker-policy.module.js';
 import { actionsOf, flushed, startApp } from './support/app.js';
 import { testDatabase, uniqueService } from './support/database.js';

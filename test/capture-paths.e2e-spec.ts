@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { ErrorPipeline, ErrorRecoveryStats } from '../src/error-recovery/index.js';
+import { ErrorRecoveryStats } from '../src/error-recovery/index.js';
+import { ErrorPipeline } from '../src/error-recovery/error-pipeline.js';
 import { chargeCalls, nestedCalls, ScenarioModule } from './fixtures/scenario.module.js';
 import { actionsOf, createApp, flushed, initApp, rowsOf, startApp } from './support/app.js';
 import { testDatabase, uniqueService } from './support/database.js';

@@ -1,14 +1,8 @@
 import { Controller, Get, Injectable, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
-import {
-  ErrorLogWriter,
-  ErrorRecoveryModule,
-  RegisterStrategy,
-  type RecoveryContext,
-  type RecoveryStrategy,
-  type StrategyOutcome,
-} from '../src/error-recovery/index.js';
+import { ErrorRecoveryModule, RegisterStrategy, type RecoveryContext, type RecoveryStrategy, type StrategyOutcome } from '../src/error-recovery/index.js';
+import { ErrorLogWriter } from '../src/error-recovery/persistence/error-log.writer.js';
 import { actionsOf, createApp, flushed, initApp, startApp } from './support/app.js';
 import { testDatabase, uniqueService } from './support/database.js';
 import { eventually } from './support/polling.js';

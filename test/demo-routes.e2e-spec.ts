@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { actionsOf, flushed, rawQuery, resetBreakers, rowsOf } from './support/app.js';
-import { PoolSizesRegistry } from '../src/error-recovery/index.js';
+import { PoolSizesRegistry } from '../src/error-recovery/state/pool-sizes.registry.js';
 import { usingPostgres } from './support/database.js';
 import { eventually } from './support/polling.js';
 import { startDemo } from './support/demo-app.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { ErrorLogWriter } from '../src/error-recovery/index.js';
+import { ErrorLogWriter } from '../src/error-recovery/persistence/error-log.writer.js';
 import { ScenarioModule } from './fixtures/scenario.module.js';
 import { rawQuery, rowsOf, startApp } from './support/app.js';
 import { DATABASE_URL, testDatabase, uniqueService, usingPostgres } from './support/database.js';

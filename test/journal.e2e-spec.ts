@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { ErrorLogWriter } from '../src/error-recovery/index.js';
+import { ErrorLogWriter } from '../src/error-recovery/persistence/error-log.writer.js';
 import { resolveOptions } from '../src/error-recovery/error-recovery-options.js';
 import { createErrorRecoveryDataSource } from '../src/error-recovery/persistence/error-recovery-data-source.js';
 import { TypeOrmErrorLogStore } from '../src/error-recovery/persistence/typeorm-error-log.store.js';

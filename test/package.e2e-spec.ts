@@ -10,6 +10,23 @@ const ROOT = join(import.meta.dirname, '..');
 const SOURCES = ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md', 'ormconfig.ts', 'src', 'migrations'];
 
 /**
+ * The run-time names of the public barrel (types are not visible at run time). Each is a semver
+ * promise: adding or removing one is a deliberate change to this list and to the README.
+ */
+const PUBLIC_RUNTIME_NAMES = [
+  'AdminTokenGuard', 'AiErrorHandler', 'BulkheadRejectedError', 'CircuitOpenError', 'ClearableCacheTarget',
+  'DEFAULT_STRATEGY_MAP', 'DuplicateStrategyError', 'EmbeddedDatabaseInProductionError', 'ErrorCaptureFilter',
+  'ErrorCaptureInterceptor', 'ErrorLogEntity', 'ErrorLogNotFoundError', 'ErrorRecoveryModule', 'ErrorRecoveryStats',
+  'InMemoryCircuitStateStore', 'InjectAlertChannels', 'InjectAlertOutboxStore', 'InjectCircuitStateStore',
+  'InjectErrorLogStore', 'InjectErrorRecoveryOptions', 'InvalidAlertsOptionError', 'KubernetesScaler', 'PRIORITIES',
+  'RecoveryActionEntity', 'RecoveryEvents', 'RecoveryService', 'RegisterStrategy', 'RequestThrottledError',
+  'RestartableTarget', 'RouteTimeoutError', 'SEVERITY_FALLBACK_PLAN', 'STRATEGY_NAMES', 'ScalerTarget', 'StaleCacheError',
+  'WebhookScaler', 'classifyError', 'isBulkheadRejectedError', 'isCircuitOpenError', 'isEmbeddedDatabaseInProductionError',
+  'isErrorLogNotFoundError', 'isInvalidAlertsOptionError', 'isRequestThrottledError', 'isRouteTimeoutError',
+  'isStaleCacheError', 'planRecovery', 'signWebhook', 'verifyWebhookSignature', 'withRecovery',
+];
+
+/**
  * `npm pack` on a clean clone: the tarball must carry the compiled library, or an app installing it
  * gets a package with no code. Runs the real npm in a copy of the sources (node_modules linked).
  */
@@ -44,4 +61,15 @@ describe('npm pack on a clean clone', () => {
     expect(files.filter((f) => !/^dist\/(src\/error-recovery|migrations)\//.test(f) && f !== 'package.json' && f !== 'README.md')).toEqual([]);
     expect(files.filter((f) => /\.spec(-helper)?\.|\/demo\//.test(f))).toEqual([]);
   }, 180_000);
+
+  // Runs after the test above, whose `npm pack` built dist/ (prepack) in the clone.
+  it('exports exactly the public API by the package name, and no internal module by a deep path', async () => {
+    const node = (code: string): Promise<{ stdout: string }> =>
+      run(process.execPath, ['--input-type=module', '-e', code], { cwd: dir, env: { ...process.env, NODE_OPTIONS: '' } });
+    // The package imports itself by name from its own folder (Node resolves `exports` for that).
+    const { stdout } = await node("const m = await import('nest-error-recovery'); console.log(JSON.stringify(Object.keys(m).sort()));");
+    expect(JSON.parse(stdout)).toEqual(PUBLIC_RUNTIME_NAMES);
+    const deep = node("await import('nest-error-recovery/dist/src/error-recovery/persistence/error-log.writer.js');");
+    await expect(deep).rejects.toThrow(/ERR_PACKAGE_PATH_NOT_EXPORTED/);
+  }, 60_000);
 });

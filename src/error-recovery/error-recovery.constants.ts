@@ -18,3 +18,5 @@ export const InjectErrorRecoveryOptions = (): PropertyDecorator & ParameterDecor
   Inject(ERROR_RECOVERY_OPTIONS);
 /** Injects the active `ErrorLogStore`. */
 export const InjectErrorLogStore = (): PropertyDecorator & ParameterDecorator => Inject(ERROR_LOG_STORE);
+/** Injects the active `CircuitStateStore` (the module's in-memory one unless `circuitStateStore` is set). */
+export const InjectCircuitStateStore = (): PropertyDecorator & ParameterDecorator => Inject(CIRCUIT_STATE_STORE);

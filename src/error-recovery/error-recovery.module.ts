@@ -1,4 +1,5 @@
 import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { messageOf } from './common/error-text.js';
 import { ModuleLogger } from './common/log-line.js';
 import { ScheduleModule } from '@nestjs/schedule';
 import type { DataSource } from 'typeorm';
@@ -53,7 +54,7 @@ import { RecoveryExecutor } from './execute/recovery-executor.js';
 import { AdminTokenGuard } from './http/admin-token.guard.js';
 import { ErrorLogWriter } from './persistence/error-log.writer.js';
 import { createErrorRecoveryDataSource, isEmbedded } from './persistence/error-recovery-data-source.js';
-import { assertRealStoreInProduction } from './persistence/production-store.js';
+import { assertRealStoreInProduction } from './production-store.js';
 import { TypeOrmErrorLogStore } from './persistence/typeorm-error-log.store.js';
 import { RecoveryService } from './recovery.service.js';
 import { RetryStrategy } from './strategies/retry.strategy.js';
@@ -63,7 +64,7 @@ const logger = new ModuleLogger();
 
 function moduleDataSource(options: ResolvedErrorRecoveryOptions): Promise<DataSource> {
   return createErrorRecoveryDataSource(options.database, (error) =>
-    logger.warn(`error store connection lost: ${error instanceof Error ? error.message : String(error)}`),
+    logger.warn(`error store connection lost: ${messageOf(error, 300)}`),
   );
 }
 

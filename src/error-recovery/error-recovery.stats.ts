@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { messageOf, stackOf } from './classify/error-text.js';
+import { messageOf, stackOf } from './common/error-text.js';
 import { ModuleLogger } from './common/log-line.js';
 
 /** Where in the module a fault happened. */

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@ne
 import type { AiErrorHandlerOptions } from './capture/ai-error-handler-options.interface.js';
 import { SelfReplay } from './capture/self-replay.js';
 import { NO_REQUEST } from './capture/request-snapshot.js';
-import { scrub } from './capture/scrub.js';
+import { scrub } from './common/scrub.js';
 import type { Classification } from './classify/classification.interface.js';
 import { ErrorPipeline } from './error-pipeline.js';
 import { ERROR_LOG_STORE, ERROR_RECOVERY_OPTIONS } from './error-recovery.constants.js';

@@ -1,5 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
-import { AlertDeliveryWorker, AlertQueue, type Clock } from '../../src/error-recovery/index.js';
+import { type Clock } from '../../src/error-recovery/index.js';
+import { AlertDeliveryWorker } from '../../src/error-recovery/alerts/alert-delivery.worker.js';
+import { AlertQueue } from '../../src/error-recovery/alerts/alert-queue.js';
 import { flushed, rawQuery } from './app.js';
 
 /**

@@ -3,7 +3,8 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { TestingModule } from '@nestjs/testing';
 import { Test } from '@nestjs/testing';
 import { getPGliteInstance } from 'typeorm-pglite';
-import { CircuitBreakerRegistry, ErrorLogWriter } from '../../src/error-recovery/index.js';
+import { CircuitBreakerRegistry } from '../../src/error-recovery/state/circuit-breaker.registry.js';
+import { ErrorLogWriter } from '../../src/error-recovery/persistence/error-log.writer.js';
 import { pgQuery, usingPostgres } from './database.js';
 
 /** The HTTP adapter the e2e suite runs on: `E2E_ADAPTER=fastify` (CI runs both), Express otherwise. */

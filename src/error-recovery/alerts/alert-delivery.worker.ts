@@ -6,7 +6,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { ERROR_RECOVERY_OPTIONS } from '../error-recovery.constants.js';
 import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
 import { RecoveryEvents } from '../events/recovery-events.js';
-import { messageOf } from '../classify/error-text.js';
+import { messageOf } from '../common/error-text.js';
 import { backoffDelay } from '../resilience/backoff.js';
 import { settlesWithin } from '../resilience/settles-within.js';
 import { AlertQueue } from './alert-queue.js';

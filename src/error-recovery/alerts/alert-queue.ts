@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ModuleLogger } from '../common/log-line.js';
 import { ERROR_RECOVERY_OPTIONS } from '../error-recovery.constants.js';
 import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
-import { messageOf } from '../classify/error-text.js';
+import { messageOf } from '../common/error-text.js';
 import { backoffDelay } from '../resilience/backoff.js';
 import { settlesWithin } from '../resilience/settles-within.js';
 import type { Alert } from './alert.interface.js';
@@ -28,8 +28,6 @@ export interface AlertQueueStats {
   failedFlushes: number;
   lastError: string | null;
 }
-
-const describe = (error: unknown): string => messageOf(error, 300);
 
 /**
  * Where the request path hands alerts over: an in-memory map merged by dedup key (a storm of one
@@ -152,7 +150,7 @@ export class AlertQueue {
         (error: unknown) => {
           this.failures++;
           this.counters.failedFlushes++;
-          this.lastError = describe(error);
+          this.lastError = messageOf(error, 300);
           if (this.failures === 1) this.logger.warn(`queueing alerts failed, will retry: ${this.lastError}`);
         },
       )
@@ -171,7 +169,7 @@ export class AlertQueue {
       await this.store.insertRows(rows).catch((error: unknown) => {
         if (isRowError(error)) {
           this.counters.rejected += rows.length;
-          this.logger.error(`records of ${rows.length} directly sent alerts rejected by the database: ${describe(error)}`);
+          this.logger.error(`records of ${rows.length} directly sent alerts rejected by the database: ${messageOf(error, 300)}`);
           return;
         }
         this.records.unshift(...rows);
@@ -194,7 +192,7 @@ export class AlertQueue {
           if (!isRowError(error)) throw error;
           // This alert cannot be stored as it is: drop it (counted, logged) rather than block the others.
           this.counters.rejected++;
-          this.logger.error(`alert ${batch[0].candidate.dedupKey} rejected by the database: ${describe(error)}`);
+          this.logger.error(`alert ${batch[0].candidate.dedupKey} rejected by the database: ${messageOf(error, 300)}`);
         }
         batch.shift();
         if (result?.queued) {

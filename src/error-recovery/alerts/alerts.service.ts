@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { messageOf } from '../common/error-text.js';
 import { ModuleLogger } from '../common/log-line.js';
 import { ERROR_RECOVERY_OPTIONS } from '../error-recovery.constants.js';
 import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
@@ -126,7 +127,7 @@ export class AlertsService {
             row.sentAt = new Date(this.options.clock.now());
             return;
           } catch (error) {
-            row.lastError = (error instanceof Error ? error.message : String(error)).slice(0, 500);
+            row.lastError = messageOf(error, 500);
             if (attempt < DIRECT_ATTEMPTS) await this.options.clock.sleep(1000 * 2 ** (attempt - 1)).catch(() => undefined);
           }
         }

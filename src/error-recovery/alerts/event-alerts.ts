@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Severity } from '../classify/classification.interface.js';
 import type { CircuitEvent } from '../events/recovery-events.js';
 import type { Alert, AlertKind } from './alert.interface.js';
-import { scrubString } from '../capture/scrub.js';
+import { scrubString } from '../common/scrub.js';
 import { oneLine } from './templates/escape.js';
 
 /** Service, environment and time of an event alert. */

@@ -13,7 +13,7 @@ import { ErrorPipeline, type CapturedError } from '../error-pipeline.js';
 import { NO_REQUEST, snapshotRequest } from './request-snapshot.js';
 import { SelfReplay } from './self-replay.js';
 import { emitWsException, wsExceptionPayload } from './ws-answer.js';
-import { readProp } from '../classify/safe-read.js';
+import { readProp } from '../common/safe-read.js';
 
 /** What plain Nest's RPC filter answers: an RpcException's own error, else a generic one (no internals). */
 function rpcError(exception: unknown): unknown {

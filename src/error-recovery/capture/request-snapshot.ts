@@ -1,6 +1,6 @@
 import type { CaptureOptions } from '../error-recovery-options.interface.js';
-import type { JsonValue } from './safe-serialize.js';
-import { scrub, scrubHeaders, scrubString } from './scrub.js';
+import type { JsonValue } from '../common/safe-serialize.js';
+import { scrub, scrubHeaders, scrubString } from '../common/scrub.js';
 
 /** What is stored about the request that failed. Everything here is scrubbed and capped. */
 export interface RequestSnapshot {

@@ -2,7 +2,7 @@ import { HTTP_CODE_METADATA, REDIRECT_METADATA } from '@nestjs/common/constants.
 import { Inject, Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { ERROR_RECOVERY_OPTIONS } from '../error-recovery.constants.js';
-import { isSensitiveKey } from './scrub.js';
+import { isSensitiveKey } from '../common/scrub.js';
 import { routeParameters, type ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
 import { CircuitOpenError } from '../errors/circuit-open.error.js';
 import { RequestThrottledError } from '../errors/request-throttled.error.js';

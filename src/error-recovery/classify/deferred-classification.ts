@@ -1,5 +1,5 @@
-import { FingerprintCache } from '../capture/fingerprint.js';
-import { scrubString } from '../capture/scrub.js';
+import { FingerprintCache } from './fingerprint.js';
+import { scrubString } from '../common/scrub.js';
 import type { Classification, ClassifierOptions } from './classification.interface.js';
 import { answerFacts, fallbackClassification, rawStackOf } from './error-classifier.js';
 import { StackScrubCache } from './stack-scrub-cache.js';

@@ -1,10 +1,10 @@
-import { fingerprint } from '../capture/fingerprint.js';
-import { scrubString } from '../capture/scrub.js';
+import { fingerprint } from './fingerprint.js';
+import { scrubString } from '../common/scrub.js';
 import type { Classification, ClassifierOptions } from './classification.interface.js';
 import {
   CATEGORY_TABLE, DEFAULT_CATEGORY, lookup, STATUS_BY_SEVERITY, STATUS_BY_TYPE,
 } from './error-tables.js';
-import { messageOf, stackOf } from './error-text.js';
+import { messageOf, stackOf } from '../common/error-text.js';
 import { type Detection, detectErrorType } from './error-type.js';
 import { clientMessage } from './http-like.js';
 import { retryAfterSeconds } from './retry-after.js';

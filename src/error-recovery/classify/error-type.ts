@@ -3,7 +3,7 @@ import {
   NATIVE_ERROR_NAMES, SAFE_NAME, SQLSTATE, SYSTEM_CODES, TIMEOUT_CODES,
 } from './error-tables.js';
 import { incomingStatus, isAxiosError, outboundStatus } from './http-like.js';
-import { causeChain, constructorName, isArray, isErrorValue, isObjectLike, readProp, readString } from './safe-read.js';
+import { causeChain, constructorName, isArray, isErrorValue, isObjectLike, readProp, readString } from '../common/safe-read.js';
 
 /** What recognising a thrown value found out. */
 export interface Detection {

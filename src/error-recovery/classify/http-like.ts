@@ -1,4 +1,4 @@
-import { callMethod, isArray, isObjectLike, readNumber, readProp, readString } from './safe-read.js';
+import { callMethod, isArray, isObjectLike, readNumber, readProp, readString } from '../common/safe-read.js';
 
 /**
  * Recognises errors that carry an HTTP status, by duck typing so nothing from Nest or an HTTP

@@ -1,6 +1,6 @@
 import { MAX_RETRY_AFTER_SECONDS } from './error-tables.js';
 import { httpExceptionBody } from './http-like.js';
-import { isArray, isObjectLike, readProp } from './safe-read.js';
+import { isArray, isObjectLike, readProp } from '../common/safe-read.js';
 
 /**
  * Seconds the client should wait, as stated by the error: `retryAfter` (seconds), a

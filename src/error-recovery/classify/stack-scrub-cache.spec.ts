@@ -1,4 +1,4 @@
-import { scrubString } from '../capture/scrub.js';
+import { scrubString } from '../common/scrub.js';
 import { StackScrubCache } from './stack-scrub-cache.js';
 
 const frames = [

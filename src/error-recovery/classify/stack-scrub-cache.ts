@@ -1,6 +1,6 @@
 import { BoundedLru } from '../common/bounded-lru.js';
-import { framesStart } from '../capture/fingerprint.js';
-import { SCRUB_STRING_MAX, scrubString } from '../capture/scrub.js';
+import { framesStart } from './fingerprint.js';
+import { SCRUB_STRING_MAX, scrubString } from '../common/scrub.js';
 
 /**
  * {@link scrubString} of stacks, with the frames of a stack shape scrubbed once. Every pattern of

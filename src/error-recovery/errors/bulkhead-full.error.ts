@@ -1,4 +1,4 @@
-import { isInstanceOf } from '../classify/safe-read.js';
+import { isInstanceOf } from '../common/safe-read.js';
 
 /** A request refused because its route's bulkhead queue is full. Answered 503 with Retry-After; not stored. */
 export class BulkheadRejectedError extends Error {

@@ -1,4 +1,4 @@
-import { isInstanceOf } from '../classify/safe-read.js';
+import { isInstanceOf } from '../common/safe-read.js';
 
 /** A request refused because its circuit breaker is open. Answered 503 with Retry-After; not stored. */
 export class CircuitOpenError extends Error {

@@ -1,4 +1,4 @@
-import { isInstanceOf } from '../classify/safe-read.js';
+import { isInstanceOf } from '../common/safe-read.js';
 
 /** A request refused by a throttle that request_throttle turned on. Answered 429 with Retry-After; not stored. */
 export class RequestThrottledError extends Error {

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { Injectable, Optional } from '@nestjs/common';
-import { messageOf } from '../classify/error-text.js';
+import { messageOf } from '../common/error-text.js';
 import { ModuleLogger } from '../common/log-line.js';
 import { ErrorRecoveryStats } from '../error-recovery.stats.js';
 import type { RecoveryReport } from '../execute/recovery-report.js';

@@ -4,7 +4,7 @@ import type { RecoveryContext, RecoveryStrategy, StrategyOutcome } from '../stra
 import { StrategyRegistry } from '../strategies/strategy-registry.js';
 import { steps } from '../strategies/strategy-steps.js';
 import { RecoveryExecutor } from './recovery-executor.js';
-import { RecoveryBudget } from './recovery-budget.js';
+import { RecoveryBudget } from '../resilience/recovery-budget.js';
 import { specContext } from './recovery-test-context.spec-helper.js';
 import { systemClock } from '../resilience/clock.js';
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { messageOf } from '../classify/error-text.js';
+import { messageOf } from '../common/error-text.js';
 import { ModuleLogger } from '../common/log-line.js';
 import { ERROR_RECOVERY_OPTIONS } from '../error-recovery.constants.js';
 import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
@@ -7,7 +7,7 @@ import type { StrategyName } from '../plan/strategy-name.js';
 import type { Clock } from '../resilience/clock.js';
 import { StrategyRegistry } from '../strategies/strategy-registry.js';
 import type { RecoveryContext, RecoveryStrategy, ReplayOverrides, StrategyOutcome, StrategyStep } from '../strategies/recovery-strategy.interface.js';
-import { RecoveryBudget } from './recovery-budget.js';
+import { RecoveryBudget } from '../resilience/recovery-budget.js';
 import { strategyTitle, type ExecutedAction, type RecoveryReport } from './recovery-report.js';
 
 const reason = (error: unknown): string => messageOf(error, 300);
@@ -111,7 +111,7 @@ export class RecoveryExecutor {
       }
     } catch (error) {
       // Only reachable through a bug in this loop; the request must still get its answer.
-      this.logger.error(`recovery executor fault: ${reason(error)}`);
+      this.logger.error(`recovery executor fault: ${messageOf(error, 300)}`);
     } finally {
       budget.dispose();
     }
@@ -187,7 +187,7 @@ function lateSteps(work: Promise<StrategyOutcome>, notedLate: readonly StrategyS
       outcome.steps.length > 0 || notedLate.length > 0
         ? [...notedLate, ...outcome.steps].map(markLate)
         : [step(false, 'finished after the recovery budget; reported no steps')],
-    (error: unknown) => [...notedLate.map(markLate), step(false, `strategy threw after the recovery budget: ${reason(error)}`)],
+    (error: unknown) => [...notedLate.map(markLate), step(false, `strategy threw after the recovery budget: ${messageOf(error, 300)}`)],
   );
   return Promise.race([settled, gaveUp]).finally(() => clearTimeout(timer));
 }

@@ -1,5 +1,4 @@
 import type { Classification } from '../classify/classification.interface.js';
-import type { RequestSnapshot } from '../capture/request-snapshot.js';
 import type { RecoveryReport } from '../execute/recovery-report.js';
 import type { ErrorLogRecord, PendingErrorLog, RecoveryActionRecord } from './error-log.record.js';
 import { toActionRecords } from './recovery-action.records.js';
@@ -12,7 +11,8 @@ export interface ErrorLogDraftInput {
   environment: string;
   /** Its scrubbed message and stack and its fingerprint may be computed on first read. */
   classification: Classification;
-  request: RequestSnapshot;
+  /** What the row keeps of the request (a `RequestSnapshot` fits). */
+  request: Pick<ErrorLogRecord, 'method' | 'route' | 'path' | 'requestId' | 'context'>;
   report: RecoveryReport;
   /** When recovery served the request; null otherwise. */
   resolvedAt: Date | null;

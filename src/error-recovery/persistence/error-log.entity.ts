@@ -1,6 +1,8 @@
 import { Column, Entity, Index, OneToMany, PrimaryColumn, type Relation } from 'typeorm';
 import type { ErrorCategory, Severity } from '../classify/classification.interface.js';
-import type { JsonValue } from '../capture/safe-serialize.js';
+import type { JsonValue } from '../common/safe-serialize.js';
+// The two sides of one TypeORM relation; each names the other only inside a lazy `() =>` target.
+// eslint-disable-next-line import-x/no-cycle
 import { RecoveryActionEntity } from './recovery-action.entity.js';
 
 /**

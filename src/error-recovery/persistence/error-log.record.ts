@@ -1,8 +1,9 @@
 import type { Severity, ErrorCategory } from '../classify/classification.interface.js';
-import type { JsonValue } from '../capture/safe-serialize.js';
+import type { JsonValue } from '../common/safe-serialize.js';
+import type { RecoveryTrigger } from '../plan/recovery-trigger.js';
 
-/** Who started a recovery action. */
-export type RecoveryTrigger = 'automatic' | 'manual';
+/** Who started a recovery action (declared in plan/, which strategies/ may import). */
+export type { RecoveryTrigger };
 
 /** One row of `error_logs`, as the library passes it around. */
 export interface ErrorLogRecord {

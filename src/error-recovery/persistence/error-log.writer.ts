@@ -5,7 +5,7 @@ import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js'
 import { RecoveryEvents } from '../events/recovery-events.js';
 import { backoffDelay } from '../resilience/backoff.js';
 import type { ErrorLogStore, RecoveryOutcomeUpdate } from './error-log-store.interface.js';
-import { messageOf } from '../classify/error-text.js';
+import { messageOf } from '../common/error-text.js';
 import { settlesWithin } from '../resilience/settles-within.js';
 import type { PendingErrorLog, RecoveryTrigger } from './error-log.record.js';
 import type { ExecutedAction } from '../execute/recovery-report.js';
@@ -19,8 +19,6 @@ import { insertBatches } from './insert-batches.js';
 
 export type { DropReason } from './drop-counter.js';
 export type { WriterStats } from './writer-stats.interface.js';
-
-const describe = (error: unknown): string => messageOf(error, 300);
 
 /**
  * Writes captured errors off the request path: an in-memory queue flushed in batches (one
@@ -80,8 +78,8 @@ export class ErrorLogWriter implements OnModuleInit {
     try {
       await this.ready();
     } catch (error) {
-      this.logger.error(`initialization_failed: error store unreachable (${describe(error)}); will retry`);
-      this.events?.emit('initialization.failed', { component: 'error_store', reason: describe(error) });
+      this.logger.error(`initialization_failed: error store unreachable (${messageOf(error, 300)}); will retry`);
+      this.events?.emit('initialization.failed', { component: 'error_store', reason: messageOf(error, 300) });
     }
   }
 
@@ -199,7 +197,7 @@ export class ErrorLogWriter implements OnModuleInit {
     if (this.connecting) await settlesWithin(this.connecting, ms);
     const closing = Promise.resolve()
       .then(() => this.store.close())
-      .catch((error: unknown) => this.logger.warn(`closing the error store failed: ${describe(error)}`));
+      .catch((error: unknown) => this.logger.warn(`closing the error store failed: ${messageOf(error, 300)}`));
     await settlesWithin(closing, ms);
   }
 
@@ -236,7 +234,7 @@ export class ErrorLogWriter implements OnModuleInit {
 
   /** A journal write failed: its entries come back to memory (the journal is off from now on). */
   private journalFailed(entries: PendingErrorLog[], error: unknown): void {
-    this.logger.error(`error journal unusable, keeping errors in memory: ${describe(error)}`);
+    this.logger.error(`error journal unusable, keeping errors in memory: ${messageOf(error, 300)}`);
     const room = Math.max(0, this.options.writer.maxQueue - this.queue.length);
     this.queue.push(...entries.slice(0, room));
     if (entries.length > room) this.drop('queue_full', 'error journal unusable and queue full', entries.length - room);
@@ -292,7 +290,7 @@ export class ErrorLogWriter implements OnModuleInit {
       const outcome = await insertBatches(this.store, taken, batchSize, (batch) => this.complete(batch));
       this.written += outcome.stored.length;
       if (outcome.rejected.length > 0) {
-        for (const r of outcome.rejected) this.drop('rejected_by_database', `error log ${r.entry.log.id} rejected by the database: ${describe(r.error)}`);
+        for (const r of outcome.rejected) this.drop('rejected_by_database', `error log ${r.entry.log.id} rejected by the database: ${messageOf(r.error, 300)}`);
       }
       const done = [...outcome.stored, ...outcome.rejected.map((r) => r.entry)];
       if (fromJournal) await this.journal!.stored(done);
@@ -326,7 +324,7 @@ export class ErrorLogWriter implements OnModuleInit {
   private failed(error: unknown): void {
     this.consecutiveFailures++;
     this.failedFlushes++;
-    this.lastError = describe(error);
+    this.lastError = messageOf(error, 300);
     if (this.consecutiveFailures === 1) this.logger.warn(`writing error logs failed, will retry: ${this.lastError}`);
     if (!this.journal) return;
     // The store is down: what waits in memory goes to disk, where a crash does not lose it.

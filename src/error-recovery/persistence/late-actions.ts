@@ -1,4 +1,4 @@
-import { messageOf } from '../classify/error-text.js';
+import { messageOf } from '../common/error-text.js';
 import type { ExecutedAction } from '../execute/recovery-report.js';
 import type { Clock } from '../resilience/clock.js';
 import { settlesWithin } from '../resilience/settles-within.js';

@@ -1,6 +1,8 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
-import type { JsonValue } from '../capture/safe-serialize.js';
+import type { JsonValue } from '../common/safe-serialize.js';
 import type { RecoveryTrigger } from './error-log.record.js';
+// The two sides of one TypeORM relation; each names the other only inside a lazy `() =>` target.
+// eslint-disable-next-line import-x/no-cycle
 import { ErrorLogEntity } from './error-log.entity.js';
 
 /** `recovery_actions`: what each strategy (or retry attempt) really did for one error. */

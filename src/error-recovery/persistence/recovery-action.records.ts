@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { scrub, scrubString } from '../capture/scrub.js';
+import { scrub, scrubString } from '../common/scrub.js';
 import type { ExecutedAction } from '../execute/recovery-report.js';
 import type { RecoveryActionRecord, RecoveryTrigger } from './error-log.record.js';
 

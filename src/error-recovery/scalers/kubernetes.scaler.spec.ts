@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ScaleRequest } from '../strategies/strategy-parameters.interface.js';
+import type { ScaleRequest } from '../common/recovery-target.interface.js';
 import { FakeKubernetesApi } from './fake-kubernetes-api.spec-helper.js';
 import { resolveConnection } from './kubernetes-config.js';
 import { KubernetesScaler } from './kubernetes.scaler.js';

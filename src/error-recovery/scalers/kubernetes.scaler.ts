@@ -1,7 +1,7 @@
-import type { JsonValue } from '../capture/safe-serialize.js';
-import { messageOf } from '../classify/error-text.js';
-import type { ScaleRequest, ScaleResult, Scaler } from '../strategies/strategy-parameters.interface.js';
-import { requestJson, type JsonResponse } from './http-json.js';
+import type { JsonValue } from '../common/safe-serialize.js';
+import { messageOf } from '../common/error-text.js';
+import type { ScaleRequest, ScaleResult, Scaler } from '../common/recovery-target.interface.js';
+import { requestJson, type JsonResponse } from '../common/http-json.js';
 import { resolveConnection, SERVICE_ACCOUNT_DIR, type KubernetesConnection } from './kubernetes-config.js';
 import { baselineOf, coolingDownUntil, readScaleMemory, scalePatch } from './scale-annotations.js';
 import { planScale } from './scale-plan.js';
@@ -27,8 +27,6 @@ export interface KubernetesScalerOptions {
   /** Where the service account is mounted. Default `/var/run/secrets/kubernetes.io/serviceaccount`. */
   serviceAccountDir?: string;
 }
-
-const describe = (error: unknown): string => messageOf(error, 300);
 
 /** What the scaler reads from a Deployment. */
 interface DeploymentView {
@@ -92,7 +90,7 @@ export class KubernetesScaler implements Scaler {
         }
       }
     } catch (error) {
-      return { kind: 'failed', reason: `Kubernetes API ${connection.apiUrl.origin}: ${describe(error)}`, details };
+      return { kind: 'failed', reason: `Kubernetes API ${connection.apiUrl.origin}: ${messageOf(error, 300)}`, details };
     }
   }
 

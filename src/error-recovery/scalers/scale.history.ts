@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { BoundedHistory } from '../strategies/bounded-history.js';
+import { BoundedHistory } from '../common/bounded-history.js';
 
 /** One scale-up asked of one scaler, as the admin API lists it. */
 export interface ScaleRecord {

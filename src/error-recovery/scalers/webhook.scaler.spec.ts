@@ -1,4 +1,4 @@
-import type { ScaleRequest } from '../strategies/strategy-parameters.interface.js';
+import type { ScaleRequest } from '../common/recovery-target.interface.js';
 import { WebhookReceiver } from './webhook-receiver.spec-helper.js';
 import { signWebhook, verifyWebhookSignature } from './webhook-signature.js';
 import { WebhookScaler } from './webhook.scaler.js';

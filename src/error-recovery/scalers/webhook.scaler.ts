@@ -1,6 +1,6 @@
-import { messageOf } from '../classify/error-text.js';
-import { readProp } from '../classify/safe-read.js';
-import type { ScaleRequest, ScaleResult, Scaler } from '../strategies/strategy-parameters.interface.js';
+import { messageOf } from '../common/error-text.js';
+import { readProp } from '../common/safe-read.js';
+import type { ScaleRequest, ScaleResult, Scaler } from '../common/recovery-target.interface.js';
 import { signWebhook } from './webhook-signature.js';
 
 /** Settings of a {@link WebhookScaler}. */

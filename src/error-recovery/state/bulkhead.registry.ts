@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { BulkheadRejectedError } from '../errors/bulkhead-full.error.js';
 import { BulkheadFullError, PriorityBulkhead, type Permit, type Priority } from '../resilience/priority-bulkhead.js';
-import type { BulkheadSlot } from '../strategies/recovery-strategy.interface.js';
+import type { BulkheadSlot } from '../resilience/bulkhead-slot.interface.js';
 
 /** A route's concurrency limit, declared with `@AiErrorHandler({ bulkhead })`. */
 export interface BulkheadOptions {

@@ -1,4 +1,4 @@
-import { causeChain, constructorName, readProp, readString } from '../classify/safe-read.js';
+import { causeChain, constructorName, readProp, readString } from '../common/safe-read.js';
 import { isStaleCacheError } from '../errors/stale-cache.error.js';
 
 /** A value that failed to deserialise (JSON.parse and friends). */

@@ -1,4 +1,4 @@
-import { RecoveryBudget } from '../execute/recovery-budget.js';
+import { RecoveryBudget } from '../resilience/recovery-budget.js';
 import { specContext } from '../execute/recovery-test-context.spec-helper.js';
 import { resolveParameters } from '../error-recovery-options.js';
 import { systemClock } from '../resilience/clock.js';
@@ -10,7 +10,8 @@ import type { CacheTarget } from '../targets/cache-target.interface.js';
 import type { CacheTargets } from '../targets/cache-targets.js';
 import { CacheClearStrategy } from './cache-clear.strategy.js';
 import type { RecoveryContext } from './recovery-strategy.interface.js';
-import type { ClearableCache, StrategyParameters } from './strategy-parameters.interface.js';
+import type { StrategyParameters } from './strategy-parameters.interface.js';
+import type { ClearableCache } from '../common/recovery-target.interface.js';
 import { StaleCacheError } from '../errors/stale-cache.error.js';
 import type { Clock } from '../resilience/clock.js';
 

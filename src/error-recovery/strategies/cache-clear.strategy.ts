@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { scrubString } from '../capture/scrub.js';
-import { messageOf } from '../classify/error-text.js';
+import { scrubString } from '../common/scrub.js';
+import { messageOf } from '../common/error-text.js';
 import type { ResolvedStrategyParameters } from '../error-recovery-options.js';
 import { CacheClearHistory } from '../targets/cache-clear.history.js';
 import type { CacheClearResult, CacheTarget } from '../targets/cache-target.interface.js';
@@ -13,8 +13,6 @@ import { replayBlocker, thenReplay } from './then-replay.js';
 
 type CacheClearParameters = ResolvedStrategyParameters['cache_clear'];
 type Scope = { pattern: string } | { keys: string[] };
-
-const describe = (error: unknown): string => messageOf(error, 300);
 
 /** The caches a `cacheType` selects. */
 export function selectCaches(caches: readonly CacheTarget[], cacheType: CacheClearParameters['cacheType']): CacheTarget[] {
@@ -97,7 +95,7 @@ export class CacheClearStrategy implements RecoveryStrategy {
         step = steps.done(ctx, startedAt, true, `cleared ${what} from ${cache.name} (${evidence})`, { ...details, keysCleared: keys });
       }
     } catch (error) {
-      step = steps.done(ctx, startedAt, false, `clearing ${cache.name} failed: ${describe(error)}`, details);
+      step = steps.done(ctx, startedAt, false, `clearing ${cache.name} failed: ${messageOf(error, 300)}`, details);
     }
     if (!step.success) this.history.unmarkCleared(cache.name, label, startedAt, last);
     const outcome = step.success ? 'cleared' : step.skipped ? 'skipped' : 'failed';

@@ -1,7 +1,7 @@
 import { chooseDataSource } from '../targets/choose-data-source.js';
 import { DataSourceRestartable } from '../targets/data-source.restartable.js';
 import type { NamedDataSource } from '../targets/data-source.targets.js';
-import type { Restartable } from './strategy-parameters.interface.js';
+import type { Restartable } from '../common/recovery-target.interface.js';
 
 /** The target service_restart acts on (and how it was chosen), or why it acts on none. */
 export type RestartChoice = { target: Restartable; kind: 'dataSource' | 'target'; chosenBy: string } | { skip: string };

@@ -1,7 +1,7 @@
 import { breakerOutcome } from '../capture/breaker-outcome.js';
 import { resolveOptions } from '../error-recovery-options.js';
 import { RecoveryEvents } from '../events/recovery-events.js';
-import { RecoveryBudget } from '../execute/recovery-budget.js';
+import { RecoveryBudget } from '../resilience/recovery-budget.js';
 import { specContext, transientConnection } from '../execute/recovery-test-context.spec-helper.js';
 import type { Clock } from '../resilience/clock.js';
 import { CircuitBreakerRegistry } from '../state/circuit-breaker.registry.js';

@@ -1,13 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { messageOf } from '../classify/error-text.js';
+import { messageOf } from '../common/error-text.js';
 import { StaleResponseCache } from '../state/stale-response.cache.js';
 import { callRouteFallback, degraded, forwardToUpstream } from './fallback-answers.js';
 import type { RecoveryContext, RecoveryStrategy, StrategyOutcome, StrategyStep } from './recovery-strategy.interface.js';
 import { RegisterStrategy } from './register-strategy.decorator.js';
 import { steps } from './strategy-steps.js';
-
-const describe = (error: unknown): string => messageOf(error, 300);
 
 const NOTHING_APPLIES = 'no fallback: the route has none, no fresh stale response, no fallback upstream configured';
 
@@ -52,7 +50,7 @@ export class FallbackStrategy implements RecoveryStrategy {
           return { resolved: true, result: own.value, headers: degraded('fallback'), steps: tried };
         }
       } catch (error) {
-        tried.push(steps.done(ctx, startedAt, false, `route fallback failed: ${describe(error)}`, { source: 'route' }));
+        tried.push(steps.done(ctx, startedAt, false, `route fallback failed: ${messageOf(error, 300)}`, { source: 'route' }));
       }
     }
 
@@ -72,7 +70,7 @@ export class FallbackStrategy implements RecoveryStrategy {
         tried.push(steps.done(ctx, startedAt, true, `forwarded to the fallback upstream (${answer.status})`, { source: 'upstream', status: answer.status }));
         return { resolved: true, result: answer.value, headers: degraded('fallback-upstream'), steps: tried };
       } catch (error) {
-        tried.push(steps.done(ctx, startedAt, false, `fallback upstream failed: ${describe(error)}`, { source: 'upstream' }));
+        tried.push(steps.done(ctx, startedAt, false, `fallback upstream failed: ${messageOf(error, 300)}`, { source: 'upstream' }));
       }
     }
 

@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { ErrorRecoveryModuleOptions } from '../error-recovery-options.interface.js';
 import { routeParameters } from '../error-recovery-options.js';
-import { RecoveryBudget } from '../execute/recovery-budget.js';
+import { RecoveryBudget } from '../resilience/recovery-budget.js';
 import { specContext } from '../execute/recovery-test-context.spec-helper.js';
 import { systemClock } from '../resilience/clock.js';
 import { PoolSizesRegistry } from '../state/pool-sizes.registry.js';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { messageOf } from '../classify/error-text.js';
+import { messageOf } from '../common/error-text.js';
 import { PoolSizesRegistry } from '../state/pool-sizes.registry.js';
 import { decidePoolAction } from '../state/pool-size.policy.js';
 import { chooseDataSource } from '../targets/choose-data-source.js';

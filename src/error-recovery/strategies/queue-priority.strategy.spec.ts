@@ -1,4 +1,4 @@
-import { RecoveryBudget } from '../execute/recovery-budget.js';
+import { RecoveryBudget } from '../resilience/recovery-budget.js';
 import { specContext } from '../execute/recovery-test-context.spec-helper.js';
 import { systemClock } from '../resilience/clock.js';
 import type { Priority } from '../resilience/priority-bulkhead.js';

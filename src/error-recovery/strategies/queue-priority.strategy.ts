@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { messageOf } from '../common/error-text.js';
 import { boostPriority } from '../resilience/priority-bulkhead.js';
 import type { RecoveryContext, RecoveryStrategy, StrategyOutcome } from './recovery-strategy.interface.js';
 import { RegisterStrategy } from './register-strategy.decorator.js';
@@ -25,8 +26,7 @@ export class QueuePriorityStrategy implements RecoveryStrategy {
     try {
       await ctx.slot.requeue(to, ctx.budget.signal);
     } catch (error) {
-      const why = error instanceof Error ? error.message : String(error);
-      return { resolved: false, steps: [steps.done(ctx, startedAt, false, `no slot at priority ${to} within the budget: ${why}`, { from, to })] };
+      return { resolved: false, steps: [steps.done(ctx, startedAt, false, `no slot at priority ${to} within the budget: ${messageOf(error, 300)}`, { from, to })] };
     }
     const waited = ctx.clock.now() - startedAt;
     const effect = steps.done(ctx, startedAt, true, `requeued at priority ${from} → ${to}; slot after ${waited} ms`, {

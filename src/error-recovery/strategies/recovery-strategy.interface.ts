@@ -1,13 +1,15 @@
-import type { JsonValue } from '../capture/safe-serialize.js';
-import type { AiErrorHandlerOptions } from '../capture/ai-error-handler-options.interface.js';
+import type { JsonValue } from '../common/safe-serialize.js';
 import type { Classification } from '../classify/classification.interface.js';
 import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
-import type { RecoveryBudget } from '../execute/recovery-budget.js';
-import type { RecoveryTrigger } from '../persistence/error-log.record.js';
+import type { RecoveryBudget } from '../resilience/recovery-budget.js';
+import type { RecoveryTrigger } from '../plan/recovery-trigger.js';
 import type { StrategyName } from '../plan/strategy-name.js';
 import type { Clock } from '../resilience/clock.js';
-import type { Priority } from '../resilience/priority-bulkhead.js';
+import type { BulkheadSlot } from '../resilience/bulkhead-slot.interface.js';
 import type { RetryBudgetWindow } from '../resilience/retry-budget.window.js';
+
+/** A request's place in its route's bulkhead (declared in resilience/, which state/ implements without importing strategies/). */
+export type { BulkheadSlot };
 
 /** The route an error happened on. `key` names per-route state (breakers, timeouts, throttles). */
 export interface RouteInfo {
@@ -22,6 +24,24 @@ export interface RouteInfo {
   retryBudget?: RetryBudgetWindow;
 }
 
+/**
+ * What strategies read of a route's `@AiErrorHandler()` settings. A narrow view rather than the
+ * decorator's own options type, so the strategy contract depends on nothing in capture/ (the
+ * decorator's options include the bulkhead's, whose registry implements {@link BulkheadSlot}).
+ */
+export interface RouteRecoveryOptions {
+  /** Service name stored for errors of this route. */
+  service?: string;
+  /** Name of the circuit breaker guarding this route. */
+  circuit?: string;
+  /** `false` turns the breaker off for this route; any other value is a policy (read by the registry). */
+  circuitBreaker?: object | false;
+  /** Timeout of this route, ms; `0` turns it off. */
+  timeoutMs?: number;
+  /** The route's fallback: a method name of its controller, or a function called as `(error, request)`. */
+  fallback?: string | ((error: unknown, request: unknown) => unknown);
+}
+
 /** The request in hand, for strategies that answer it another way (fallback) or forward it. */
 export interface RequestInfo {
   /** The framework's request object, passed to the route's own fallback. */
@@ -33,13 +53,6 @@ export interface RequestInfo {
   body: unknown;
   /** Who sent it, for per-client effects: `user:<id>` when authenticated, else `ip:<address>`. */
   client?: string;
-}
-
-/** A request's place in its route's bulkhead. */
-export interface BulkheadSlot {
-  readonly priority: Priority;
-  /** Gives the slot up and waits for one again at `priority` (ahead of lower waiters). */
-  requeue(priority: Priority, signal?: AbortSignal): Promise<void>;
 }
 
 /** Changes a strategy may ask for when it runs the handler again. */
@@ -70,7 +83,7 @@ export interface RecoveryContext {
   /** The route, when the error happened on one (also rebuilt from a stored row for manual runs). */
   route?: RouteInfo;
   /** `@AiErrorHandler()` settings of the route. */
-  routeOptions?: AiErrorHandlerOptions;
+  routeOptions?: RouteRecoveryOptions;
   /** The request, when the error happened on one that is still in hand. */
   request?: RequestInfo;
   /** The request's bulkhead slot, when its route declares a bulkhead. */

@@ -1,6 +1,6 @@
 import type { Classification } from '../classify/classification.interface.js';
 import { detectErrorType } from '../classify/error-type.js';
-import { readString } from '../classify/safe-read.js';
+import { readString } from '../common/safe-read.js';
 
 /** What {@link decideThrottle} looks at: facts of one error, read once from it. */
 export interface ThrottleFacts {

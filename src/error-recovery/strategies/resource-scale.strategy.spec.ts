@@ -1,6 +1,6 @@
 import type { DiscoveryService } from '@nestjs/core';
 import { resolveOptions } from '../error-recovery-options.js';
-import { RecoveryBudget } from '../execute/recovery-budget.js';
+import { RecoveryBudget } from '../resilience/recovery-budget.js';
 import { specContext } from '../execute/recovery-test-context.spec-helper.js';
 import type { Clock } from '../resilience/clock.js';
 import { FakeKubernetesApi } from '../scalers/fake-kubernetes-api.spec-helper.js';
@@ -11,7 +11,8 @@ import { WebhookScaler } from '../scalers/webhook.scaler.js';
 import { ScalerTargets } from '../targets/scaler-targets.js';
 import type { RecoveryContext } from './recovery-strategy.interface.js';
 import { ResourceScaleStrategy } from './resource-scale.strategy.js';
-import type { Scaler, StrategyParameters } from './strategy-parameters.interface.js';
+import type { StrategyParameters } from './strategy-parameters.interface.js';
+import type { Scaler } from '../common/recovery-target.interface.js';
 
 const TOKEN = 'sa-token-0123456789';
 const SECRET = 'whsec-0123456789';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { JsonValue } from '../capture/safe-serialize.js';
-import { messageOf } from '../classify/error-text.js';
+import type { JsonValue } from '../common/safe-serialize.js';
+import { messageOf } from '../common/error-text.js';
 import { ERROR_RECOVERY_OPTIONS } from '../error-recovery.constants.js';
 import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
 import { ScaleCooldown } from '../scalers/scale-cooldown.js';
@@ -8,10 +8,8 @@ import { ScaleHistory } from '../scalers/scale.history.js';
 import { ScalerTargets } from '../targets/scaler-targets.js';
 import type { RecoveryContext, RecoveryStrategy, StrategyOutcome, StrategyStep } from './recovery-strategy.interface.js';
 import { RegisterStrategy } from './register-strategy.decorator.js';
-import type { ScaleRequest, ScaleResult, Scaler } from './strategy-parameters.interface.js';
+import type { ScaleRequest, ScaleResult, Scaler } from '../common/recovery-target.interface.js';
 import { steps } from './strategy-steps.js';
-
-const describe = (error: unknown): string => messageOf(error, 300);
 
 /**
  * Adds capacity when errors say the service is short of it (memory, timeouts): asks every
@@ -65,7 +63,7 @@ export class ResourceScaleStrategy implements RecoveryStrategy {
         // The cool-down travels with the request: a scaler shared by several instances applies it to all.
         result = await scaler.scaleUp({ ...request, coolDownMs, now: startedAt });
       } catch (error) {
-        result = { kind: 'failed', reason: `scaler threw: ${describe(error)}` };
+        result = { kind: 'failed', reason: `scaler threw: ${messageOf(error, 300)}` };
       }
       this.cooldown.end(scaler.name, result.kind === 'scaled' ? ctx.clock.now() : undefined);
     }

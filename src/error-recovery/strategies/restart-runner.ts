@@ -1,8 +1,7 @@
+import { messageOf } from '../common/error-text.js';
 import type { Clock } from '../resilience/clock.js';
 import type { RestartResult } from '../state/restart-history.registry.js';
-import type { Restartable } from './strategy-parameters.interface.js';
-
-const text = (error: unknown): string => (error instanceof Error ? error.message : String(error)).slice(0, 300);
+import type { Restartable } from '../common/recovery-target.interface.js';
 
 /**
  * Restarts `target`, then runs its health check when asked and it has one. Never rejects: a
@@ -14,7 +13,7 @@ export async function restartTarget(target: Restartable, runHealthCheck: boolean
   try {
     await target.restart();
   } catch (error) {
-    return { outcome: 'failed', detail: text(error), healthCheck: 'not_run', durationMs: took() };
+    return { outcome: 'failed', detail: messageOf(error, 300), healthCheck: 'not_run', durationMs: took() };
   }
   if (!runHealthCheck) return { outcome: 'succeeded', healthCheck: 'skipped', durationMs: took() };
   if (!target.healthCheck) return { outcome: 'succeeded', healthCheck: 'none', durationMs: took() };
@@ -22,7 +21,7 @@ export async function restartTarget(target: Restartable, runHealthCheck: boolean
     const healthy = await target.healthCheck();
     if (healthy === false) return { outcome: 'unhealthy', detail: 'health check reported unhealthy', healthCheck: 'failed', durationMs: took() };
   } catch (error) {
-    return { outcome: 'unhealthy', detail: text(error), healthCheck: 'failed', durationMs: took() };
+    return { outcome: 'unhealthy', detail: messageOf(error, 300), healthCheck: 'failed', durationMs: took() };
   }
   return { outcome: 'succeeded', healthCheck: 'passed', durationMs: took() };
 }

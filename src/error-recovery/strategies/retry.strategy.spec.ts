@@ -1,5 +1,5 @@
 import { jest } from '@jest/globals';
-import { RecoveryBudget } from '../execute/recovery-budget.js';
+import { RecoveryBudget } from '../resilience/recovery-budget.js';
 import { specContext, transientConnection } from '../execute/recovery-test-context.spec-helper.js';
 import { systemClock } from '../resilience/clock.js';
 import { RetryBudgetWindow } from '../resilience/retry-budget.window.js';

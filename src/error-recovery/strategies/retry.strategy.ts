@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Classification } from '../classify/classification.interface.js';
-import { messageOf } from '../classify/error-text.js';
+import { messageOf } from '../common/error-text.js';
 import { retryWait } from '../resilience/backoff.js';
 import { retryBudgetExhausted } from '../resilience/retry-budget.js';
 import type { RecoveryContext, RecoveryStrategy, StrategyOutcome, StrategyStep } from './recovery-strategy.interface.js';

@@ -2,7 +2,7 @@ import { jest } from '@jest/globals';
 import type { DataSource } from 'typeorm';
 import type { ErrorRecoveryModuleOptions } from '../error-recovery-options.interface.js';
 import { routeParameters } from '../error-recovery-options.js';
-import { RecoveryBudget } from '../execute/recovery-budget.js';
+import { RecoveryBudget } from '../resilience/recovery-budget.js';
 import { specContext, transientConnection } from '../execute/recovery-test-context.spec-helper.js';
 import { systemClock } from '../resilience/clock.js';
 import { RestartHistoryRegistry } from '../state/restart-history.registry.js';
@@ -11,7 +11,8 @@ import { fakeDataSource, fakeDiscovery, optionsWith, poolTimeout } from '../targ
 import { RestartableTargetRegistry } from '../targets/restartable-target.registry.js';
 import type { RecoveryContext } from './recovery-strategy.interface.js';
 import { ServiceRestartStrategy } from './service-restart.strategy.js';
-import type { Restartable, StrategyParameters } from './strategy-parameters.interface.js';
+import type { StrategyParameters } from './strategy-parameters.interface.js';
+import type { Restartable } from '../common/recovery-target.interface.js';
 
 /** A target whose restart takes `restartMs` (fake time) and whose health is switchable. */
 class Worker implements Restartable {

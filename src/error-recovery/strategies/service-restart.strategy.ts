@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { messageOf } from '../common/error-text.js';
 import { RestartHistoryRegistry, type RestartResult } from '../state/restart-history.registry.js';
 import { DataSourceRestartable } from '../targets/data-source.restartable.js';
 import { DataSourceTargets } from '../targets/data-source.targets.js';
@@ -9,8 +10,6 @@ import { RegisterStrategy } from './register-strategy.decorator.js';
 import { steps } from './strategy-steps.js';
 import { restartTarget, within } from './restart-runner.js';
 import { thenReplay } from './then-replay.js';
-
-const text = (error: unknown): string => (error instanceof Error ? error.message : String(error)).slice(0, 300);
 
 /** The step's message for a restart that ran (or was joined) and how it ended. */
 function restartMessage(name: string, result: RestartResult | undefined, limitMs: number): string {
@@ -109,7 +108,7 @@ export class ServiceRestartStrategy implements RecoveryStrategy {
       if (!effect.success) return { resolved: false, steps: [{ ...effect, message: `${effect.message}; replay skipped: the restart did not succeed` }] };
       return await thenReplay(ctx, effect, 'restart');
     } catch (error) {
-      return { resolved: false, steps: [{ success: false, skipped: false, message: `service_restart failed: ${text(error)}`, startedAt, durationMs: ctx.clock.now() - startedAt }] };
+      return { resolved: false, steps: [{ success: false, skipped: false, message: `service_restart failed: ${messageOf(error, 300)}`, startedAt, durationMs: ctx.clock.now() - startedAt }] };
     }
   }
 }

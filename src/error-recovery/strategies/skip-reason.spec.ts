@@ -3,7 +3,7 @@ import type { ModuleRef } from '@nestjs/core';
 import { classifyError } from '../classify/error-classifier.js';
 import { resolveOptions } from '../error-recovery-options.js';
 import { RecoveryEvents } from '../events/recovery-events.js';
-import { RecoveryBudget } from '../execute/recovery-budget.js';
+import { RecoveryBudget } from '../resilience/recovery-budget.js';
 import { specContext } from '../execute/recovery-test-context.spec-helper.js';
 import { systemClock } from '../resilience/clock.js';
 import { StaleResponseCache } from '../state/stale-response.cache.js';

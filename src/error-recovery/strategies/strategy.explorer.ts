@@ -4,7 +4,7 @@ import { DiscoveryService } from '@nestjs/core';
 import type { RecoveryStrategy } from './recovery-strategy.interface.js';
 import { RegisterStrategy } from './register-strategy.decorator.js';
 import { StrategyRegistry } from './strategy-registry.js';
-import { discoverProviders } from '../targets/discover-providers.js';
+import { discoverProviders } from '../common/discover-providers.js';
 
 const isStrategy = (value: unknown): value is RecoveryStrategy =>
   typeof value === 'object' &&

@@ -1,6 +1,5 @@
+import { messageOf } from '../common/error-text.js';
 import type { RecoveryContext, StrategyOutcome, StrategyStep } from './recovery-strategy.interface.js';
-
-const text = (error: unknown): string => (error instanceof Error ? error.message : String(error)).slice(0, 300);
 
 /** Why the handler cannot be run again now, if it cannot. */
 export function replayBlocker(ctx: RecoveryContext): string | undefined {
@@ -40,7 +39,7 @@ export async function thenReplay(ctx: RecoveryContext, effect: StrategyStep, aft
     const step: StrategyStep = {
       success: false,
       skipped: false,
-      message: `replay after ${after} failed: ${text(error)}`,
+      message: `replay after ${after} failed: ${messageOf(error, 300)}`,
       details: { replay: 'failed', errorType },
       startedAt,
       durationMs: ctx.clock.now() - startedAt,

@@ -2,7 +2,7 @@ import { jest } from '@jest/globals';
 import { RouteTimeoutError, type InFlightRun } from '../errors/route-timeout.error.js';
 import { RecoveryExecutor } from '../execute/recovery-executor.js';
 import { StrategyRegistry } from './strategy-registry.js';
-import { RecoveryBudget } from '../execute/recovery-budget.js';
+import { RecoveryBudget } from '../resilience/recovery-budget.js';
 import { specContext, transientConnection } from '../execute/recovery-test-context.spec-helper.js';
 import { resolveOptions } from '../error-recovery-options.js';
 import type { Clock } from '../resilience/clock.js';

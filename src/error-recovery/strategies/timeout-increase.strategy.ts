@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { messageOf } from '../classify/error-text.js';
+import { messageOf } from '../common/error-text.js';
 import { isRouteTimeoutError, type InFlightRun } from '../errors/route-timeout.error.js';
 import { baseRouteTimeout, RouteTimeouts } from '../state/route-timeouts.registry.js';
 import type { RecoveryContext, RecoveryStrategy, StrategyOutcome, StrategyStep } from './recovery-strategy.interface.js';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { BoundedHistory } from '../strategies/bounded-history.js';
+import { BoundedHistory } from '../common/bounded-history.js';
 import type { CacheKind } from './cache-target.interface.js';
 
 /** One cache cleared (or attempted) by cache_clear, as the admin API lists it. */

@@ -1,4 +1,4 @@
-import type { ClearableCache } from '../strategies/strategy-parameters.interface.js';
+import type { ClearableCache } from '../common/recovery-target.interface.js';
 import type { CacheClearResult, CacheTarget } from './cache-target.interface.js';
 import { matchesEverything } from './cache-pattern.js';
 

@@ -3,12 +3,12 @@ import { ModuleLogger } from '../common/log-line.js';
 import { DiscoveryService, ModuleRef } from '@nestjs/core';
 import { ERROR_RECOVERY_OPTIONS } from '../error-recovery.constants.js';
 import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
-import type { ClearableCache } from '../strategies/strategy-parameters.interface.js';
+import type { ClearableCache } from '../common/recovery-target.interface.js';
 import { CacheManagerTarget, isCacheManagerLike } from './cache-manager-target.js';
 import { CustomCacheTarget } from './cache-custom-target.js';
 import { QueryResultCacheTarget } from './cache-query-result-target.js';
 import { ClearableCacheTarget } from './cache-target.decorator.js';
-import { discoverProviders } from './discover-providers.js';
+import { discoverProviders } from '../common/discover-providers.js';
 import type { CacheTarget, CacheTargetView } from './cache-target.interface.js';
 import { DataSourceTargets } from './data-source.targets.js';
 

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { Restartable } from '../strategies/strategy-parameters.interface.js';
+import type { Restartable } from '../common/recovery-target.interface.js';
 import { isEmbedded } from './pg-pool.js';
 
 /**

@@ -2,7 +2,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { ModuleLogger } from '../common/log-line.js';
 import { DiscoveryService } from '@nestjs/core';
 import { RestartableTarget } from './restartable-target.decorator.js';
-import { discoverProviders } from './discover-providers.js';
+import { discoverProviders } from '../common/discover-providers.js';
 import { isRestartable, RestartableTargetRegistry } from './restartable-target.registry.js';
 
 /** Registers every provider marked `@RestartableTarget()`. */

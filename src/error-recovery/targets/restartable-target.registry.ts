@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ModuleLogger } from '../common/log-line.js';
 import { ERROR_RECOVERY_OPTIONS } from '../error-recovery.constants.js';
 import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
-import type { Restartable } from '../strategies/strategy-parameters.interface.js';
+import type { Restartable } from '../common/recovery-target.interface.js';
 
 /** True for a value with a string `name` and a `restart()` method. */
 export const isRestartable = (value: unknown): value is Restartable =>

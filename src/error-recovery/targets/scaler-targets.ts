@@ -3,8 +3,8 @@ import { ModuleLogger } from '../common/log-line.js';
 import { DiscoveryService } from '@nestjs/core';
 import { ERROR_RECOVERY_OPTIONS } from '../error-recovery.constants.js';
 import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
-import type { Scaler } from '../strategies/strategy-parameters.interface.js';
-import { discoverProviders } from './discover-providers.js';
+import type { Scaler } from '../common/recovery-target.interface.js';
+import { discoverProviders } from '../common/discover-providers.js';
 import { ScalerTarget } from './scaler-target.decorator.js';
 
 const isScaler = (value: unknown): value is Scaler =>

@@ -1,5 +1,5 @@
 import type { SMTPSentMessageInfo, SMTPTransportOptions, Transporter } from 'nodemailer';
-import { readProp } from '../../classify/safe-read.js';
+import { readProp } from '../../common/safe-read.js';
 import type { AlertDelivery } from '../alert.interface.js';
 import type { ResolvedSmtpOptions } from '../resolve-alerts-options.js';
 import { alertHtml } from '../templates/alert-html.js';

@@ -1,5 +1,5 @@
-import { messageOf } from '../../classify/error-text.js';
-import { requestJson } from '../../scalers/http-json.js';
+import { messageOf } from '../../common/error-text.js';
+import { requestJson } from '../../common/http-json.js';
 import { oneLine } from '../templates/escape.js';
 
 /** What a receiver answered. */

@@ -1,4 +1,4 @@
-import { messageOf } from '../../classify/error-text.js';
+import { messageOf } from '../../common/error-text.js';
 import type { AlertDelivery } from '../alert.interface.js';
 import type { ResolvedAlertsOptions } from '../resolve-alerts-options.js';
 import { alertSlack } from '../templates/alert-slack.js';

@@ -1,5 +1,5 @@
-import { messageOf } from '../../classify/error-text.js';
-import { readProp } from '../../classify/safe-read.js';
+import { messageOf } from '../../common/error-text.js';
+import { readProp } from '../../common/safe-read.js';
 import type { AlertDelivery } from '../alert.interface.js';
 import type { ResolvedAlertsOptions } from '../resolve-alerts-options.js';
 import { alertTelegram } from '../templates/alert-telegram.js';

@@ -1,4 +1,4 @@
-import { messageOf } from '../../classify/error-text.js';
+import { messageOf } from '../../common/error-text.js';
 import { signWebhook } from '../../scalers/webhook-signature.js';
 import type { AlertDelivery } from '../alert.interface.js';
 import type { ResolvedWebhookOptions } from '../resolve-alerts-options.js';

@@ -1,6 +1,6 @@
 import { mkdir, open, readFile, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { messageOf } from '../../classify/error-text.js';
+import { messageOf } from '../../common/error-text.js';
 import type { PendingErrorLog } from '../error-log.record.js';
 import type { ResolvedJournalOptions } from '../resolve-writer-options.js';
 import { decodeRecords, encodeRecord } from './journal-codec.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { appFrames, fingerprint, normaliseMessage } from './fingerprint.js';
+import { appFrames, fingerprint, normaliseMessage } from '../classify/fingerprint.js';
 
 describe('normaliseMessage', () => {
   it.each<[string, string]>([
@@ -109,7 +109,7 @@ describe('fingerprint', () => {
     }
     const a = fail(1);
     const b = fail(2);
-    expect(appFrames(a.stack, process.cwd())[0]).toBe('fail@error-recovery/capture/fingerprint.spec');
+    expect(appFrames(a.stack, process.cwd())[0]).toBe('fail@error-recovery/classify/fingerprint.spec');
     expect(fingerprint('Error', a.message, a.stack, process.cwd())).toBe(fingerprint('Error', b.message, b.stack, process.cwd()));
   });
 });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { BoundedLru } from '../common/bounded-lru.js';
-import { FILTERED_CARD } from './scrub.js';
+import { FILTERED_CARD } from '../common/scrub.js';
 
 /** Characters of a message looked at; the normalised result is capped at 500. */
 const MESSAGE_SCAN = 2000;

@@ -1,8 +1,8 @@
 import { DataSource } from 'typeorm';
-import type { ErrorLogStore } from './error-log-store.interface.js';
-import type { ErrorRecoveryModuleOptions } from '../error-recovery-options.interface.js';
-import { resolveOptions } from '../error-recovery-options.js';
-import { isEmbeddedDatabaseInProductionError } from '../errors/embedded-database-in-production.error.js';
+import type { ErrorLogStore } from './persistence/error-log-store.interface.js';
+import type { ErrorRecoveryModuleOptions } from './error-recovery-options.interface.js';
+import { resolveOptions } from './error-recovery-options.js';
+import { isEmbeddedDatabaseInProductionError } from './errors/embedded-database-in-production.error.js';
 import { assertRealStoreInProduction, embeddedInProductionProblem, isProductionEnvironment } from './production-store.js';
 
 const problem = (options: ErrorRecoveryModuleOptions, env: NodeJS.ProcessEnv = {}): string | undefined =>

@@ -1,4 +1,4 @@
-import type { Clock } from '../resilience/clock.js';
+import type { Clock } from './clock.js';
 
 /**
  * The time recovery of one error may take. Its signal aborts when the time is up (or when recovery

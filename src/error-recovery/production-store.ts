@@ -1,6 +1,6 @@
-import type { ResolvedAlertsOptions } from '../alerts/resolve-alerts-options.js';
-import { EmbeddedDatabaseInProductionError } from '../errors/embedded-database-in-production.error.js';
-import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
+import type { ResolvedAlertsOptions } from './alerts/resolve-alerts-options.js';
+import { EmbeddedDatabaseInProductionError } from './errors/embedded-database-in-production.error.js';
+import type { ResolvedErrorRecoveryOptions } from './error-recovery-options.js';
 
 /**
  * Environments where the embedded database needs `database.embedded: true`: `production` and `prod`

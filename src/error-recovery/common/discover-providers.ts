@@ -1,4 +1,4 @@
-import type { ModuleLogger } from '../common/log-line.js';
+import type { ModuleLogger } from './log-line.js';
 import type { DiscoveryService } from '@nestjs/core';
 
 /** What a discovery looks for, for its warnings. */

@@ -1,5 +1,5 @@
-import { truncate } from '../capture/safe-serialize.js';
-import { scrub } from '../capture/scrub.js';
+import { truncate } from './safe-serialize.js';
+import { scrub } from './scrub.js';
 import { isErrorValue, isObjectLike, readProp } from './safe-read.js';
 
 /**
