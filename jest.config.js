@@ -18,6 +18,8 @@ const common = {
 export default {
   // e2e tests start apps on a real database; unit tests finish in milliseconds either way.
   testTimeout: 30_000,
+  // Journal files a previous run's apps left behind are not this run's (see the file).
+  globalSetup: '<rootDir>/test/support/global-setup.mjs',
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },

@@ -63,7 +63,8 @@ export class RouteRecovery {
     return function wrappedRouteHandler(this: unknown, ...args: unknown[]): unknown {
       const res = args[response.index];
       // The handler sees exactly the arguments it declared (rest parameters, `arguments.length`).
-      if (response.added) args.length = response.index;
+      // (A direct call with fewer arguments, e.g. from a test, is left exactly as it was made.)
+      if (response.added && args.length > response.index) args.length = response.index;
       // Made only where needed (a gate, an error): a healthy request allocates nothing here.
       let call: HandlerCall | undefined;
       let gate: Gate | undefined;
