@@ -1,10 +1,11 @@
-import { mkdir, open, readFile, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { open, readFile, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { messageOf } from '../../common/error-text.js';
 import type { PendingErrorLog } from '../error-log.record.js';
 import type { ResolvedJournalOptions } from '../resolve-writer-options.js';
 import { decodeRecords, encodeRecord } from './journal-codec.js';
 import { fileName, newOwner, ownerIsGone, parseFileName, releaseOwner, type JournalOwner } from './journal-owner.js';
+import { ensurePrivateDir, isOwnFile } from './private-dir.js';
 
 /** A journal file is closed and a new one started at this size, so a replayed file can be deleted soon. */
 export const SEGMENT_BYTES = 4 * 1024 * 1024;
@@ -114,6 +115,11 @@ export class ErrorJournal {
           try {
             // Atomic: of two writers taking the same file, one rename succeeds, the other finds nothing.
             await rename(join(dir, name), path);
+            // Checked on the file now under our name (a check before the rename could be raced).
+            if (!(await isOwnFile(path))) {
+              await rename(path, join(dir, name));
+              continue;
+            }
             const text = await readFile(path, 'utf8');
             const { records } = decodeRecords(text);
             found.push({ path, records: records.length, bytes: Buffer.byteLength(text), sealed: true, mtimeMs: (await stat(path)).mtimeMs });
@@ -220,15 +226,16 @@ export class ErrorJournal {
     let lastError: unknown;
     for (const dir of this.dir ? [this.dir] : this.options.dirs) {
       try {
-        // Owner-only: the rows hold request data (scrubbed, but still the app's business).
-        await mkdir(dir, { recursive: true, mode: 0o700 });
+        // Owner-only: the rows hold request data (scrubbed, but still the app's business); a
+        // directory of another user (one that got to the shared temp directory first) is skipped.
+        await ensurePrivateDir(dir);
         this.handle = await open(join(dir, name), 'a', 0o600);
         this.dir = dir;
         const segment = { path: join(dir, name), records: 0, bytes: 0, sealed: false };
         this.segments.push(segment);
         return segment;
       } catch (error) {
-        // A read-only directory: try the next one.
+        // A read-only directory, or one not fit for the journal: try the next one.
         lastError = error;
       }
     }
