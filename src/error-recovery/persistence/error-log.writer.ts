@@ -223,11 +223,13 @@ export class ErrorLogWriter implements OnModuleInit {
     else if (this.state.kind === 'direct') this.logger.log('error journal replayed; captured errors are written directly again');
   }
 
-  /** Moves the in-memory queue to the journal, in order; returns how many went. */
+  /**
+   * Moves the in-memory queue to the journal, ahead of what the journal already holds (errors
+   * spilled while these waited in memory were captured after them); returns how many went.
+   */
   private spillQueue(): number {
     if (!this.journal || this.queue.length === 0) return 0;
-    let moved = 0;
-    while (moved < this.queue.length && this.journal.append(this.queue[moved]) === 'journaled') moved++;
+    const moved = this.journal.prepend(this.queue);
     this.queue.splice(0, moved);
     return moved;
   }

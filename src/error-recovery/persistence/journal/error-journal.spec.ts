@@ -72,6 +72,20 @@ describe('ErrorJournal', () => {
     expect(statSync(join(dir, name)).mode & 0o777).toBe(0o600);
   });
 
+  it('replays what is prepended before the records waiting, in a file readable by its owner only', async () => {
+    const j = open();
+    ['c', 'd'].forEach((id) => j.append(entry(id)));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(j.prepend([entry('a'), entry('b')])).toBe(2);
+    expect(j.records).toBe(4);
+    expect(ids(await j.next(4))).toEqual(['a', 'b']);
+    await j.close();
+    for (const name of readdirSync(dir)) expect(statSync(join(dir, name)).mode & 0o777).toBe(0o600);
+    const next = open();
+    await next.takeOver();
+    expect(await drainAll(next)).toEqual(['a', 'b', 'c', 'd']);
+  });
+
   it('revives dates', async () => {
     const j = open();
     j.append(entry('a'));

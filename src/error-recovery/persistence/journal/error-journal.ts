@@ -1,4 +1,4 @@
-import { open, readFile, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { open, readFile, readdir, rename, stat, unlink, utimes, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { messageOf } from '../../common/error-text.js';
 import type { PendingErrorLog } from '../error-log.record.js';
@@ -61,6 +61,8 @@ export class ErrorJournal {
   private readonly owner: JournalOwner = newOwner();
   private readonly segments: Segment[] = [];
   private buffer: PendingErrorLog[] = [];
+  /** Entries handed to {@link prepend} and not written yet: older than everything else waiting. */
+  private front: PendingErrorLog[][] = [];
   /** Entries taken from the buffer and being written: still waiting, so still counted. */
   private writing = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -92,10 +94,28 @@ export class ErrorJournal {
     return 'journaled';
   }
 
+  /**
+   * Queues `entries`, captured before every record the journal waits to replay (the writer's queue
+   * when it follows newer errors already spilled), to be replayed before those records: they go to
+   * a file of their own, placed ahead of the waiting files, also for a take-over after a crash.
+   * Returns how many it took (all, or none when the journal is full or unavailable).
+   */
+  prepend(entries: readonly PendingErrorLog[]): number {
+    if (entries.length === 0 || this.broken || this.bytes() >= this.options.maxBytes) return 0;
+    if (this.records === 0) {
+      for (const entry of entries) this.append(entry);
+      return entries.length;
+    }
+    this.front.push([...entries]);
+    void this.serial(() => this.writeFront());
+    return entries.length;
+  }
+
   /** Errors in the journal not yet stored (on disk or about to be written). */
   get records(): number {
     const done = this.replaying ? this.replaying.segment.records - this.replaying.left.length : 0;
-    return this.segments.reduce((n, s) => n + s.records, 0) - done + this.buffer.length + this.writing;
+    const front = this.front.reduce((n, f) => n + f.length, 0);
+    return this.segments.reduce((n, s) => n + s.records, 0) - done + this.buffer.length + this.writing + front;
   }
 
   stats(): JournalStats {
@@ -137,6 +157,7 @@ export class ErrorJournal {
   /** Up to `max` records to replay, oldest first, without consuming them: see {@link stored}. */
   next(max: number): Promise<PendingErrorLog[]> {
     return this.serial(async () => {
+      await this.writeFront();
       if (!this.replaying && this.segments.length === 0 && this.buffer.length > 0) await this.writeBuffer();
       while (!this.replaying && this.segments.length > 0) {
         const segment = this.segments[0];
@@ -175,6 +196,7 @@ export class ErrorJournal {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     return this.serial(async () => {
+      await this.writeFront();
       await this.writeBuffer();
       await this.closeHandle();
       releaseOwner(this.owner);
@@ -215,6 +237,40 @@ export class ErrorJournal {
       this.broken = true;
       this.lastError = messageOf(error, 300);
       this.hooks.writeFailed(entries, error);
+    }
+  }
+
+  /**
+   * Writes what {@link prepend} took to a file of its own, ahead of the files waiting to be replayed
+   * (after the one being replayed now), and dates it just before the first of them: a take-over
+   * after a crash orders files by time.
+   */
+  private async writeFront(): Promise<void> {
+    while (this.front.length > 0) {
+      const entries = this.front[0];
+      try {
+        const text = this.hooks.prepare(entries).map(encodeRecord).join('');
+        const first = this.segments.find((seg) => seg !== this.replaying?.segment);
+        const firstTime = first ? (await stat(first.path).catch(() => undefined))?.mtimeMs : undefined;
+        const dir = this.dir ?? (await this.activeSegment(), this.dir!);
+        const path = join(dir, fileName(this.owner, `${Date.now()}-${String(this.nextSegment++).padStart(6, '0')}`));
+        const handle = await open(path, 'wx', 0o600);
+        try {
+          await handle.write(text);
+        } finally {
+          await handle.close().catch(() => undefined);
+        }
+        if (firstTime !== undefined) await utimes(path, (firstTime - 1) / 1000, (firstTime - 1) / 1000);
+        this.front.shift();
+        const segment = { path, records: entries.length, bytes: Buffer.byteLength(text), sealed: true };
+        this.segments.splice(this.replaying ? 1 : 0, 0, segment);
+        this.counters.spilled += entries.length;
+      } catch (error) {
+        this.front.shift();
+        this.broken = true;
+        this.lastError = messageOf(error, 300);
+        this.hooks.writeFailed(entries, error);
+      }
     }
   }
 
