@@ -16,7 +16,7 @@ const SOURCES = ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'README
 const PUBLIC_RUNTIME_NAMES = [
   'AdminTokenGuard', 'AiErrorHandler', 'BulkheadRejectedError', 'CircuitOpenError', 'ClearableCacheTarget',
   'DEFAULT_STRATEGY_MAP', 'DuplicateStrategyError', 'EmbeddedDatabaseInProductionError', 'ErrorCaptureFilter',
-  'ErrorCaptureInterceptor', 'ErrorLogEntity', 'ErrorLogNotFoundError', 'ErrorRecoveryModule', 'ErrorRecoveryStats',
+  'ErrorLogEntity', 'ErrorLogNotFoundError', 'ErrorRecoveryModule', 'ErrorRecoveryStats',
   'InMemoryCircuitStateStore', 'InjectAlertChannels', 'InjectAlertOutboxStore', 'InjectCircuitStateStore',
   'InjectErrorLogStore', 'InjectErrorRecoveryOptions', 'InvalidAlertsOptionError', 'KubernetesScaler', 'PRIORITIES',
   'RecoveryActionEntity', 'RecoveryEvents', 'RecoveryService', 'RegisterStrategy', 'RequestThrottledError',
