@@ -122,6 +122,33 @@ describe('ErrorLogWriter with its journal', () => {
     expect([...store.rows.keys()]).toEqual(sent);
   });
 
+  it('an entry that cannot be made storable is counted and skipped, never stalls the writer (direct and journaled)', async () => {
+    const poisoned = (id: string) => {
+      const e = entry(id);
+      // What a custom strategy's malformed step makes of the deferred action rows: a throw when read.
+      Object.defineProperty(e, 'actions', { get: () => { throw new TypeError("Cannot read properties of undefined (reading 'replace')"); }, configurable: true, enumerable: true });
+      return e;
+    };
+    const store = new MemoryStore();
+    const w = writer(store);
+    w.enqueue(entry('a'));
+    w.enqueue(poisoned('bad1'));
+    w.enqueue(entry('b'));
+    expect(await w.flush(2000)).toBe(true);
+    expect([...store.rows.keys()]).toEqual(['a', 'b']);
+    // The same through the journal: the store is down, so entries are finished on their way to disk.
+    store.down = true;
+    w.enqueue(entry('c'));
+    await w.flush(60);
+    w.enqueue(poisoned('bad2'));
+    w.enqueue(entry('d'));
+    await w.flush(60);
+    store.down = false;
+    expect(await w.flush(3000)).toBe(true);
+    expect([...store.rows.keys()]).toEqual(['a', 'b', 'c', 'd']);
+    expect(w.stats()).toMatchObject({ dropped: { rejected_by_database: 2 }, journal: { available: true, records: 0 } });
+  });
+
   it('drops only when the journal (and the queue) are full, counted and told once per interval', async () => {
     const store = new MemoryStore();
     store.down = true;

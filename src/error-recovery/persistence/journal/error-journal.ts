@@ -37,7 +37,7 @@ export type AppendResult = 'journaled' | 'full' | 'unavailable';
 
 /** What the journal asks of its writer. */
 export interface JournalHooks {
-  /** Completes entries right before they are written to disk (as before an insert). */
+  /** Completes entries right before they are written to disk (as before an insert); leaves out those that cannot be. */
   prepare(entries: PendingErrorLog[]): PendingErrorLog[];
   /** A write to disk failed: these entries are handed back (the journal is now unavailable). */
   writeFailed(entries: PendingErrorLog[], error: unknown): void;
@@ -224,13 +224,15 @@ export class ErrorJournal {
     this.buffer = [];
     this.writing = entries.length;
     try {
-      const text = this.hooks.prepare(entries).map(encodeRecord).join('');
+      // The hook leaves out (and counts) what cannot be made storable.
+      const prepared = this.hooks.prepare(entries);
+      const text = prepared.map(encodeRecord).join('');
       const segment = await this.activeSegment();
       await this.handle!.write(text);
       segment.bytes += Buffer.byteLength(text);
-      segment.records += entries.length;
+      segment.records += prepared.length;
       this.writing = 0;
-      this.counters.spilled += entries.length;
+      this.counters.spilled += prepared.length;
       if (segment.bytes >= SEGMENT_BYTES) await this.seal(segment);
     } catch (error) {
       this.writing = 0;
@@ -249,7 +251,8 @@ export class ErrorJournal {
     while (this.front.length > 0) {
       const entries = this.front[0];
       try {
-        const text = this.hooks.prepare(entries).map(encodeRecord).join('');
+        const prepared = this.hooks.prepare(entries);
+        const text = prepared.map(encodeRecord).join('');
         const first = this.segments.find((seg) => seg !== this.replaying?.segment);
         const firstTime = first ? (await stat(first.path).catch(() => undefined))?.mtimeMs : undefined;
         const dir = this.dir ?? (await this.activeSegment(), this.dir!);
@@ -262,9 +265,9 @@ export class ErrorJournal {
         }
         if (firstTime !== undefined) await utimes(path, (firstTime - 1) / 1000, (firstTime - 1) / 1000);
         this.front.shift();
-        const segment = { path, records: entries.length, bytes: Buffer.byteLength(text), sealed: true };
+        const segment = { path, records: prepared.length, bytes: Buffer.byteLength(text), sealed: true };
         this.segments.splice(this.replaying ? 1 : 0, 0, segment);
-        this.counters.spilled += entries.length;
+        this.counters.spilled += prepared.length;
       } catch (error) {
         this.front.shift();
         this.broken = true;
