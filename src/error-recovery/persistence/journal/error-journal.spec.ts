@@ -86,6 +86,18 @@ describe('ErrorJournal', () => {
     expect(await drainAll(next)).toEqual(['a', 'b', 'c', 'd']);
   });
 
+  it('puts what is prepended after the files taken over from a writer that is gone (captured earlier still)', async () => {
+    const first = open();
+    first.append(entry('old'));
+    await first.close();
+    const j = open();
+    await j.takeOver();
+    j.append(entry('d'));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(j.prepend([entry('c')])).toBe(1);
+    expect(await drainAll(j)).toEqual(['old', 'c', 'd']);
+  });
+
   it('revives dates', async () => {
     const j = open();
     j.append(entry('a'));

@@ -49,6 +49,8 @@ interface Segment {
   bytes: number;
   /** No more appends go to it. */
   sealed: boolean;
+  /** A file of a writer that is gone: what it holds was captured before anything of this writer. */
+  takenOver?: boolean;
 }
 
 /**
@@ -142,7 +144,7 @@ export class ErrorJournal {
             }
             const text = await readFile(path, 'utf8');
             const { records } = decodeRecords(text);
-            found.push({ path, records: records.length, bytes: Buffer.byteLength(text), sealed: true, mtimeMs: (await stat(path)).mtimeMs });
+            found.push({ path, records: records.length, bytes: Buffer.byteLength(text), sealed: true, takenOver: true, mtimeMs: (await stat(path)).mtimeMs });
           } catch (error) {
             if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.lastError = messageOf(error, 300);
           }
@@ -243,9 +245,9 @@ export class ErrorJournal {
   }
 
   /**
-   * Writes what {@link prepend} took to a file of its own, ahead of the files waiting to be replayed
-   * (after the one being replayed now), and dates it just before the first of them: a take-over
-   * after a crash orders files by time.
+   * Writes what {@link prepend} took to a file of its own, ahead of this writer's files waiting to
+   * be replayed (after the one being replayed now and those taken over), and dates it just before
+   * the first of them: a take-over after a crash orders files by time.
    */
   private async writeFront(): Promise<void> {
     while (this.front.length > 0) {
@@ -253,7 +255,10 @@ export class ErrorJournal {
       try {
         const prepared = this.hooks.prepare(entries);
         const text = prepared.map(encodeRecord).join('');
-        const first = this.segments.find((seg) => seg !== this.replaying?.segment);
+        // After the file being replayed and those of writers that are gone (captured earlier still).
+        let at = 0;
+        while (at < this.segments.length && (this.segments[at] === this.replaying?.segment || this.segments[at].takenOver)) at++;
+        const first = this.segments.at(at);
         const firstTime = first ? (await stat(first.path).catch(() => undefined))?.mtimeMs : undefined;
         const dir = this.dir ?? (await this.activeSegment(), this.dir!);
         const path = join(dir, fileName(this.owner, `${Date.now()}-${String(this.nextSegment++).padStart(6, '0')}`));
@@ -266,7 +271,7 @@ export class ErrorJournal {
         if (firstTime !== undefined) await utimes(path, (firstTime - 1) / 1000, (firstTime - 1) / 1000);
         this.front.shift();
         const segment = { path, records: prepared.length, bytes: Buffer.byteLength(text), sealed: true };
-        this.segments.splice(this.replaying ? 1 : 0, 0, segment);
+        this.segments.splice(at, 0, segment);
         this.counters.spilled += prepared.length;
       } catch (error) {
         this.front.shift();
