@@ -49,7 +49,7 @@ const options = resolveOptions(
   { service, database: { url: viaProxy.toString(), connectTimeoutMs: 1000 }, writer: { journal: { dir }, maxRetryDelayMs: 1000 } },
   {},
 );
-const store = new TypeOrmErrorLogStore(createErrorRecoveryDataSource(options.database, () => undefined), true);
+const store = new TypeOrmErrorLogStore(await createErrorRecoveryDataSource(options.database, () => undefined), true);
 const writer = new ErrorLogWriter(store, options);
 await writer.onModuleInit();
 

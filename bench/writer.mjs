@@ -38,7 +38,7 @@ const options = resolveOptions(
   },
   {},
 );
-const dataSource = createErrorRecoveryDataSource(options.database, () => undefined);
+const dataSource = await createErrorRecoveryDataSource(options.database, () => undefined);
 const store = new TypeOrmErrorLogStore(dataSource, true, isEmbedded(options.database));
 
 // A stack and context of the size a real Nest error has (~1.5 KB, ~300 B).

@@ -205,4 +205,30 @@ describeWithPostgres('error journal', () => {
       await webhook.stop();
     }
   });
+
+  it('without a journal, a full queue while the database is down is alerted at once, not when the database returns', async () => {
+    const webhook = new HttpReceiver();
+    await webhook.start();
+    const service = uniqueService('qfull');
+    const app = await startApp([
+      scenario(service, viaProxy(proxy), dir, { maxQueue: 5, journal: false }, { webhook: { url: webhook.url('/hook'), secret: 's'.repeat(32), timeoutMs: 2000 }, pollIntervalMs: 3_600_000 }),
+    ]);
+    const writer = app.get(ErrorLogWriter);
+    try {
+      await proxy.stop();
+      await failures(app, 20);
+      await eventually(async () => writer.stats().dropped.queue_full, (n) => n > 0);
+      // The outbox lives in the store that is down: the alert must not wait there.
+      const posts = await eventually(
+        async () => webhook.received.map((r) => JSON.parse(r.body) as { kind?: string; facts?: Record<string, string> }).filter((p) => p.kind === 'errors_dropped'),
+        (p) => p.length > 0,
+        8_000,
+      );
+      expect(posts[0].facts).toMatchObject({ Reason: 'queue_full' });
+    } finally {
+      await proxy.start();
+      await app.close();
+      await webhook.stop();
+    }
+  });
 });

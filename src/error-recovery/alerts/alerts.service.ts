@@ -100,11 +100,12 @@ export class AlertsService {
 
   private onErrorsDropped(event: ErrorsDroppedEvent): void {
     const alert = errorsDroppedAlert(event.reason, event.count, this.origin());
-    if (event.reason !== 'journal_full') {
+    if (event.reason !== 'journal_full' && event.reason !== 'queue_full') {
       this.add(alert, `errors_dropped:${event.reason}`, true);
       return;
     }
-    // The journal fills only while the store (where the outbox lives) is down or far behind: send directly.
+    // The journal (or, without one, the queue) fills only while the store, where the outbox lives,
+    // is down or far behind: an alert queued there would wait for the store. Send directly.
     this.sendDirectly(alert).catch((error: unknown) => this.logger.error(`errors_dropped alert not sent: ${String(error)}`));
   }
 

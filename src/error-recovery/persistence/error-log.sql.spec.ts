@@ -23,6 +23,14 @@ describe('insertBatchStatement', () => {
     expect(sql).not.toMatch(/recovery_actions/);
     expect(sql).toMatch(/ON CONFLICT \("id"\) DO NOTHING$/);
   });
+
+  it('never throws on an invalid date (a custom strategy step without startedAt): it binds null, which the database refuses for that row alone', () => {
+    const bad = entry(1);
+    bad.actions[0].startedAt = new Date(Number.NaN);
+    const { params } = insertBatchStatement([entry(1), bad]);
+    expect((params[22 + 10] as unknown[])[1]).toBeNull();
+    expect((params[22 + 10] as unknown[])[0]).toBe(new Date(0).toISOString());
+  });
 });
 
 describe('appendRecoveryStatement', () => {

@@ -7,9 +7,16 @@ export interface SqlStatement {
   params: unknown[];
 }
 
+/**
+ * A timestamp parameter; null for an invalid date, which the database then refuses for that row
+ * alone (NOT NULL: a row error, isolated and counted). `toISOString()` would throw instead, failing
+ * every batch the row is in, retried forever.
+ */
+const iso = (d: Date | null | undefined): string | null => (d instanceof Date && !Number.isNaN(d.getTime()) ? d.toISOString() : null);
+
 const LOG_COLUMNS: readonly [string, string, (r: ErrorLogRecord) => unknown][] = [
   ['id', 'uuid', (r) => r.id],
-  ['occurred_at', 'timestamptz', (r) => r.occurredAt.toISOString()],
+  ['occurred_at', 'timestamptz', (r) => iso(r.occurredAt)],
   ['service', 'varchar', (r) => storableText(r.service.slice(0, 100))],
   ['environment', 'varchar', (r) => storableText(r.environment.slice(0, 50))],
   ['error_type', 'varchar', (r) => storableText(r.errorType.slice(0, 100))],
@@ -26,7 +33,7 @@ const LOG_COLUMNS: readonly [string, string, (r: ErrorLogRecord) => unknown][] =
   ['request_id', 'varchar', (r) => storableOrNull(r.requestId?.slice(0, 200))],
   ['context', 'jsonb', (r) => storableJson(r.context)],
   ['resolved', 'boolean', (r) => r.resolved],
-  ['resolved_at', 'timestamptz', (r) => r.resolvedAt?.toISOString() ?? null],
+  ['resolved_at', 'timestamptz', (r) => iso(r.resolvedAt)],
   ['recovery_attempted', 'boolean', (r) => r.recoveryAttempted],
   ['recovery_success', 'boolean', (r) => r.recoverySuccess],
   ['recovery_strategy', 'varchar', (r) => storableOrNull(r.recoveryStrategy?.slice(0, 50))],
@@ -43,7 +50,7 @@ const ACTION_COLUMNS: readonly [string, string, (a: RecoveryActionRecord) => unk
   ['message', 'text', (a) => storableText(a.message)],
   ['details', 'jsonb', (a) => (a.details === null ? null : storableJson(a.details))],
   ['duration_ms', 'int', (a) => Math.max(0, Math.round(a.durationMs))],
-  ['started_at', 'timestamptz', (a) => a.startedAt.toISOString()],
+  ['started_at', 'timestamptz', (a) => iso(a.startedAt)],
 ];
 
 /** One array per column, in column order: the parameters of an `unnest` insert. */

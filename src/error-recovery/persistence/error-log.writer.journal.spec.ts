@@ -85,6 +85,70 @@ describe('ErrorLogWriter with its journal', () => {
     expect(w.stats()).toMatchObject({ mode: 'direct', written: 40, dropped: { queue_full: 0, journal_full: 0 }, journal: { spilled: 32, replayed: 32 } });
   });
 
+  it('stores in capture order when the store goes down while newer errors are already in the journal', async () => {
+    const store = new MemoryStore();
+    let open!: () => void;
+    store.gate = new Promise((resolve) => (open = resolve));
+    const w = writer(store, { spillAbove: 8, concurrency: 1 });
+    const sent = ids(40);
+    // The first 8 wait in memory (a write of them in flight), the 32 after them go to the journal.
+    sent.forEach((id) => expect(w.enqueue(entry(id))).toBe(true));
+    await w.flush(30);
+    expect(w.stats()).toMatchObject({ mode: 'spilling', journal: { records: 32 } });
+    // Then the store fails that write: the 8 older ones must not land behind the 32 newer.
+    store.down = true;
+    store.gate = undefined;
+    open();
+    await w.flush(60);
+    store.down = false;
+    expect(await w.flush(5000)).toBe(true);
+    expect([...store.rows.keys()]).toEqual(sent);
+    expect([...store.inserts.values()].every((n) => n === 1)).toBe(true);
+  });
+
+  it('keeps capture order across a shutdown that spills the queue behind a journal holding newer errors', async () => {
+    // A store that hangs through shutdown: the queue goes to the journal for the next start.
+    const hanging = new MemoryStore();
+    hanging.gate = new Promise(() => undefined);
+    const first = writer(hanging, { spillAbove: 8, concurrency: 1, shutdownTimeoutMs: 50 });
+    const sent = ids(40);
+    sent.forEach((id) => first.enqueue(entry(id)));
+    await first.flush(30);
+    await first.finalDrain();
+    const store = new MemoryStore();
+    const next = writer(store);
+    await next.onModuleInit();
+    expect(await next.flush(5000)).toBe(true);
+    expect([...store.rows.keys()]).toEqual(sent);
+  });
+
+  it('an entry that cannot be made storable is counted and skipped, never stalls the writer (direct and journaled)', async () => {
+    const poisoned = (id: string) => {
+      const e = entry(id);
+      // What a custom strategy's malformed step makes of the deferred action rows: a throw when read.
+      Object.defineProperty(e, 'actions', { get: () => { throw new TypeError("Cannot read properties of undefined (reading 'replace')"); }, configurable: true, enumerable: true });
+      return e;
+    };
+    const store = new MemoryStore();
+    const w = writer(store);
+    w.enqueue(entry('a'));
+    w.enqueue(poisoned('bad1'));
+    w.enqueue(entry('b'));
+    expect(await w.flush(2000)).toBe(true);
+    expect([...store.rows.keys()]).toEqual(['a', 'b']);
+    // The same through the journal: the store is down, so entries are finished on their way to disk.
+    store.down = true;
+    w.enqueue(entry('c'));
+    await w.flush(60);
+    w.enqueue(poisoned('bad2'));
+    w.enqueue(entry('d'));
+    await w.flush(60);
+    store.down = false;
+    expect(await w.flush(3000)).toBe(true);
+    expect([...store.rows.keys()]).toEqual(['a', 'b', 'c', 'd']);
+    expect(w.stats()).toMatchObject({ dropped: { rejected_by_database: 2 }, journal: { available: true, records: 0 } });
+  });
+
   it('drops only when the journal (and the queue) are full, counted and told once per interval', async () => {
     const store = new MemoryStore();
     store.down = true;

@@ -207,8 +207,17 @@ export class ErrorLogWriter implements OnModuleInit {
    */
   private complete(entries: PendingErrorLog[]): PendingErrorLog[] {
     // The request path queued what the answer needed; scrubbing and fingerprinting happen here.
-    for (const entry of entries) completeRecord(entry);
-    return entries;
+    // An entry that throws here never becomes storable: it is counted and left out (on its way to
+    // the journal; the insert path rejects it the same way), never allowed to stop the others.
+    const ready: PendingErrorLog[] = [];
+    for (const entry of entries) {
+      try {
+        ready.push(completeRecord(entry));
+      } catch (error) {
+        this.drop('rejected_by_database', `error log ${entry.log.id} could not be made storable: ${messageOf(error, 300)}`);
+      }
+    }
+    return ready;
   }
 
   private drop(reason: DropReason, message: string, count = 1): false {
@@ -223,11 +232,13 @@ export class ErrorLogWriter implements OnModuleInit {
     else if (this.state.kind === 'direct') this.logger.log('error journal replayed; captured errors are written directly again');
   }
 
-  /** Moves the in-memory queue to the journal, in order; returns how many went. */
+  /**
+   * Moves the in-memory queue to the journal, ahead of what the journal already holds (errors
+   * spilled while these waited in memory were captured after them); returns how many went.
+   */
   private spillQueue(): number {
     if (!this.journal || this.queue.length === 0) return 0;
-    let moved = 0;
-    while (moved < this.queue.length && this.journal.append(this.queue[moved]) === 'journaled') moved++;
+    const moved = this.journal.prepend(this.queue);
     this.queue.splice(0, moved);
     return moved;
   }
@@ -287,10 +298,10 @@ export class ErrorLogWriter implements OnModuleInit {
       const taken = fromJournal ? await this.journal!.next(batchSize * concurrency) : this.queue.slice(0, batchSize * concurrency);
       if (taken.length === 0) break;
       await this.ready();
-      const outcome = await insertBatches(this.store, taken, batchSize, (batch) => this.complete(batch));
+      const outcome = await insertBatches(this.store, taken, batchSize, completeRecord);
       this.written += outcome.stored.length;
       if (outcome.rejected.length > 0) {
-        for (const r of outcome.rejected) this.drop('rejected_by_database', `error log ${r.entry.log.id} rejected by the database: ${messageOf(r.error, 300)}`);
+        for (const r of outcome.rejected) this.drop('rejected_by_database', `error log ${r.entry.log.id} rejected: ${messageOf(r.error, 300)}`);
       }
       const done = [...outcome.stored, ...outcome.rejected.map((r) => r.entry)];
       if (fromJournal) await this.journal!.stored(done);

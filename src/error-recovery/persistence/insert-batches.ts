@@ -13,24 +13,35 @@ export interface InsertOutcome {
 
 /**
  * Writes `entries` in batches of `batchSize`, all batches at once (each on its own connection).
- * `complete` finishes each batch right before its insert. A batch refused because of one bad row
- * is written row by row, so one bad row does not block the others.
+ * `complete` finishes each entry right before its insert; an entry it throws on can never be stored
+ * (retrying cannot help) and is rejected, like a row the database refuses, instead of failing its
+ * batch forever. A batch refused because of one bad row is written row by row, so one bad row does
+ * not block the others.
  */
 export async function insertBatches(
   store: ErrorLogStore,
   entries: readonly PendingErrorLog[],
   batchSize: number,
-  complete: (batch: PendingErrorLog[]) => PendingErrorLog[],
+  complete: (entry: PendingErrorLog) => PendingErrorLog,
 ): Promise<InsertOutcome> {
   const outcome: InsertOutcome = { stored: [], rejected: [] };
   const batches: PendingErrorLog[][] = [];
   for (let i = 0; i < entries.length; i += batchSize) batches.push(entries.slice(i, i + batchSize));
   await Promise.all(
-    batches.map(async (batch) => {
+    batches.map(async (given) => {
       // The outcome names the entries as given (the writer finds them by identity).
-      let completed = batch;
+      const batch: PendingErrorLog[] = [];
+      const completed: PendingErrorLog[] = [];
+      for (const entry of given) {
+        try {
+          completed.push(complete(entry));
+          batch.push(entry);
+        } catch (error) {
+          outcome.rejected.push({ entry, error });
+        }
+      }
+      if (batch.length === 0) return;
       try {
-        completed = complete(batch);
         await store.insertBatch(completed);
         outcome.stored.push(...batch);
       } catch (error) {

@@ -20,7 +20,8 @@ export function resolveWriterOptions(writer: WriterOptions | undefined, service:
   const maxQueue = writer?.maxQueue ?? 10_000;
   const journal = writer?.journal;
   return {
-    batchSize: writer?.batchSize ?? 500,
+    // A whole number ≥ 1: insertBatches steps through the rows by it (0 or less never advances).
+    batchSize: Math.max(1, Math.floor(writer?.batchSize ?? 500)),
     concurrency: Math.max(1, Math.floor(writer?.concurrency ?? 2)),
     flushIntervalMs: writer?.flushIntervalMs ?? 25,
     maxQueue,

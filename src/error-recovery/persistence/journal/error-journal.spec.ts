@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, chmodSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PendingErrorLog } from '../error-log.record.js';
@@ -70,6 +70,32 @@ describe('ErrorJournal', () => {
     await j.next(1);
     const [name] = readdirSync(dir);
     expect(statSync(join(dir, name)).mode & 0o777).toBe(0o600);
+  });
+
+  it('replays what is prepended before the records waiting, in a file readable by its owner only', async () => {
+    const j = open();
+    ['c', 'd'].forEach((id) => j.append(entry(id)));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(j.prepend([entry('a'), entry('b')])).toBe(2);
+    expect(j.records).toBe(4);
+    expect(ids(await j.next(4))).toEqual(['a', 'b']);
+    await j.close();
+    for (const name of readdirSync(dir)) expect(statSync(join(dir, name)).mode & 0o777).toBe(0o600);
+    const next = open();
+    await next.takeOver();
+    expect(await drainAll(next)).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('puts what is prepended after the files taken over from a writer that is gone (captured earlier still)', async () => {
+    const first = open();
+    first.append(entry('old'));
+    await first.close();
+    const j = open();
+    await j.takeOver();
+    j.append(entry('d'));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(j.prepend([entry('c')])).toBe(1);
+    expect(await drainAll(j)).toEqual(['old', 'c', 'd']);
   });
 
   it('revives dates', async () => {
@@ -147,5 +173,54 @@ describe('ErrorJournal', () => {
     const [back] = await j.next(1);
     expect(back.log.message).toBe('scrubbed');
     appendFileSync(join(dir, 'unrelated.txt'), 'not a journal file');
+  });
+});
+
+describe('ErrorJournal in a directory others can write to', () => {
+  const runsAsRoot = process.getuid?.() === 0;
+  let dir: string;
+  const journals: ErrorJournal[] = [];
+  const open = (dirs: string[]) => {
+    const j = new ErrorJournal({ dirs, maxBytes: 1 << 20 }, hooks());
+    journals.push(j);
+    return j;
+  };
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'er-journal-shared-'));
+  });
+  afterEach(async () => {
+    await Promise.all(journals.splice(0).map((j) => j.close()));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('does not replay a file planted by another user (it would forge rows in the store)', async () => {
+    if (!runsAsRoot) return;
+    const planted = join(dir, `${safeHost}~${deadPid()}~deadbeef~1-000000.jsonl`);
+    writeFileSync(planted, JSON.stringify(entry('forged')) + '\n');
+    chownSync(planted, 4242, 4242);
+    const j = open([dir]);
+    await j.takeOver();
+    expect(await drainAll(j)).toEqual([]);
+    expect(j.stats().takenOver).toBe(0);
+  });
+
+  it('makes an existing journal directory owner-only, and does not write into one owned by another user', async () => {
+    const open777 = join(dir, 'shared');
+    mkdirSync(open777, { mode: 0o777 });
+    chmodSync(open777, 0o777);
+    const j = open([open777]);
+    j.append(entry('a'));
+    expect(ids(await j.next(1))).toEqual(['a']);
+    expect(statSync(open777).mode & 0o777).toBe(0o700);
+    if (!runsAsRoot) return;
+    const foreign = join(dir, 'foreign');
+    mkdirSync(foreign, { mode: 0o777 });
+    chownSync(foreign, 4242, 4242);
+    const fallback = join(dir, 'fallback');
+    const k = open([foreign, fallback]);
+    k.append(entry('b'));
+    expect(ids(await k.next(1))).toEqual(['b']);
+    expect(k.stats().dir).toBe(fallback);
+    expect(readdirSync(foreign)).toEqual([]);
   });
 });

@@ -1,10 +1,11 @@
-import { mkdir, open, readFile, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { open, readFile, readdir, rename, stat, unlink, utimes, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { messageOf } from '../../common/error-text.js';
 import type { PendingErrorLog } from '../error-log.record.js';
 import type { ResolvedJournalOptions } from '../resolve-writer-options.js';
 import { decodeRecords, encodeRecord } from './journal-codec.js';
 import { fileName, newOwner, ownerIsGone, parseFileName, releaseOwner, type JournalOwner } from './journal-owner.js';
+import { ensurePrivateDir, isOwnFile } from './private-dir.js';
 
 /** A journal file is closed and a new one started at this size, so a replayed file can be deleted soon. */
 export const SEGMENT_BYTES = 4 * 1024 * 1024;
@@ -36,7 +37,7 @@ export type AppendResult = 'journaled' | 'full' | 'unavailable';
 
 /** What the journal asks of its writer. */
 export interface JournalHooks {
-  /** Completes entries right before they are written to disk (as before an insert). */
+  /** Completes entries right before they are written to disk (as before an insert); leaves out those that cannot be. */
   prepare(entries: PendingErrorLog[]): PendingErrorLog[];
   /** A write to disk failed: these entries are handed back (the journal is now unavailable). */
   writeFailed(entries: PendingErrorLog[], error: unknown): void;
@@ -48,6 +49,8 @@ interface Segment {
   bytes: number;
   /** No more appends go to it. */
   sealed: boolean;
+  /** A file of a writer that is gone: what it holds was captured before anything of this writer. */
+  takenOver?: boolean;
 }
 
 /**
@@ -60,6 +63,8 @@ export class ErrorJournal {
   private readonly owner: JournalOwner = newOwner();
   private readonly segments: Segment[] = [];
   private buffer: PendingErrorLog[] = [];
+  /** Entries handed to {@link prepend} and not written yet: older than everything else waiting. */
+  private front: PendingErrorLog[][] = [];
   /** Entries taken from the buffer and being written: still waiting, so still counted. */
   private writing = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -91,10 +96,28 @@ export class ErrorJournal {
     return 'journaled';
   }
 
+  /**
+   * Queues `entries`, captured before every record the journal waits to replay (the writer's queue
+   * when it follows newer errors already spilled), to be replayed before those records: they go to
+   * a file of their own, placed ahead of the waiting files, also for a take-over after a crash.
+   * Returns how many it took (all, or none when the journal is full or unavailable).
+   */
+  prepend(entries: readonly PendingErrorLog[]): number {
+    if (entries.length === 0 || this.broken || this.bytes() >= this.options.maxBytes) return 0;
+    if (this.records === 0) {
+      for (const entry of entries) this.append(entry);
+      return entries.length;
+    }
+    this.front.push([...entries]);
+    void this.serial(() => this.writeFront());
+    return entries.length;
+  }
+
   /** Errors in the journal not yet stored (on disk or about to be written). */
   get records(): number {
     const done = this.replaying ? this.replaying.segment.records - this.replaying.left.length : 0;
-    return this.segments.reduce((n, s) => n + s.records, 0) - done + this.buffer.length + this.writing;
+    const front = this.front.reduce((n, f) => n + f.length, 0);
+    return this.segments.reduce((n, s) => n + s.records, 0) - done + this.buffer.length + this.writing + front;
   }
 
   stats(): JournalStats {
@@ -114,9 +137,14 @@ export class ErrorJournal {
           try {
             // Atomic: of two writers taking the same file, one rename succeeds, the other finds nothing.
             await rename(join(dir, name), path);
+            // Checked on the file now under our name (a check before the rename could be raced).
+            if (!(await isOwnFile(path))) {
+              await rename(path, join(dir, name));
+              continue;
+            }
             const text = await readFile(path, 'utf8');
             const { records } = decodeRecords(text);
-            found.push({ path, records: records.length, bytes: Buffer.byteLength(text), sealed: true, mtimeMs: (await stat(path)).mtimeMs });
+            found.push({ path, records: records.length, bytes: Buffer.byteLength(text), sealed: true, takenOver: true, mtimeMs: (await stat(path)).mtimeMs });
           } catch (error) {
             if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.lastError = messageOf(error, 300);
           }
@@ -131,6 +159,7 @@ export class ErrorJournal {
   /** Up to `max` records to replay, oldest first, without consuming them: see {@link stored}. */
   next(max: number): Promise<PendingErrorLog[]> {
     return this.serial(async () => {
+      await this.writeFront();
       if (!this.replaying && this.segments.length === 0 && this.buffer.length > 0) await this.writeBuffer();
       while (!this.replaying && this.segments.length > 0) {
         const segment = this.segments[0];
@@ -169,6 +198,7 @@ export class ErrorJournal {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     return this.serial(async () => {
+      await this.writeFront();
       await this.writeBuffer();
       await this.closeHandle();
       releaseOwner(this.owner);
@@ -196,19 +226,59 @@ export class ErrorJournal {
     this.buffer = [];
     this.writing = entries.length;
     try {
-      const text = this.hooks.prepare(entries).map(encodeRecord).join('');
+      // The hook leaves out (and counts) what cannot be made storable.
+      const prepared = this.hooks.prepare(entries);
+      const text = prepared.map(encodeRecord).join('');
       const segment = await this.activeSegment();
       await this.handle!.write(text);
       segment.bytes += Buffer.byteLength(text);
-      segment.records += entries.length;
+      segment.records += prepared.length;
       this.writing = 0;
-      this.counters.spilled += entries.length;
+      this.counters.spilled += prepared.length;
       if (segment.bytes >= SEGMENT_BYTES) await this.seal(segment);
     } catch (error) {
       this.writing = 0;
       this.broken = true;
       this.lastError = messageOf(error, 300);
       this.hooks.writeFailed(entries, error);
+    }
+  }
+
+  /**
+   * Writes what {@link prepend} took to a file of its own, ahead of this writer's files waiting to
+   * be replayed (after the one being replayed now and those taken over), and dates it just before
+   * the first of them: a take-over after a crash orders files by time.
+   */
+  private async writeFront(): Promise<void> {
+    while (this.front.length > 0) {
+      const entries = this.front[0];
+      try {
+        const prepared = this.hooks.prepare(entries);
+        const text = prepared.map(encodeRecord).join('');
+        // After the file being replayed and those of writers that are gone (captured earlier still).
+        let at = 0;
+        while (at < this.segments.length && (this.segments[at] === this.replaying?.segment || this.segments[at].takenOver)) at++;
+        const first = this.segments.at(at);
+        const firstTime = first ? (await stat(first.path).catch(() => undefined))?.mtimeMs : undefined;
+        const dir = this.dir ?? (await this.activeSegment(), this.dir!);
+        const path = join(dir, fileName(this.owner, `${Date.now()}-${String(this.nextSegment++).padStart(6, '0')}`));
+        const handle = await open(path, 'wx', 0o600);
+        try {
+          await handle.write(text);
+        } finally {
+          await handle.close().catch(() => undefined);
+        }
+        if (firstTime !== undefined) await utimes(path, (firstTime - 1) / 1000, (firstTime - 1) / 1000);
+        this.front.shift();
+        const segment = { path, records: prepared.length, bytes: Buffer.byteLength(text), sealed: true };
+        this.segments.splice(at, 0, segment);
+        this.counters.spilled += prepared.length;
+      } catch (error) {
+        this.front.shift();
+        this.broken = true;
+        this.lastError = messageOf(error, 300);
+        this.hooks.writeFailed(entries, error);
+      }
     }
   }
 
@@ -220,15 +290,16 @@ export class ErrorJournal {
     let lastError: unknown;
     for (const dir of this.dir ? [this.dir] : this.options.dirs) {
       try {
-        // Owner-only: the rows hold request data (scrubbed, but still the app's business).
-        await mkdir(dir, { recursive: true, mode: 0o700 });
+        // Owner-only: the rows hold request data (scrubbed, but still the app's business); a
+        // directory of another user (one that got to the shared temp directory first) is skipped.
+        await ensurePrivateDir(dir);
         this.handle = await open(join(dir, name), 'a', 0o600);
         this.dir = dir;
         const segment = { path: join(dir, name), records: 0, bytes: 0, sealed: false };
         this.segments.push(segment);
         return segment;
       } catch (error) {
-        // A read-only directory: try the next one.
+        // A read-only directory, or one not fit for the journal: try the next one.
         lastError = error;
       }
     }
