@@ -186,6 +186,11 @@ export class RouteRecovery {
     const request = requestOf(call.response);
     // Called outside an HTTP request (a test calling the controller method): the handler's own error.
     if (!request) throw error;
+    // An error that is not captured (a 404) is the app's own answer, not a failure of the route: on
+    // an ungated request it heats nothing (or every later request of the route would take the gated
+    // path) and counts for no breaker. The filter answers it as plain Nest would (it still finds a
+    // capture `withRecovery` made of it); a route that declines capture goes on, to say so.
+    if (!gate && call.h.options?.capture !== false && !this.capture.shouldCapture(error)) throw error;
     let captured: CapturedError | undefined;
     let breaker = gate?.breaker ?? null;
     try {
