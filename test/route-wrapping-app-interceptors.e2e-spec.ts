@@ -2,7 +2,8 @@ import { jest } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { RouteGates } from '../src/error-recovery/capture/route-gates.js';
-import { WrappingModule } from './fixtures/wrapping.module.js';
+import { CircuitBreakerRegistry } from '../src/error-recovery/state/circuit-breaker.registry.js';
+import { calls, WrappingModule } from './fixtures/wrapping.module.js';
 import { flushed, rowsOf, startApp } from './support/app.js';
 import { testDatabase, uniqueService } from './support/database.js';
 
@@ -40,5 +41,20 @@ describe('wrapped routes and what sits around them', () => {
     } finally {
       admit.mockRestore();
     }
+  });
+
+  it('counts the failure of an Observable a handler returns against its breaker, and recovers it like a promise', async () => {
+    const before = calls.upstream;
+    const res = await request(app.getHttpServer()).get('/w/upstream').expect(503);
+    expect(res.headers['x-error-id']).toBeDefined();
+    // The retry strategy ran the handler again (a dependency error is transient).
+    expect(calls.upstream - before).toBeGreaterThan(1);
+    const breakerOf = () => app.get(CircuitBreakerRegistry).list().find((b) => b.name === 'GET /w/upstream');
+    expect(breakerOf()?.counts.failures).toBe(1);
+    // Now the breaker has a state: the next request is admitted through it (the gated path).
+    await request(app.getHttpServer()).get('/w/upstream').expect(503);
+    expect(breakerOf()?.counts).toMatchObject({ failures: 2, successes: 0 });
+    await flushed(app);
+    expect((await rowsOf(service)).filter((r) => r.path === '/w/upstream')).toHaveLength(2);
   });
 });

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { isObservable, lastValueFrom } from 'rxjs';
+import { catchError, finalize, from, isObservable, lastValueFrom, tap, type Observable } from 'rxjs';
 import { ERROR_RECOVERY_OPTIONS } from '../error-recovery.constants.js';
 import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
 import { ErrorRecoveryStats } from '../error-recovery.stats.js';
@@ -32,6 +32,8 @@ interface Gate {
   /** When the handler started (the module's clock), for a run handed over after a timeout. */
   startedAt: number;
   slot: BulkheadSlot | undefined;
+  /** Whether the handler returned an Observable, whose breaker call is counted when it ends. */
+  observed?: boolean;
 }
 
 /**
@@ -82,8 +84,12 @@ export class RouteRecovery {
         return recovery.recover(error, call ?? { instance: this, original, args, response: res, h }, gate);
       }
       if (call && gate) return recovery.finish(result, call, gate);
-      if (!isThenable(result)) return result;
-      // A plain value or an Observable passes through untouched; an Observable's error reaches the filter.
+      if (!isThenable(result)) {
+        // A plain value passes through untouched; so does a server-sent event stream.
+        if (h.sse || !isObservable(result)) return result;
+        // An Observable (an `@nestjs/axios` call) fails when Nest subscribes: recovered like a promise.
+        return result.pipe(catchError((error: unknown) => from(recovery.recover(error, { instance: this, original, args, response: res, h }, undefined))));
+      }
       return Promise.resolve(result).then(undefined, (error: unknown) => recovery.recover(error, { instance: this, original, args, response: res, h }, undefined));
     };
   }
@@ -147,7 +153,8 @@ export class RouteRecovery {
       held.release();
       // A request the bulkhead refused after the breaker let it through gives a probe's slot back.
       const breaker = gate.breaker;
-      if (breaker) this.guarded(() => this.breakers.release(breaker));
+      // An Observable's breaker call is counted when it completes or fails (see observed()).
+      if (breaker && !gate.observed) this.guarded(() => this.breakers.release(breaker));
     }
   }
 
@@ -160,6 +167,7 @@ export class RouteRecovery {
   /** After the handler on a gated route: the route timeout, stale keeping and the breaker's count. */
   private async finish(result: unknown, call: HandlerCall, gate: Gate): Promise<unknown> {
     const { breaker, staleKey, timeoutMs, setup } = gate;
+    if (isObservable(result) && !call.h.sse) return this.observed(result, call, gate);
     try {
       let value: unknown;
       try {
@@ -167,8 +175,6 @@ export class RouteRecovery {
       } catch (error) {
         return await this.recover(error, call, gate);
       }
-      // An Observable answers later: the route timeout bounds its first value (as before the wrapper).
-      if (timeoutMs > 0 && isObservable(value)) value = withTimeout(value, timeoutMs);
       if (staleKey) this.guarded(() => this.gates.keep(staleKey, value, setup));
       if (breaker) this.guarded(() => this.breakers.settle(breaker, 'success'));
       return value;
@@ -176,6 +182,21 @@ export class RouteRecovery {
       // Whatever ended the request without an outcome gives a probe's slot back (a no-op once counted).
       if (breaker) this.guarded(() => this.breakers.release(breaker));
     }
+  }
+
+  /**
+   * An Observable of a gated route: it runs when Nest subscribes, so the route timeout bounds its
+   * first value, its breaker call is counted when it completes (or released when it is dropped),
+   * and its error is recovered like a rejected promise.
+   */
+  private observed(source: Observable<unknown>, call: HandlerCall, gate: Gate): Observable<unknown> {
+    const { breaker, timeoutMs } = gate;
+    gate.observed = true;
+    const watched = withTimeout(source, timeoutMs).pipe(
+      tap({ complete: () => breaker && this.guarded(() => this.breakers.settle(breaker, 'success')) }),
+      catchError((error: unknown) => from(this.recover(error, call, gate))),
+    );
+    return breaker ? watched.pipe(finalize(() => this.guarded(() => this.breakers.release(breaker)))) : watched;
   }
 
   /**
