@@ -148,9 +148,11 @@ export class RouteRecovery {
       } catch (error) {
         return await this.recover(error, call, gate);
       }
-      return await this.finish(result, call, gate);
+      const value = await this.finish(result, call, gate);
+      // An Observable runs once Nest subscribes: it holds the slot until it ends.
+      return gate.observed && isObservable(value) ? value.pipe(finalize(() => held.release())) : value;
     } finally {
-      held.release();
+      if (!gate.observed) held.release();
       // A request the bulkhead refused after the breaker let it through gives a probe's slot back.
       const breaker = gate.breaker;
       // An Observable's breaker call is counted when it completes or fails (see observed()).
