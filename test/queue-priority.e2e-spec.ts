@@ -53,8 +53,22 @@ describe('queue_priority and route bulkheads', () => {
     expect((await first).status).toBe(200);
   });
 
+  it('holds the slot of a route answered by an Observable until the Observable ends', async () => {
+    work.latch('S1');
+    const first = request(url).get('/q/tiny-stream?id=S1').then((r) => r);
+    try {
+      await eventually(async () => work.starts.includes('S1'), (started) => started);
+      // The handler has returned its Observable, which has not answered yet: the route is still at capacity.
+      await request(url).get('/q/tiny-stream?id=S2').expect(503);
+    } finally {
+      work.latches.get('S1')!.open();
+    }
+    expect((await first).body).toEqual({ id: 'S1' });
+    await request(url).get('/q/tiny-stream?id=S3').expect(200, { id: 'S3' });
+  });
+
   it("lists each route's bulkhead through the admin API", async () => {
     const res = await request(url).get('/api/errors/recovery/effects').set('Authorization', 'Bearer t').expect(200);
-    expect(res.body.bulkheads.map((b: { route: string }) => b.route).sort()).toEqual(['GET /q/tiny', 'GET /q/work']);
+    expect(res.body.bulkheads.map((b: { route: string }) => b.route).sort()).toEqual(['GET /q/tiny', 'GET /q/tiny-stream', 'GET /q/work']);
   });
 });

@@ -129,6 +129,19 @@ export class ErrorPipeline {
     return this.captured.recall(request, error);
   }
 
+  /**
+   * A request whose handler error was stored (and not recovered), now failing with another error
+   * (an app interceptor mapped it): its failure is stored once. The answer is the new error's (the
+   * app chose its status) under the stored row's id; undefined when the request has no such capture.
+   */
+  replaced(request: object, error: unknown): CapturedError | undefined {
+    const before = this.captured.failedBefore(request, error);
+    if (!before) return undefined;
+    const replaced = { id: before.id, classification: classifyDeferred(error, this.classifier, this.caches), report: before.report };
+    this.captured.remember(request, error, replaced);
+    return replaced;
+  }
+
   /** Plans recovery and runs the plan; a plan none of whose steps can act is reported without running. */
   private async recover(id: string, error: unknown, classification: Classification, input: RecoveryInput): Promise<RecoveryReport> {
     if (!this.options.recoveryEnabled || input.routeOptions?.recovery === false) return NOT_ATTEMPTED;

@@ -45,6 +45,17 @@ export class CapturedErrors {
     this.handled.set(request, { error, captured });
   }
 
+  /**
+   * The capture of this request's failure when it was made of another error: the route stored its
+   * handler's error and recovery failed, then something between the handler and the filter (an
+   * interceptor of the app mapping errors) threw a new one. Undefined otherwise.
+   */
+  failedBefore(request: object, error: unknown): CapturedError | undefined {
+    const entry = this.handled.get(request);
+    if (!entry || entry.error === error || entry.captured === 'declined' || entry.captured.report.success) return undefined;
+    return entry.captured;
+  }
+
   recall(request: object, error: unknown): CapturedError | undefined {
     const entry = this.handled.get(request);
     if (entry && entry.error === error && entry.captured !== 'declined') return entry.captured;

@@ -76,8 +76,7 @@ export class ErrorCaptureFilter implements ExceptionFilter {
     let captured = this.capture.recall(request, exception);
     if (!captured) {
       if (!this.capture.shouldCapture(exception) || this.selfReplay.isReplay(request)) return this.answerAsNest(exception, host);
-      const snapshot = snapshotRequest(request, this.options.capture);
-      captured = await this.capture.capture(exception, snapshot, { replaySafe: false });
+      captured = this.capture.replaced(request, exception) ?? (await this.capture.capture(exception, snapshotRequest(request, this.options.capture), { replaySafe: false }));
     }
     const response = http.getResponse<unknown>();
     const adapter = this.adapterHost.httpAdapter;

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { isObservable, lastValueFrom } from 'rxjs';
+import { catchError, finalize, from, isObservable, lastValueFrom, tap, type Observable } from 'rxjs';
 import { ERROR_RECOVERY_OPTIONS } from '../error-recovery.constants.js';
 import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
 import { ErrorRecoveryStats } from '../error-recovery.stats.js';
@@ -32,6 +32,8 @@ interface Gate {
   /** When the handler started (the module's clock), for a run handed over after a timeout. */
   startedAt: number;
   slot: BulkheadSlot | undefined;
+  /** Whether the handler returned an Observable, whose breaker call is counted when it ends. */
+  observed?: boolean;
 }
 
 /**
@@ -83,8 +85,12 @@ export class RouteRecovery {
         return recovery.recover(error, call ?? { instance: this, original, args, response: res, h }, gate);
       }
       if (call && gate) return recovery.finish(result, call, gate);
-      if (!isThenable(result)) return result;
-      // A plain value or an Observable passes through untouched; an Observable's error reaches the filter.
+      if (!isThenable(result)) {
+        // A plain value passes through untouched; so does a server-sent event stream.
+        if (h.sse || !isObservable(result)) return result;
+        // An Observable (an `@nestjs/axios` call) fails when Nest subscribes: recovered like a promise.
+        return result.pipe(catchError((error: unknown) => from(recovery.recover(error, { instance: this, original, args, response: res, h }, undefined))));
+      }
       return Promise.resolve(result).then(undefined, (error: unknown) => recovery.recover(error, { instance: this, original, args, response: res, h }, undefined));
     };
   }
@@ -143,12 +149,15 @@ export class RouteRecovery {
       } catch (error) {
         return await this.recover(error, call, gate);
       }
-      return await this.finish(result, call, gate);
+      const value = await this.finish(result, call, gate);
+      // An Observable runs once Nest subscribes: it holds the slot until it ends.
+      return gate.observed && isObservable(value) ? value.pipe(finalize(() => held.release())) : value;
     } finally {
-      held.release();
+      if (!gate.observed) held.release();
       // A request the bulkhead refused after the breaker let it through gives a probe's slot back.
       const breaker = gate.breaker;
-      if (breaker) this.guarded(() => this.breakers.release(breaker));
+      // An Observable's breaker call is counted when it completes or fails (see observed()).
+      if (breaker && !gate.observed) this.guarded(() => this.breakers.release(breaker));
     }
   }
 
@@ -161,6 +170,7 @@ export class RouteRecovery {
   /** After the handler on a gated route: the route timeout, stale keeping and the breaker's count. */
   private async finish(result: unknown, call: HandlerCall, gate: Gate): Promise<unknown> {
     const { breaker, staleKey, timeoutMs, setup } = gate;
+    if (isObservable(result) && !call.h.sse) return this.observed(result, call, gate);
     try {
       let value: unknown;
       try {
@@ -168,8 +178,6 @@ export class RouteRecovery {
       } catch (error) {
         return await this.recover(error, call, gate);
       }
-      // An Observable answers later: the route timeout bounds its first value (as before the wrapper).
-      if (timeoutMs > 0 && isObservable(value)) value = withTimeout(value, timeoutMs);
       if (staleKey) this.guarded(() => this.gates.keep(staleKey, value, setup));
       if (breaker) this.guarded(() => this.breakers.settle(breaker, 'success'));
       return value;
@@ -180,6 +188,21 @@ export class RouteRecovery {
   }
 
   /**
+   * An Observable of a gated route: it runs when Nest subscribes, so the route timeout bounds its
+   * first value, its breaker call is counted when it completes (or released when it is dropped),
+   * and its error is recovered like a rejected promise.
+   */
+  private observed(source: Observable<unknown>, call: HandlerCall, gate: Gate): Observable<unknown> {
+    const { breaker, timeoutMs } = gate;
+    gate.observed = true;
+    const watched = withTimeout(source, timeoutMs).pipe(
+      tap({ complete: () => breaker && this.guarded(() => this.breakers.settle(breaker, 'success')) }),
+      catchError((error: unknown) => from(this.recover(error, call, gate))),
+    );
+    return breaker ? watched.pipe(finalize(() => this.guarded(() => this.breakers.release(breaker)))) : watched;
+  }
+
+  /**
    * A failed handler run: capture and recovery, then the breaker's count. Resolves with the
    * recovered answer (headers set) or rejects with the original error for the filters.
    */
@@ -187,6 +210,11 @@ export class RouteRecovery {
     const request = requestOf(call.response);
     // Called outside an HTTP request (a test calling the controller method): the handler's own error.
     if (!request) throw error;
+    // An error that is not captured (a 404) is the app's own answer, not a failure of the route: on
+    // an ungated request it heats nothing (or every later request of the route would take the gated
+    // path) and counts for no breaker. The filter answers it as plain Nest would (it still finds a
+    // capture `withRecovery` made of it); a route that declines capture goes on, to say so.
+    if (!gate && call.h.options?.capture !== false && !this.capture.shouldCapture(error)) throw error;
     let captured: CapturedError | undefined;
     let breaker = gate?.breaker ?? null;
     try {

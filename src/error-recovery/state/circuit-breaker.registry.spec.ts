@@ -45,6 +45,28 @@ describe('CircuitBreakerRegistry', () => {
     expect(registry.list()).toEqual([]);
   });
 
+  it('becomes idle again when the route that failed is never called again', () => {
+    const { registry, clock } = setup();
+    registry.settle(registry.unadmitted('rarely-called'), 'failure');
+    expect(registry.idle).toBe(false);
+    clock.t += 5_000;
+    expect(registry.idle).toBe(false);
+    // The failure has left the window (10 s) and no request of that route came since.
+    clock.t += 60_000;
+    expect(registry.idle).toBe(true);
+    expect(registry.list()).toEqual([]);
+  });
+
+  it('keeps the states that still remember something when it looks for forgotten ones', () => {
+    const { registry, clock } = setup();
+    registry.settle(registry.unadmitted('old'), 'failure');
+    registry.open('tripped');
+    clock.t += 60_000;
+    registry.settle(registry.unadmitted('recent'), 'failure');
+    expect(registry.idle).toBe(false);
+    expect(registry.list().map((b) => b.name).sort()).toEqual(['recent', 'tripped']);
+  });
+
   it('counts a request once, whether the strategy or the interceptor settles it first', () => {
     const { registry } = setup();
     const request = {};

@@ -67,6 +67,8 @@ export class CircuitBreakerRegistry {
   private readonly policies = new Map<string, CircuitPolicy>();
   /** The call of each request in flight, so the circuit_break strategy counts the same one. */
   private readonly calls = new WeakMap<object, BreakerCall>();
+  /** When {@link idle} may next look for forgotten states (module clock, ms). */
+  private sweepAt = 0;
 
   constructor(
     @Inject(CIRCUIT_STATE_STORE) private readonly store: CircuitStateStore,
@@ -88,6 +90,16 @@ export class CircuitBreakerRegistry {
    * consult one. A store that cannot count cheaply is never idle.
    */
   get idle(): boolean {
+    const size = this.store.size;
+    if (size === 0) return true;
+    if (size === undefined) return false;
+    // A route that failed once and was never called again keeps its state (only a success on it
+    // drops one), and with it every route of the app on the gated path: once per window, closed
+    // states with nothing left in their window are dropped here.
+    const now = this.options.clock.now();
+    if (now < this.sweepAt) return false;
+    this.sweepAt = now + this.options.circuitBreaker.windowMs;
+    this.dropForgotten(now);
     return this.store.size === 0;
   }
 
@@ -186,6 +198,22 @@ export class CircuitBreakerRegistry {
    */
   private quiet(state: CircuitState, windowFailures: number, policy: CircuitPolicy, now: number): boolean {
     return state.kind === 'closed' && state.consecutiveFailures === 0 && windowFailures === 0 && CircuitMachine.trips(state, policy, now) === 0;
+  }
+
+  /**
+   * Drops the closed states that remember nothing within their window — no failure in it, no trip
+   * left to forgive — whatever their count of failures in a row: no request of their route came
+   * since (a success resets that count, a failure would be in the window). Open and half-open
+   * states are kept: their trips set how long the next opening lasts.
+   */
+  private dropForgotten(now: number): void {
+    const forgotten: string[] = [];
+    for (const [name, state] of this.store.entries()) {
+      if (state.kind !== 'closed') continue;
+      const policy = this.policy(name);
+      if (CircuitOpeningPolicy.counts(state.buckets, policy, now).failures === 0 && CircuitMachine.trips(state, policy, now) === 0) forgotten.push(name);
+    }
+    for (const name of forgotten) this.store.delete(name);
   }
 
   /** Opens the breaker now, by hand (tests, operators). Returns the open state. */
