@@ -8,7 +8,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { cleanup, runningApps, runningPids, tail } from './lib/apps.mjs';
+import { cleanup, runningApps, runningPids } from './lib/apps.mjs';
+import { tail } from './lib/log-tail.mjs';
 import { startAlertReceiver } from './lib/alert-receiver.mjs';
 import { databaseLine } from './lib/database.mjs';
 import { machineLines } from './lib/machine.mjs';

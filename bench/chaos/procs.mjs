@@ -3,22 +3,15 @@
 // stopped by cleanup(): SIGTERM, then SIGKILL after 5 s. Children also exit on their own when the
 // runner dies (IPC disconnect for forks, stdin closing for apps).
 import { fork, spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tail } from '../lib/log-tail.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const READY_TIMEOUT_MS = 60_000;
 const IPC_TIMEOUT_MS = 10_000;
 const children = new Set();
-
-export function tail(file, lines = 20) {
-  try {
-    return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
-  } catch {
-    return '(no log)';
-  }
-}
 
 function track(child, name, logFile) {
   const entry = { child, name, logFile, exited: false, exit: undefined };

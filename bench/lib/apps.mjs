@@ -2,12 +2,13 @@
 // the spawn to the first 200 on GET /ok), asked for their CPU time over IPC, stopped by SIGTERM
 // (SIGKILL after 5 s). Every child is tracked; cleanup() stops whatever is still running.
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rssMiB, sleep } from './machine.mjs';
+import { tail } from './log-tail.mjs';
 
 const appFile = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'app.mjs');
 const READY_TIMEOUT_MS = 60_000;
@@ -15,14 +16,6 @@ const USAGE_TIMEOUT_MS = 5000;
 /** How often start-up polls GET /ok; the resolution of the start-up figure. */
 const POLL_MS = 5;
 const running = new Set();
-
-export function tail(file, lines = 30) {
-  try {
-    return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
-  } catch {
-    return '(no log)';
-  }
-}
 
 function freePort() {
   return new Promise((resolve, reject) => {
