@@ -32,7 +32,7 @@ describe(`request snapshots (now: ${adapterName})`, () => {
 
   it('stores method, route pattern, path, query (arrays too), params and scrubbed headers of a GET', async () => {
     const res = await request(app.getHttpServer())
-      .get('/orders/42?fail=1&tag=a&tag=b&token=abc')
+      .get('/orders/42?fail=1&tag=a&tag=b&token=tok-qz-9')
       .set('Authorization', 'Bearer secret-token')
       .set('X-Api-Key', 'k-123')
       .set('X-Request-Id', 'req-from-the-client')
@@ -50,7 +50,7 @@ describe(`request snapshots (now: ${adapterName})`, () => {
         'user-agent': 'parity-test',
       }),
     });
-    expect(JSON.stringify(row)).not.toMatch(/secret-token|k-123|abc/);
+    expect(JSON.stringify(row)).not.toMatch(/secret-token|k-123|tok-qz-9/);
   });
 
   it('stores the body of a POST, scrubbed at any depth', async () => {
