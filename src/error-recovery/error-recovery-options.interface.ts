@@ -126,6 +126,52 @@ export interface RetryOptions {
 }
 
 /**
+ * Retries of work that runs outside a request (a job, an event): a failed run is run again after a
+ * delay that grows by `factor` per attempt, up to `maxDelayMs`. Every attempt is recorded on the
+ * error's row as a `retry` action.
+ */
+export interface BackgroundRetryOptions {
+  /** Runs in all, the first one included; 1: no retry. */
+  attempts?: number;
+  /** Delay before the first retry, ms. Default 1000. */
+  delayMs?: number;
+  /** Growth of the delay per retry. Default 2. */
+  factor?: number;
+  /** Ceiling of one delay, ms. Default 30000. */
+  maxDelayMs?: number;
+}
+
+/**
+ * Work outside HTTP. Each context is captured when its package is installed and the app uses it;
+ * `false` leaves that context as plain Nest has it (no wrapping, no capture).
+ */
+export interface ContextsOptions {
+  /** GraphQL resolvers (`@nestjs/graphql`). Default true. */
+  graphql?: boolean;
+  /** Microservice handlers, `@MessagePattern` and `@EventPattern` (`@nestjs/microservices`). Default true. */
+  rpc?: boolean;
+  /** WebSocket gateways (`@nestjs/websockets`). Default true. */
+  ws?: boolean;
+  /** `@Cron`, `@Interval`, `@Timeout` jobs (`@nestjs/schedule`). Default true. */
+  jobs?: boolean;
+  /** BullMQ processors (`@nestjs/bullmq`). Default true. */
+  queues?: boolean;
+  /** `@OnEvent` listeners (`@nestjs/event-emitter`). Default true. */
+  events?: boolean;
+  /**
+   * Retries of a failed `@EventPattern` handler before its payload goes to `dead_letters`.
+   * Default `{ attempts: 3, delayMs: 1000, factor: 2, maxDelayMs: 30000 }`; `false`: no retry.
+   * `@BackgroundRetry()` on a handler overrides it.
+   */
+  rpcEventRetry?: BackgroundRetryOptions | false;
+  /**
+   * The last net: record `unhandledRejection` and `uncaughtExceptionMonitor` errors of the process
+   * (flushed before the process goes on as it would without the module). Default false.
+   */
+  processErrors?: boolean;
+}
+
+/**
  * Circuit breakers. A breaker opens on evidence: `failureThreshold` consecutive failures, or a
  * failure rate of `failureRateThreshold` % over the last `windowSeconds` once `minimumCalls` calls
  * were seen. Only requests that finally failed (after recovery) with a dependency error count; the
@@ -217,4 +263,6 @@ export interface ErrorRecoveryModuleOptions {
   alerts?: AlertsOptions;
   /** Replace the alert outbox (default: tables next to `error_logs`). */
   alertOutboxStore?: AlertOutboxStore;
+  /** GraphQL, microservices, WebSockets, jobs, queues, event listeners and the process's last net. */
+  contexts?: ContextsOptions;
 }

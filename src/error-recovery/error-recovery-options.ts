@@ -4,6 +4,8 @@ import type {
   CircuitBreakerOptions,
   ErrorRecoveryDatabaseOptions,
   ErrorRecoveryModuleOptions,
+  BackgroundRetryOptions,
+  ContextsOptions,
   RetryOptions,
 } from './error-recovery-options.interface.js';
 import type { StrategyMap } from './plan/strategy-name.js';
@@ -49,6 +51,45 @@ export interface ResolvedErrorRecoveryOptions {
   clock: Clock;
   alerts: ResolvedAlertsOptions;
   alertOutboxStore?: AlertOutboxStore;
+  contexts: ResolvedContextsOptions;
+}
+
+/** Retries of background work, every field set; `attempts` 1 means none. */
+export type ResolvedBackgroundRetry = Required<BackgroundRetryOptions>;
+
+export interface ResolvedContextsOptions extends Required<Omit<ContextsOptions, 'rpcEventRetry'>> {
+  rpcEventRetry: ResolvedBackgroundRetry;
+}
+
+/** No retry: one run. */
+export const NO_BACKGROUND_RETRY: ResolvedBackgroundRetry = Object.freeze({ attempts: 1, delayMs: 1000, factor: 2, maxDelayMs: 30_000 });
+
+/** `options` over the defaults; out-of-range numbers are brought into range (at least one run, no negative delay). */
+export function resolveBackgroundRetry(options: BackgroundRetryOptions | false | undefined, fallback: ResolvedBackgroundRetry = NO_BACKGROUND_RETRY): ResolvedBackgroundRetry {
+  if (options === false) return NO_BACKGROUND_RETRY;
+  const finite = (v: number | undefined, d: number): number => (typeof v === 'number' && Number.isFinite(v) ? v : d);
+  return {
+    attempts: Math.max(1, Math.floor(finite(options?.attempts, fallback.attempts))),
+    delayMs: Math.max(0, finite(options?.delayMs, fallback.delayMs)),
+    factor: Math.max(1, finite(options?.factor, fallback.factor)),
+    maxDelayMs: Math.max(0, finite(options?.maxDelayMs, fallback.maxDelayMs)),
+  };
+}
+
+/** What an `@EventPattern` handler gets when nothing is configured. */
+export const DEFAULT_RPC_EVENT_RETRY: ResolvedBackgroundRetry = Object.freeze({ attempts: 3, delayMs: 1000, factor: 2, maxDelayMs: 30_000 });
+
+function resolveContexts(options: ContextsOptions | undefined): ResolvedContextsOptions {
+  return {
+    graphql: options?.graphql ?? true,
+    rpc: options?.rpc ?? true,
+    ws: options?.ws ?? true,
+    jobs: options?.jobs ?? true,
+    queues: options?.queues ?? true,
+    events: options?.events ?? true,
+    rpcEventRetry: resolveBackgroundRetry(options?.rpcEventRetry, DEFAULT_RPC_EVENT_RETRY),
+    processErrors: options?.processErrors ?? false,
+  };
 }
 
 /** Headers stored by default. Sensitive ones are kept only as `[Filtered]` so their presence shows. */
@@ -191,6 +232,7 @@ export function resolveOptions(
     clock: options.clock ?? systemClock,
     alerts: resolveAlertsOptions(options.alerts, env, warn),
     alertOutboxStore: options.alertOutboxStore,
+    contexts: resolveContexts(options.contexts),
   };
 }
 

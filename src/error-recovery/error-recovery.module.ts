@@ -36,6 +36,10 @@ import { RestartableTargetRegistry } from './targets/restartable-target.registry
 import { ErrorCaptureFilter } from './capture/error-capture.filter.js';
 import { ErrorPipeline } from './error-pipeline.js';
 import { RouteExplorer } from './capture/route-explorer.js';
+import { OperationExplorer } from './capture/operation-explorer.js';
+import { CONTEXT_ANSWERS, OPERATION_INTEGRATIONS, type ContextAnswer, type OperationIntegration } from './capture/operation-integration.js';
+import { BackgroundRunner } from './contexts/background-runner.js';
+import { CONTEXT_ANSWER_CLASSES, OPERATION_INTEGRATION_CLASSES } from './contexts/context-integrations.js';
 import { RouteRecovery } from './capture/route-recovery.js';
 import { CIRCUIT_STATE_STORE, ERROR_LOG_STORE, ERROR_RECOVERY_DATA_SOURCE, ERROR_RECOVERY_OPTIONS } from './error-recovery.constants.js';
 import { AlertDeliveryWorker } from './alerts/alert-delivery.worker.js';
@@ -98,6 +102,7 @@ const SERVICES = [
   RecoveryService,
   ErrorCaptureFilter,
   RouteRecovery,
+  BackgroundRunner,
   AdminTokenGuard,
   AlertRouter,
   AlertQueue,
@@ -159,10 +164,15 @@ const SERVICES = [
     StrategyExplorer,
     RestartableTargetExplorer,
     RouteExplorer,
+    ...OPERATION_INTEGRATION_CLASSES,
+    ...CONTEXT_ANSWER_CLASSES,
+    { provide: OPERATION_INTEGRATIONS, useFactory: (...integrations: OperationIntegration[]) => integrations, inject: OPERATION_INTEGRATION_CLASSES },
+    { provide: CONTEXT_ANSWERS, useFactory: (...answers: ContextAnswer[]) => answers, inject: CONTEXT_ANSWER_CLASSES },
+    OperationExplorer,
     ...BUILT_IN_STRATEGIES,
     ...SERVICES,
   ],
-  exports: [ERROR_RECOVERY_OPTIONS, ERROR_LOG_STORE, CIRCUIT_STATE_STORE, ALERT_OUTBOX_STORE, ALERT_CHANNELS, ...SERVICES],
+  exports: [ERROR_RECOVERY_OPTIONS, ERROR_LOG_STORE, CIRCUIT_STATE_STORE, ALERT_OUTBOX_STORE, ALERT_CHANNELS, CONTEXT_ANSWERS, ...SERVICES],
 })
 export class ErrorRecoveryModule extends ErrorRecoveryConfigurableModule implements NestModule {
   constructor(private readonly routes: RouteExplorer) {

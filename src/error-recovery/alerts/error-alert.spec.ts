@@ -20,6 +20,8 @@ function record(overrides: Partial<ErrorLogRecord> = {}): ErrorLogRecord {
     message: 'connection pool exhausted',
     stack: 'DatabaseError: connection pool exhausted\n    at Pool.acquire',
     fingerprint: 'fp-1234',
+    contextType: 'http',
+    operation: null,
     method: 'POST',
     route: '/orders/:id',
     path: '/orders/17',

@@ -14,6 +14,7 @@ import { NO_REQUEST, snapshotRequest } from './request-snapshot.js';
 import { SelfReplay } from './self-replay.js';
 import { emitWsException, wsExceptionPayload } from './ws-answer.js';
 import { readProp } from '../common/safe-read.js';
+import { CONTEXT_ANSWERS, type ContextAnswer } from './operation-integration.js';
 
 /** What plain Nest's RPC filter answers: an RpcException's own error, else a generic one (no internals). */
 function rpcError(exception: unknown): unknown {
@@ -34,6 +35,7 @@ const LAST_RESORT_BODY = Object.freeze({ statusCode: 500, message: 'Internal ser
 @Injectable()
 export class ErrorCaptureFilter implements ExceptionFilter {
   private plainNest?: BaseExceptionFilter;
+  private readonly answers: ReadonlyMap<string, ContextAnswer>;
 
   constructor(
     private readonly capture: ErrorPipeline,
@@ -41,24 +43,48 @@ export class ErrorCaptureFilter implements ExceptionFilter {
     private readonly stats: ErrorRecoveryStats,
     @Inject(ERROR_RECOVERY_OPTIONS) private readonly options: ResolvedErrorRecoveryOptions,
     private readonly selfReplay: SelfReplay,
-  ) {}
+    @Inject(CONTEXT_ANSWERS) answers: ContextAnswer[],
+  ) {
+    this.answers = new Map(answers.map((a) => [a.type, a]));
+  }
 
   catch(exception: unknown, host: ArgumentsHost): unknown {
     const type = host.getType();
-    if (type !== 'http') {
-      // RPC and WebSocket errors are stored, and answered as those transports' own filters would.
-      if (this.capture.shouldCapture(exception)) {
-        void this.capture.capture(exception, NO_REQUEST, { replaySafe: false }).catch((e) => this.stats.fault('filter', e));
-      }
-      if (type === 'ws') return this.answerWs(exception, host);
-      return type === 'rpc' ? throwError(() => rpcError(exception)) : undefined;
-    }
+    if (type !== 'http') return this.answerOther(type, exception, host);
     // respond() is async: whatever it throws, synchronously or not, arrives here as a rejection.
     this.respond(exception, host).catch((fault: unknown) => {
       this.stats.fault('filter', fault);
       this.answerAsNest(exception, host);
     });
     return undefined;
+  }
+
+  /**
+   * An error of a GraphQL resolver, a message handler or a gateway: captured once (a wrapper of the
+   * module may have captured it already), answered in that protocol by its context's answer. A host
+   * type without one: stored, and answered as that transport's own filter would.
+   */
+  private answerOther(type: string, exception: unknown, host: ArgumentsHost): unknown {
+    const answer = this.answers.get(type);
+    const earlier = this.capture.earlier(exception);
+    let captured: Promise<CapturedError | undefined>;
+    if (earlier) captured = Promise.resolve(earlier);
+    else if (!this.capture.shouldCapture(exception)) captured = Promise.resolve(undefined);
+    else {
+      captured = (async () => this.capture.capture(exception, answer ? answer.snapshot(host, exception) : { ...NO_REQUEST, contextType: type === 'ws' ? 'ws' : type === 'graphql' ? 'graphql' : 'rpc' }, { replaySafe: false }))().catch((fault: unknown) => {
+        this.stats.fault('filter', fault);
+        return undefined;
+      });
+    }
+    if (answer) {
+      try {
+        return answer.answer(exception, host, captured);
+      } catch (fault) {
+        this.stats.fault('filter', fault);
+      }
+    }
+    if (type === 'ws') return this.answerWs(exception, host);
+    return type === 'rpc' ? throwError(() => rpcError(exception)) : exception;
   }
 
   /** Client body for a captured error. Override to change its shape. */

@@ -1,9 +1,14 @@
 import type { CaptureOptions } from '../error-recovery-options.interface.js';
 import type { JsonValue } from '../common/safe-serialize.js';
 import { scrub, scrubHeaders, scrubString } from '../common/scrub.js';
+import type { ContextType } from '../common/context-type.js';
 
 /** What is stored about the request that failed. Everything here is scrubbed and capped. */
 export interface RequestSnapshot {
+  /** `http` for a request; the other contexts build theirs with {@link operationSnapshot}. */
+  contextType: ContextType;
+  /** What identifies the work outside HTTP (`Query.order`, a pattern, a job name); null for HTTP. */
+  operation: string | null;
   method: string | null;
   route: string | null;
   path: string | null;
@@ -12,8 +17,48 @@ export interface RequestSnapshot {
   context: { [key: string]: JsonValue };
 }
 
-/** Snapshot of an error that did not come from an HTTP request (withRecovery, jobs). */
-export const NO_REQUEST: RequestSnapshot = { method: null, route: null, path: null, requestId: null, headers: {}, context: {} };
+/** Snapshot of an error of an HTTP request whose request is not in hand (`withRecovery` outside a request). */
+export const NO_REQUEST: RequestSnapshot = Object.freeze({ contextType: 'http', operation: null, method: null, route: null, path: null, requestId: null, headers: {}, context: {} });
+
+/**
+ * What is stored about work that is not an HTTP request: its context type, what identifies it, and
+ * its own context (GraphQL variables, a message payload, job data…), scrubbed like a request body
+ * and capped at `capture.maxContextBytes` (the largest keys go first, `truncated: true` marks it).
+ */
+export function operationSnapshot(
+  contextType: ContextType,
+  operation: string | null,
+  context: Record<string, unknown>,
+  options: Pick<Required<CaptureOptions>, 'maxContextBytes'>,
+  requestId: string | null = null,
+): RequestSnapshot {
+  const scrubbed: { [key: string]: JsonValue } = {};
+  for (const key of Object.keys(context)) {
+    if (context[key] !== undefined) scrubbed[key] = scrub(context[key]);
+  }
+  return {
+    contextType,
+    operation: operation === null ? null : scrubString(operation).slice(0, 500),
+    method: null,
+    route: null,
+    path: null,
+    requestId: requestId === null ? null : requestId.slice(0, 200),
+    headers: {},
+    context: fitLargestFirst(scrubbed, options.maxContextBytes),
+  };
+}
+
+/** Replaces the largest values with `'[Truncated]'` until the JSON fits in `maxBytes`. */
+function fitLargestFirst(context: { [key: string]: JsonValue }, maxBytes: number): { [key: string]: JsonValue } {
+  if (Buffer.byteLength(JSON.stringify(context)) <= maxBytes) return context;
+  const bySize = Object.keys(context).sort((a, b) => JSON.stringify(context[b]).length - JSON.stringify(context[a]).length);
+  let out = context;
+  for (const key of bySize) {
+    out = { ...out, [key]: '[Truncated]', truncated: true };
+    if (Buffer.byteLength(JSON.stringify(out)) <= maxBytes) return out;
+  }
+  return out;
+}
 
 interface RequestLike {
   method?: unknown;
@@ -83,6 +128,8 @@ export function snapshotRequest(request: unknown, options: Required<CaptureOptio
   const user = userId(req.user);
   if (user !== null) context.userId = user;
   return {
+    contextType: 'http',
+    operation: null,
     method: str(req.method, 10),
     route: routePattern(req),
     path,

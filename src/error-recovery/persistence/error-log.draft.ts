@@ -12,7 +12,7 @@ export interface ErrorLogDraftInput {
   /** Its scrubbed message and stack and its fingerprint may be computed on first read. */
   classification: Classification;
   /** What the row keeps of the request (a `RequestSnapshot` fits). */
-  request: Pick<ErrorLogRecord, 'method' | 'route' | 'path' | 'requestId' | 'context'>;
+  request: Pick<ErrorLogRecord, 'contextType' | 'operation' | 'method' | 'route' | 'path' | 'requestId' | 'context'>;
   report: RecoveryReport;
   /** When recovery served the request; null otherwise. */
   resolvedAt: Date | null;
@@ -45,6 +45,8 @@ export function draftErrorLog(input: ErrorLogDraftInput): PendingErrorLog {
     get fingerprint(): string {
       return c.fingerprint;
     },
+    contextType: request.contextType,
+    operation: request.operation,
     method: request.method,
     route: request.route,
     path: request.path,

@@ -1,6 +1,7 @@
 import { Column, Entity, Index, OneToMany, PrimaryColumn, type Relation } from 'typeorm';
 import type { ErrorCategory, Severity } from '../classify/classification.interface.js';
 import type { JsonValue } from '../common/safe-serialize.js';
+import type { ContextType } from '../common/context-type.js';
 // The two sides of one TypeORM relation; each names the other only inside a lazy `() =>` target.
 // eslint-disable-next-line import-x/no-cycle
 import { RecoveryActionEntity } from './recovery-action.entity.js';
@@ -26,6 +27,8 @@ export class ErrorLogEntity {
   @Column({ type: 'text' }) message: string;
   @Column({ type: 'text', nullable: true }) stack: string | null;
   @Column({ type: 'varchar', length: 64 }) fingerprint: string;
+  @Column({ name: 'context_type', type: 'varchar', length: 10, default: 'http' }) contextType: ContextType;
+  @Column({ type: 'varchar', length: 500, nullable: true }) operation: string | null;
   @Column({ type: 'varchar', length: 10, nullable: true }) method: string | null;
   @Column({ type: 'varchar', length: 500, nullable: true }) route: string | null;
   @Column({ type: 'varchar', length: 2000, nullable: true }) path: string | null;

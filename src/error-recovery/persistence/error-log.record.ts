@@ -1,6 +1,7 @@
 import type { Severity, ErrorCategory } from '../classify/classification.interface.js';
 import type { JsonValue } from '../common/safe-serialize.js';
 import type { RecoveryTrigger } from '../plan/recovery-trigger.js';
+import type { ContextType } from '../common/context-type.js';
 
 /** Who started a recovery action (declared in plan/, which strategies/ may import). */
 export type { RecoveryTrigger };
@@ -19,12 +20,16 @@ export interface ErrorLogRecord {
   message: string;
   stack: string | null;
   fingerprint: string;
+  /** Where the error happened: an HTTP request, a GraphQL resolver, a message handler, a job… */
+  contextType: ContextType;
+  /** What identifies the work outside HTTP: `Query.order`, a message pattern, a job or queue name. */
+  operation: string | null;
   method: string | null;
   /** Route pattern, e.g. `/orders/:id`. */
   route: string | null;
   path: string | null;
   requestId: string | null;
-  /** params, query, selected headers, body, user id — scrubbed. */
+  /** HTTP: params, query, selected headers, body, user id; elsewhere that context's own (variables, payload, job data) — scrubbed. */
   context: { [key: string]: JsonValue };
   resolved: boolean;
   resolvedAt: Date | null;

@@ -11,15 +11,15 @@ describe('insertBatchStatement', () => {
   it('binds one array per column whatever the batch size (PostgreSQL allows 65535 parameters)', () => {
     const big = insertBatchStatement(Array.from({ length: 5000 }, () => entry(5)));
     const small = insertBatchStatement([entry(1)]);
-    expect(big.params).toHaveLength(22 + 11);
+    expect(big.params).toHaveLength(24 + 11);
     expect(big.sql).toBe(small.sql);
     expect((big.params[0] as unknown[]).length).toBe(5000);
-    expect((big.params[22] as unknown[]).length).toBe(25_000);
+    expect((big.params[24] as unknown[]).length).toBe(25_000);
   });
 
   it('writes logs alone without the actions statement', () => {
     const { sql, params } = insertBatchStatement([entry(0), entry(0)]);
-    expect(params).toHaveLength(22);
+    expect(params).toHaveLength(24);
     expect(sql).not.toMatch(/recovery_actions/);
     expect(sql).toMatch(/ON CONFLICT \("id"\) DO NOTHING$/);
   });
@@ -28,8 +28,8 @@ describe('insertBatchStatement', () => {
     const bad = entry(1);
     bad.actions[0].startedAt = new Date(Number.NaN);
     const { params } = insertBatchStatement([entry(1), bad]);
-    expect((params[22 + 10] as unknown[])[1]).toBeNull();
-    expect((params[22 + 10] as unknown[])[0]).toBe(new Date(0).toISOString());
+    expect((params[24 + 10] as unknown[])[1]).toBeNull();
+    expect((params[24 + 10] as unknown[])[0]).toBe(new Date(0).toISOString());
   });
 });
 

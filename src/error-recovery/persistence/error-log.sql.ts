@@ -27,6 +27,8 @@ const LOG_COLUMNS: readonly [string, string, (r: ErrorLogRecord) => unknown][] =
   ['message', 'text', (r) => storableText(r.message)],
   ['stack', 'text', (r) => storableOrNull(r.stack)],
   ['fingerprint', 'varchar', (r) => r.fingerprint.slice(0, 64)],
+  ['context_type', 'varchar', (r) => r.contextType ?? 'http'], // a journal written before 0.2 has none: HTTP
+  ['operation', 'varchar', (r) => storableOrNull(r.operation?.slice(0, 500))],
   ['method', 'varchar', (r) => storableOrNull(r.method?.slice(0, 10))],
   ['route', 'varchar', (r) => storableOrNull(r.route?.slice(0, 500))],
   ['path', 'varchar', (r) => storableOrNull(r.path?.slice(0, 2000))],
@@ -125,6 +127,8 @@ export function toErrorLogRecord(row: Row): ErrorLogRecord {
     message: String(row.message),
     stack: (row.stack as string | null) ?? null,
     fingerprint: String(row.fingerprint),
+    contextType: ((row.context_type as string | null) ?? 'http') as ErrorLogRecord['contextType'],
+    operation: (row.operation as string | null) ?? null,
     method: (row.method as string | null) ?? null,
     route: (row.route as string | null) ?? null,
     path: (row.path as string | null) ?? null,

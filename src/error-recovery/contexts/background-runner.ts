@@ -1,0 +1,96 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { CapturedError } from '../capture/captured-errors.js';
+import type { RequestSnapshot } from '../capture/request-snapshot.js';
+import { messageOf } from '../common/error-text.js';
+import { ERROR_RECOVERY_OPTIONS } from '../error-recovery.constants.js';
+import type { ResolvedBackgroundRetry, ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
+import { ErrorPipeline } from '../error-pipeline.js';
+import { ErrorRecoveryStats } from '../error-recovery.stats.js';
+import type { ExecutedAction } from '../execute/recovery-report.js';
+import { ErrorLogWriter } from '../persistence/error-log.writer.js';
+
+/** How a run of background work ended. */
+export type BackgroundOutcome<T> =
+  | { ok: true; value: T; attempts: number; captured?: CapturedError }
+  | { ok: false; error: unknown; attempts: number; captured?: CapturedError };
+
+/** Delay before retry `n` (1-based): `delayMs × factor^(n-1)`, at most `maxDelayMs`. */
+export function backgroundDelay(retry: ResolvedBackgroundRetry, n: number): number {
+  return Math.min(retry.maxDelayMs, retry.delayMs * retry.factor ** (n - 1));
+}
+
+/**
+ * Runs work that is not an HTTP request — a job, an event handler — with capture and, when asked,
+ * retries. The first failure is stored at once (its row exists even if the process dies during a
+ * backoff); every retry is then appended to that row as a `retry` action as it ends, and a retry that
+ * succeeds resolves it. Nothing here throws: the caller gets the outcome and decides (rethrow as
+ * plain Nest would, or write a dead letter).
+ */
+@Injectable()
+export class BackgroundRunner {
+  constructor(
+    private readonly pipeline: ErrorPipeline,
+    private readonly writer: ErrorLogWriter,
+    private readonly stats: ErrorRecoveryStats,
+    @Inject(ERROR_RECOVERY_OPTIONS) private readonly options: ResolvedErrorRecoveryOptions,
+  ) {}
+
+  /**
+   * `snapshot` is called once, on the first failure. `retry.attempts` counts every run. `fn` is
+   * called again for each retry; its promise's value is the work's value.
+   */
+  async run<T>(fn: () => T | Promise<T>, snapshot: () => RequestSnapshot, retry: ResolvedBackgroundRetry, service?: string): Promise<BackgroundOutcome<T>> {
+    let error: unknown;
+    try {
+      return { ok: true, value: await fn(), attempts: 1 };
+    } catch (e) {
+      error = e;
+    }
+    const captured = await this.captureFirst(error, snapshot, service);
+    let attempts = 1;
+    for (let n = 1; n < retry.attempts; n++) {
+      const delayMs = backgroundDelay(retry, n);
+      const startedAt = this.options.clock.now();
+      await this.options.clock.sleep(delayMs);
+      attempts++;
+      try {
+        const value = await fn();
+        this.appendAttempt(captured, { success: true, message: `attempt ${attempts} of ${retry.attempts} succeeded after ${delayMs} ms`, attempts, delayMs, startedAt }, n);
+        return { ok: true, value, attempts, captured };
+      } catch (e) {
+        error = e;
+        this.appendAttempt(captured, { success: false, message: `attempt ${attempts} of ${retry.attempts} failed: ${messageOf(e, 300)}`, attempts, delayMs, startedAt }, n);
+      }
+    }
+    return { ok: false, error, attempts, captured };
+  }
+
+  /** Stores the first failure; undefined when it is not captured (a client error) or capture failed (counted). */
+  private async captureFirst(error: unknown, snapshot: () => RequestSnapshot, service?: string): Promise<CapturedError | undefined> {
+    try {
+      if (!this.pipeline.shouldCapture(error)) return undefined;
+      return await this.pipeline.capture(error, snapshot(), { replaySafe: false, routeOptions: { recovery: false, ...(service ? { service } : {}) } });
+    } catch (fault) {
+      this.stats.fault('operation', fault);
+      return undefined;
+    }
+  }
+
+  private appendAttempt(captured: CapturedError | undefined, step: { success: boolean; message: string; attempts: number; delayMs: number; startedAt: number }, position: number): void {
+    if (!captured) return;
+    try {
+      const action: ExecutedAction = {
+        strategy: 'retry',
+        success: step.success,
+        skipped: false,
+        message: step.message,
+        details: { attempt: step.attempts, delayMs: step.delayMs },
+        startedAt: step.startedAt,
+        durationMs: this.options.clock.now() - step.startedAt,
+      };
+      this.writer.appendLate(captured.id, Promise.resolve([action]), 'automatic', captured.report.actions.length + position - 1, { success: step.success, strategy: step.success ? 'retry' : null });
+    } catch (fault) {
+      this.stats.fault('operation', fault);
+    }
+  }
+}
