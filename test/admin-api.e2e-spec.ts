@@ -60,6 +60,12 @@ describe('admin REST API', () => {
       expect(byType.body.total).toBe(2);
       const resolved = await request(server()).get(`/api/errors?service=${service}&resolved=true`).set(auth).expect(200);
       expect(resolved.body.items.map((e: { recovery_strategy: string }) => e.recovery_strategy)).toEqual(['retry']);
+      const http = await request(server()).get(`/api/errors?service=${service}&context_type=http`).set(auth).expect(200);
+      expect(http.body.total).toBe(5);
+      expect(http.body.items[0]).toMatchObject({ context_type: 'http', operation: null });
+      const jobs = await request(server()).get(`/api/errors?service=${service}&context_type=job`).set(auth).expect(200);
+      expect(jobs.body.total).toBe(0);
+      await request(server()).get(`/api/errors?context_type=cron`).set(auth).expect(400);
       const future = new Date(Date.now() + 3_600_000).toISOString();
       const none = await request(server()).get(`/api/errors?service=${service}&since=${future}`).set(auth).expect(200);
       expect(none.body.total).toBe(0);

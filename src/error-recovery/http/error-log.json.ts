@@ -15,6 +15,8 @@ export function errorLogJson(r: ErrorLogRecord): Record<string, unknown> {
     message: r.message,
     stack: r.stack,
     fingerprint: r.fingerprint,
+    context_type: r.contextType,
+    operation: r.operation,
     method: r.method,
     route: r.route,
     path: r.path,

@@ -155,6 +155,7 @@ export function createErrorsController(prefix: string, guard: Type<CanActivate>)
         service: query.service,
         severity: query.severity,
         errorType: query.error_type,
+        contextType: query.context_type,
         resolved: query.resolved,
         since: query.since ? new Date(query.since) : undefined,
         until: query.until ? new Date(query.until) : undefined,

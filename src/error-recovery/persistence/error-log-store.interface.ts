@@ -1,4 +1,5 @@
 import type { Severity } from '../classify/classification.interface.js';
+import type { ContextType } from '../common/context-type.js';
 import type { ErrorLogRecord, PendingErrorLog, RecoveryActionRecord } from './error-log.record.js';
 
 /** Columns the list may be sorted by (an allow-list: nothing else reaches ORDER BY). */
@@ -10,6 +11,7 @@ export interface ErrorLogQuery {
   service?: string;
   severity?: Severity;
   errorType?: string;
+  contextType?: ContextType;
   resolved?: boolean;
   since?: Date;
   until?: Date;

@@ -82,6 +82,7 @@ export class TypeOrmErrorLogStore implements ErrorLogStore {
     if (query.service !== undefined) add(`"service" = ?`, query.service);
     if (query.severity !== undefined) add(`"severity" = ?`, query.severity);
     if (query.errorType !== undefined) add(`"error_type" = ?`, query.errorType);
+    if (query.contextType !== undefined) add(`"context_type" = ?`, query.contextType);
     if (query.resolved !== undefined) add(`"resolved" = ?::boolean`, query.resolved);
     if (query.since !== undefined) add(`"occurred_at" >= ?::timestamptz`, query.since.toISOString());
     if (query.until !== undefined) add(`"occurred_at" < ?::timestamptz`, query.until.toISOString());

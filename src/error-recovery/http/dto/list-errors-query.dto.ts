@@ -1,6 +1,7 @@
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { SEVERITIES, type Severity } from '../../classify/classification.interface.js';
+import { CONTEXT_TYPES, type ContextType } from '../../common/context-type.js';
 import { ERROR_LOG_SORT_FIELDS, type ErrorLogSortField } from '../../persistence/error-log-store.interface.js';
 
 /** `GET /api/errors` filters, paging and sorting. */
@@ -8,6 +9,8 @@ export class ListErrorsQueryDto {
   @IsOptional() @IsString() @MaxLength(100) service?: string;
   @IsOptional() @IsIn(SEVERITIES) severity?: Severity;
   @IsOptional() @IsString() @MaxLength(100) error_type?: string;
+  /** Where the errors happened: http, graphql, rpc, ws, job, queue, event, process. */
+  @IsOptional() @IsIn(CONTEXT_TYPES) context_type?: ContextType;
   @IsOptional()
   @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()
