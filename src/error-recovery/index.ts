@@ -6,8 +6,10 @@
 export { ErrorRecoveryModule } from './error-recovery.module.js';
 export type { ErrorRecoveryModuleExtras } from './error-recovery.module-definition.js';
 export type {
+  BackgroundRetryOptions,
   CaptureOptions,
   CircuitBreakerOptions,
+  ContextsOptions,
   ErrorRecoveryDatabaseOptions,
   ErrorRecoveryModuleOptions,
   RetryOptions,
@@ -21,6 +23,8 @@ export type { Clock } from './resilience/clock.js';
 // Decorators.
 export { AiErrorHandler } from './capture/ai-error-handler.decorator.js';
 export type { AiErrorHandlerOptions } from './capture/ai-error-handler-options.interface.js';
+export { BackgroundRetry } from './contexts/background-retry.decorator.js';
+export type { ContextType } from './common/context-type.js';
 export type { BulkheadOptions } from './state/bulkhead.registry.js';
 export { PRIORITIES, type Priority } from './resilience/priority-bulkhead.js';
 export { RegisterStrategy } from './strategies/register-strategy.decorator.js';

@@ -10,6 +10,46 @@ import ts from 'typescript';
 
 const ROOT = resolve('src/error-recovery');
 
+/**
+ * Every library file (relative to ROOT) with the packages it loads when it is loaded: value imports
+ * and re-exports. Type-only imports are erased; `await import()` loads only when called.
+ */
+function packageImports(): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const file of libraryFiles()) {
+    const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest);
+    const specs: string[] = [];
+    for (const statement of source.statements) {
+      const loads =
+        (ts.isImportDeclaration(statement) && !statement.importClause?.isTypeOnly) ||
+        (ts.isExportDeclaration(statement) && statement.moduleSpecifier !== undefined && !statement.isTypeOnly);
+      const spec = (statement as { moduleSpecifier?: ts.Expression }).moduleSpecifier;
+      if (loads && spec && ts.isStringLiteral(spec) && !spec.text.startsWith('.') && !spec.text.startsWith('node:')) specs.push(spec.text);
+    }
+    out.set(relative(ROOT, file), specs);
+  }
+  return out;
+}
+
+/**
+ * Optional peers of the module: an app that uses none of these contexts has none of them installed,
+ * so the library recognises their work by metadata keys and never imports them statically.
+ */
+const OPTIONAL_PEERS = /^(@nestjs\/(graphql|apollo|mercurius|microservices|websockets|platform-ws|platform-socket\.io|bullmq|event-emitter)|graphql|bullmq|ioredis|mercurius|@apollo\/.*|@nats-io\/.*|socket\.io.*|ws)(\/|$)/;
+
+function libraryFiles(): string[] {
+  const files: string[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (path.endsWith('.ts') && !/\.spec(-helper)?\.ts$/.test(path)) files.push(path);
+    }
+  };
+  walk(ROOT);
+  return files;
+}
+
 /** Every library file (relative to ROOT) with the library files it imports. */
 function importGraph(): Map<string, string[]> {
   const files: string[] = [];
@@ -111,6 +151,13 @@ describe('layout', () => {
       }
     }
     expect(cycles(edges.keys(), (folder) => [...(edges.get(folder) ?? [])])).toEqual([]);
+  });
+
+  it('imports no optional peer statically (only `await import()` where a context is in use)', () => {
+    const imports = packageImports();
+    const offending = [...imports].flatMap(([file, specs]) => specs.filter((spec) => OPTIONAL_PEERS.test(spec)).map((spec) => `${file} → ${spec}`));
+    expect(offending).toEqual([]);
+    expect([...imports.values()].flat()).toContain('@nestjs/common');
   });
 
   it('sees the graph it checks (a parse or path mistake would make the checks above pass vacuously)', () => {
