@@ -43,18 +43,34 @@ describe('WebSocket gateways', () => {
     expect(await ask('echo', { a: 1 })).toEqual({ event: 'echo', data: { a: 1 } });
   });
 
-  it('sends the exception event plain Nest sends for an unknown error (no internals), and stores the error', async () => {
-    expect(await ask('boom', { id: 7 })).toEqual({
+  it('sends the exception event with the stored error id and a user-safe message, and stores the error once with its pattern and scrubbed data', async () => {
+    const answer = (await ask('boom', { id: 7, password: 'hunter2' })) as { event: string; data: { error_id: string } };
+    expect(answer).toEqual({
       event: 'exception',
-      data: { status: 'error', message: 'Internal server error', cause: { pattern: 'boom', data: { id: 7 } } },
+      data: {
+        status: 'error',
+        message: 'A required service could not be reached. Please try again shortly.',
+        error_id: expect.stringMatching(/^[0-9a-f-]{36}$/) as unknown,
+        cause: { pattern: 'boom', data: { id: 7, password: 'hunter2' } },
+      },
     });
+    expect(JSON.stringify(answer)).not.toMatch(/gateway exploded|stack|ECONNRESET/);
     await flushed(app);
-    const row = (await rowsOf(service)).find((r) => String(r.message).startsWith('gateway exploded'));
-    expect(row).toMatchObject({ message: 'gateway exploded: db password=[Filtered]' });
+    const rows = (await rowsOf(service)).filter((r) => r.operation === 'boom');
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      id: answer.data.error_id,
+      context_type: 'ws',
+      operation: 'boom',
+      message: 'gateway exploded: db password=[Filtered]',
+      context: { data: { id: 7, password: '[Filtered]' } },
+    });
   });
 
-  it("sends a WsException's own message with the cause, as plain Nest does", async () => {
+  it("sends a WsException's own message with the cause, as plain Nest does, and stores nothing", async () => {
     expect(await ask('refused', 'x')).toEqual({ event: 'exception', data: { status: 'error', message: 'Not allowed', cause: { pattern: 'refused', data: 'x' } } });
+    await flushed(app);
+    expect((await rowsOf(service)).filter((r) => r.operation === 'refused')).toEqual([]);
   });
 
   it("sends a WsException's object error as is", async () => {

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import type { CapturedError } from '../capture/captured-errors.js';
 import { operationSnapshot } from '../capture/request-snapshot.js';
 import type { ErrorPipeline } from '../error-pipeline.js';
@@ -66,6 +67,9 @@ function failing(failures: number) {
 }
 
 describe('BackgroundRunner', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+  afterAll(() => Logger.overrideLogger(['log', 'error', 'warn', 'debug', 'verbose', 'fatal']));
+
   it('resolves a success without capturing or waiting', async () => {
     const { runner, snapshot, captures, clock } = setUp();
     await expect(runner.run(() => 42, snapshot, resolveBackgroundRetry({ attempts: 3 }))).resolves.toEqual({ ok: true, value: 42, attempts: 1 });

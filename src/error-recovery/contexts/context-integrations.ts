@@ -1,5 +1,6 @@
 import type { Type } from '@nestjs/common';
 import type { ContextAnswer, OperationIntegration } from '../capture/operation-integration.js';
+import { WsAnswer } from './ws/ws-answer.js';
 
 /**
  * The integrations of the contexts outside HTTP, as Nest providers of the module. Each reads only
@@ -8,4 +9,4 @@ import type { ContextAnswer, OperationIntegration } from '../capture/operation-i
 export const OPERATION_INTEGRATION_CLASSES: Type<OperationIntegration>[] = [];
 
 /** How the filter answers `graphql`, `rpc` and `ws` hosts. */
-export const CONTEXT_ANSWER_CLASSES: Type<ContextAnswer>[] = [];
+export const CONTEXT_ANSWER_CLASSES: Type<ContextAnswer>[] = [WsAnswer];
