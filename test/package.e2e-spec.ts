@@ -14,7 +14,7 @@ const SOURCES = ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'README
  * promise: adding or removing one is a deliberate change to this list and to the README.
  */
 const PUBLIC_RUNTIME_NAMES = [
-  'AdminTokenGuard', 'AiErrorHandler', 'BulkheadRejectedError', 'CircuitOpenError', 'ClearableCacheTarget',
+  'AdminTokenGuard', 'AiErrorHandler', 'BackgroundRetry', 'BulkheadRejectedError', 'CircuitOpenError', 'ClearableCacheTarget',
   'DEFAULT_STRATEGY_MAP', 'DuplicateStrategyError', 'EmbeddedDatabaseInProductionError', 'ErrorCaptureFilter',
   'ErrorLogEntity', 'ErrorLogNotFoundError', 'ErrorRecoveryModule', 'ErrorRecoveryStats',
   'InMemoryCircuitStateStore', 'InjectAlertChannels', 'InjectAlertOutboxStore', 'InjectCircuitStateStore',

@@ -21,6 +21,8 @@ export type { Clock } from './resilience/clock.js';
 // Decorators.
 export { AiErrorHandler } from './capture/ai-error-handler.decorator.js';
 export type { AiErrorHandlerOptions } from './capture/ai-error-handler-options.interface.js';
+export { BackgroundRetry } from './contexts/background-retry.decorator.js';
+export type { BackgroundRetryOptions } from './error-recovery-options.interface.js';
 export type { BulkheadOptions } from './state/bulkhead.registry.js';
 export { PRIORITIES, type Priority } from './resilience/priority-bulkhead.js';
 export { RegisterStrategy } from './strategies/register-strategy.decorator.js';
