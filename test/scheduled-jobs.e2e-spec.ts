@@ -113,3 +113,24 @@ describe('scheduled jobs (@nestjs/schedule)', () => {
     expect((await rowsOf(service)).map((r) => r.operation).filter((o) => String(o).includes('healthy'))).toEqual([]);
   });
 });
+
+describe('scheduled jobs with contexts.jobs false', () => {
+  let app: INestApplication;
+  const logged = new ErrorLog();
+  const service = uniqueService('jobs-off');
+
+  beforeAll(async () => {
+    const ref = await Test.createTestingModule({ imports: [JobsModule.forRoot({ service, environment: 'production', database: testDatabase(), contexts: { jobs: false } })] }).compile();
+    app = await initApp(await createApp(ref, { logger: logged }));
+  });
+  afterAll(() => app?.close());
+
+  it('leaves the jobs to @nestjs/schedule: one run each, the error logged by the scheduler, nothing stored', async () => {
+    const jobs = app.get(JobsService);
+    await eventually(async () => jobs.runs.doomed + jobs.runs.nightly, (runs) => runs === 2, 5000);
+    await eventually(async () => logged.errors.filter((e) => e.context === 'Scheduler').length, (n) => n >= 2, 5000);
+    await flushed(app);
+    expect(jobs.runs.doomed).toBe(1);
+    expect(await rowsOf(service)).toEqual([]);
+  });
+});
