@@ -12,7 +12,6 @@ import { buildErrorBody, refusalBody, type ErrorResponseBody } from './error-res
 import { ErrorPipeline, type CapturedError } from '../error-pipeline.js';
 import { NO_REQUEST, snapshotRequest } from './request-snapshot.js';
 import { SelfReplay } from './self-replay.js';
-import { emitWsException, wsExceptionPayload } from './ws-answer.js';
 import { readProp } from '../common/safe-read.js';
 import { CONTEXT_ANSWERS, type ContextAnswer } from './operation-integration.js';
 
@@ -69,7 +68,7 @@ export class ErrorCaptureFilter implements ExceptionFilter {
     const earlier = this.capture.earlier(exception);
     let captured: Promise<CapturedError | undefined>;
     if (earlier) captured = Promise.resolve(earlier);
-    else if (!this.capture.shouldCapture(exception)) captured = Promise.resolve(undefined);
+    else if (!this.capture.shouldCapture(exception) || this.declinedBy(answer, exception)) captured = Promise.resolve(undefined);
     else {
       captured = (async () => this.capture.capture(exception, answer ? answer.snapshot(host, exception) : { ...NO_REQUEST, contextType: type === 'ws' ? 'ws' : type === 'graphql' ? 'graphql' : 'rpc' }, { replaySafe: false }))().catch((fault: unknown) => {
         this.stats.fault('filter', fault);
@@ -83,7 +82,6 @@ export class ErrorCaptureFilter implements ExceptionFilter {
         this.stats.fault('filter', fault);
       }
     }
-    if (type === 'ws') return this.answerWs(exception, host);
     return type === 'rpc' ? throwError(() => rpcError(exception)) : exception;
   }
 
@@ -129,15 +127,14 @@ export class ErrorCaptureFilter implements ExceptionFilter {
     adapter.reply(response, body, status);
   }
 
-  /** The `exception` event Nest's BaseWsExceptionFilter would send; this filter replaces it on the gateways it covers. */
-  private answerWs(exception: unknown, host: ArgumentsHost): undefined {
+  /** Whether the context's answer keeps this error out of storage (see {@link ContextAnswer.captures}). */
+  private declinedBy(answer: ContextAnswer | undefined, exception: unknown): boolean {
     try {
-      const ws = host.switchToWs();
-      emitWsException(ws.getClient<unknown>(), wsExceptionPayload(exception, { pattern: ws.getPattern(), data: ws.getData<unknown>() }));
+      return answer?.captures?.(exception) === false;
     } catch (fault) {
       this.stats.fault('filter', fault);
+      return false;
     }
-    return undefined;
   }
 
   /** Plain Nest's answer; when even that throws (a hostile value), the last resort. Never throws. */

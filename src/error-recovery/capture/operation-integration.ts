@@ -37,6 +37,11 @@ export const OPERATION_INTEGRATIONS = Symbol('OPERATION_INTEGRATIONS');
 export interface ContextAnswer {
   /** `host.getType()` this answers. */
   readonly type: string;
+  /**
+   * False for an error this context answers without storing it (its protocol's own client-facing
+   * error, or the context turned off); absent: every error the module's capture policy stores.
+   */
+  captures?(exception: unknown): boolean;
   /** What is stored when the filter is the first to see the error. Must not throw (the filter guards it anyway). */
   snapshot(host: ArgumentsHost, exception: unknown): RequestSnapshot;
   /**

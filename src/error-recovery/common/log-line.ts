@@ -55,4 +55,8 @@ export class ModuleLogger {
   error(message: string): void {
     this.logger.error(escapeForLog(message));
   }
+
+  debug(message: string): void {
+    this.logger.debug(escapeForLog(message));
+  }
 }

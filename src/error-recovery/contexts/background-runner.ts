@@ -40,12 +40,19 @@ export class BackgroundRunner {
    * called again for each retry; its promise's value is the work's value.
    */
   async run<T>(fn: () => T | Promise<T>, snapshot: () => RequestSnapshot, retry: ResolvedBackgroundRetry, service?: string): Promise<BackgroundOutcome<T>> {
-    let error: unknown;
     try {
       return { ok: true, value: await fn(), attempts: 1 };
-    } catch (e) {
-      error = e;
+    } catch (error) {
+      return this.afterFailure(error, fn, snapshot, retry, service);
     }
+  }
+
+  /**
+   * {@link run} from its first failure on, for a caller that made the first run itself (so that a
+   * synchronous success stays synchronous): `error` is that run's error, `fn` runs the retries.
+   */
+  async afterFailure<T>(firstError: unknown, fn: () => T | Promise<T>, snapshot: () => RequestSnapshot, retry: ResolvedBackgroundRetry, service?: string): Promise<BackgroundOutcome<T>> {
+    let error = firstError;
     const captured = await this.captureFirst(error, snapshot, service);
     let attempts = 1;
     for (let n = 1; n < retry.attempts; n++) {

@@ -1,4 +1,4 @@
-import { emitWsException, isWsException, wsExceptionPayload } from './ws-answer.js';
+import { emitWsException, isWsException, wsExceptionPayload } from './ws-exception-payload.js';
 
 /** Stands in for @nestjs/websockets' WsException, which this module must not import. */
 class WsException extends Error {

@@ -1,4 +1,4 @@
-import { isObjectLike, readProp, readString } from '../common/safe-read.js';
+import { isObjectLike, readProp, readString } from '../../common/safe-read.js';
 
 /** The message Nest's BaseWsExceptionFilter sends for an error that is not a WsException. */
 const UNKNOWN_EXCEPTION_MESSAGE = 'Internal server error';
