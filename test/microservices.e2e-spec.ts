@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { ClientProxyFactory, Transport, type ClientProxy } from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
 import { firstValueFrom } from 'rxjs';
+import request from 'supertest';
 import { DeadLetterWriter } from '../src/error-recovery/persistence/dead-letter.writer.js';
 import { ErrorLogWriter } from '../src/error-recovery/persistence/error-log.writer.js';
 import type { Clock, ErrorRecoveryModuleOptions } from '../src/error-recovery/index.js';
@@ -210,6 +211,19 @@ describe('microservices', () => {
       await firstValueFrom(client.emit(pattern('flaky'), { id: 'subject-check' }));
       await eventually(async () => log.handled, (h) => h.some((x) => (x as { id?: string }).id === 'subject-check'));
       expect(log.handled).toContainEqual({ id: 'subject-check', subject: pattern('flaky') });
+    });
+
+    it('lists the dead letters in the admin API, behind its token', async () => {
+      await firstValueFrom(client.emit(pattern('doomed'), { id: 'listed', apiKey: 'k-1' }));
+      const server = app.getHttpServer() as Parameters<typeof request>[0];
+      await request(server).get(`/api/errors/dead-letters?service=${service}`).expect(401);
+      const body = await eventually(
+        async () => (await request(server).get(`/api/errors/dead-letters?service=${service}&limit=100`).set({ Authorization: 'Bearer t' }).expect(200)).body as { items: Record<string, unknown>[]; total: number },
+        (b) => b.items.some((l) => (l.payload as { id?: string }).id === 'listed'),
+      );
+      expect(body.items.find((l) => (l.payload as { id?: string }).id === 'listed')).toMatchObject({ context_type: 'rpc', operation: pattern('doomed'), attempts: 3, payload: { apiKey: '[Filtered]' }, replayed_at: null });
+      expect(body.total).toBe(body.items.length);
+      await request(server).get('/api/errors/dead-letters?limit=0').set({ Authorization: 'Bearer t' }).expect(400);
     });
   });
 });

@@ -5,6 +5,7 @@ import type { ClassRef, OperationIntegration } from '../../capture/operation-int
 import type { OperationHandler, OperationMethod } from '../../capture/operation-wrapping.js';
 import { operationSnapshot, type RequestSnapshot } from '../../capture/request-snapshot.js';
 import { messageOf } from '../../common/error-text.js';
+import { ModuleLogger } from '../../common/log-line.js';
 import { isObjectLike, readProp } from '../../common/safe-read.js';
 import { scrub, scrubString } from '../../common/scrub.js';
 import { AI_ERROR_HANDLER_METADATA, ERROR_RECOVERY_OPTIONS } from '../../error-recovery.constants.js';
@@ -34,6 +35,8 @@ interface FailedCall {
   payload: unknown;
   context: unknown;
 }
+
+const logger = new ModuleLogger();
 
 const isThenable = (value: unknown): value is PromiseLike<unknown> => value instanceof Promise || (isObjectLike(value) && typeof readProp(value, 'then') === 'function');
 
@@ -109,12 +112,16 @@ export class RpcEventIntegration implements OperationIntegration {
     }
     if (outcome.ok) return outcome.value;
     try {
+      const id = randomUUID();
+      const operation = snapshotOnce().operation ?? 'unknown';
+      // The module's filter answers the rethrown error without Nest's log line: this one says where the payload went.
+      logger.warn(`event ${operation} failed ${outcome.attempts} time(s); payload kept as dead letter ${id} (error ${outcome.captured?.id ?? 'not captured'})`);
       void this.deadLetters.record({
-        id: randomUUID(),
+        id,
         createdAt: new Date(this.options.clock.now()),
         service: plan.service ?? this.options.service,
         contextType: 'rpc',
-        operation: snapshotOnce().operation ?? 'unknown',
+        operation,
         payload: scrub(call.payload),
         attempts: outcome.attempts,
         errorLogId: outcome.captured?.id ?? null,
