@@ -8,6 +8,7 @@ import type { RecoveryTargets, StrategyParameters } from './strategies/strategy-
 import type { StrategyMap } from './plan/strategy-name.js';
 import type { AlertsOptions } from './alerts/alerts-options.interface.js';
 import type { AlertOutboxStore } from './alerts/outbox/alert-outbox-store.interface.js';
+import type { DeadLetterStore } from './persistence/dead-letter-store.interface.js';
 
 /** Where the module keeps `error_logs`. The module always uses a DataSource (and pool) of its own. */
 export interface ErrorRecoveryDatabaseOptions {
@@ -263,6 +264,8 @@ export interface ErrorRecoveryModuleOptions {
   alerts?: AlertsOptions;
   /** Replace the alert outbox (default: tables next to `error_logs`). */
   alertOutboxStore?: AlertOutboxStore;
+  /** Replace the dead-letter store (default: the table `dead_letters` next to `error_logs`). */
+  deadLetterStore?: DeadLetterStore;
   /** GraphQL, microservices, WebSockets, jobs, queues, event listeners and the process's last net. */
   contexts?: ContextsOptions;
 }

@@ -10,6 +10,7 @@ import type {
 } from './error-recovery-options.interface.js';
 import type { StrategyMap } from './plan/strategy-name.js';
 import type { AlertOutboxStore } from './alerts/outbox/alert-outbox-store.interface.js';
+import type { DeadLetterStore } from './persistence/dead-letter-store.interface.js';
 import { resolveAlertsOptions, type ResolvedAlertsOptions } from './alerts/resolve-alerts-options.js';
 import type { ErrorLogStore } from './persistence/error-log-store.interface.js';
 import { resolveWriterOptions, type ResolvedWriterOptions } from './persistence/resolve-writer-options.js';
@@ -51,6 +52,7 @@ export interface ResolvedErrorRecoveryOptions {
   clock: Clock;
   alerts: ResolvedAlertsOptions;
   alertOutboxStore?: AlertOutboxStore;
+  deadLetterStore?: DeadLetterStore;
   contexts: ResolvedContextsOptions;
 }
 
@@ -232,6 +234,7 @@ export function resolveOptions(
     clock: options.clock ?? systemClock,
     alerts: resolveAlertsOptions(options.alerts, env, warn),
     alertOutboxStore: options.alertOutboxStore,
+    deadLetterStore: options.deadLetterStore,
     contexts: resolveContexts(options.contexts),
   };
 }

@@ -4,6 +4,8 @@ import { Inject } from '@nestjs/common';
 export const ERROR_RECOVERY_OPTIONS = 'ERROR_RECOVERY:OPTIONS';
 /** The store behind `error_logs` / `recovery_actions`. See `ErrorLogStore`. */
 export const ERROR_LOG_STORE = 'ERROR_RECOVERY:ERROR_LOG_STORE';
+/** The store behind `dead_letters`. See `DeadLetterStore`. */
+export const DEAD_LETTER_STORE = 'ERROR_RECOVERY:DEAD_LETTER_STORE';
 /** Where circuit breaker states are kept. See `CircuitStateStore`. */
 export const CIRCUIT_STATE_STORE = 'ERROR_RECOVERY:CIRCUIT_STATE_STORE';
 /** The module's own TypeORM DataSource (not connected until a store needs it). */
@@ -20,3 +22,5 @@ export const InjectErrorRecoveryOptions = (): PropertyDecorator & ParameterDecor
 export const InjectErrorLogStore = (): PropertyDecorator & ParameterDecorator => Inject(ERROR_LOG_STORE);
 /** Injects the active `CircuitStateStore` (the module's in-memory one unless `circuitStateStore` is set). */
 export const InjectCircuitStateStore = (): PropertyDecorator & ParameterDecorator => Inject(CIRCUIT_STATE_STORE);
+/** Injects the active `DeadLetterStore`. */
+export const InjectDeadLetterStore = (): PropertyDecorator & ParameterDecorator => Inject(DEAD_LETTER_STORE);

@@ -4,9 +4,11 @@ import { AlertQueue } from './alerts/alert-queue.js';
 import { ALERT_CHANNELS, ALERT_OUTBOX_STORE } from './alerts/alerts.constants.js';
 import type { AlertChannel } from './alerts/channels/alert-channel.interface.js';
 import type { AlertOutboxStore } from './alerts/outbox/alert-outbox-store.interface.js';
-import { ERROR_RECOVERY_OPTIONS } from './error-recovery.constants.js';
+import { DEAD_LETTER_STORE, ERROR_RECOVERY_OPTIONS } from './error-recovery.constants.js';
 import type { ResolvedErrorRecoveryOptions } from './error-recovery-options.js';
 import { ErrorLogWriter } from './persistence/error-log.writer.js';
+import { DeadLetterWriter } from './persistence/dead-letter.writer.js';
+import type { DeadLetterStore } from './persistence/dead-letter-store.interface.js';
 import { settlesWithin } from './resilience/settles-within.js';
 
 /**
@@ -23,6 +25,8 @@ export class ErrorRecoveryLifecycle implements BeforeApplicationShutdown, OnAppl
     private readonly worker: AlertDeliveryWorker,
     @Inject(ALERT_OUTBOX_STORE) private readonly outbox: AlertOutboxStore,
     @Inject(ALERT_CHANNELS) private readonly channels: AlertChannel[],
+    private readonly deadLetters: DeadLetterWriter,
+    @Inject(DEAD_LETTER_STORE) private readonly deadLetterStore: DeadLetterStore,
   ) {}
 
   /** First drain: before the HTTP server stops taking requests. */
@@ -43,7 +47,10 @@ export class ErrorRecoveryLifecycle implements BeforeApplicationShutdown, OnAppl
     this.alerts.close();
     await this.worker.stop(ms);
     await Promise.all(this.channels.map((c) => c.close?.().catch(() => undefined)));
+    await this.deadLetters.drain(ms);
+    this.deadLetters.close();
     await this.writer.finalDrain();
     await settlesWithin(this.outbox.close(), ms);
+    await settlesWithin(this.deadLetterStore.close(), ms);
   }
 }

@@ -41,7 +41,7 @@ import { CONTEXT_ANSWERS, OPERATION_INTEGRATIONS, type ContextAnswer, type Opera
 import { BackgroundRunner } from './contexts/background-runner.js';
 import { CONTEXT_ANSWER_CLASSES, OPERATION_INTEGRATION_CLASSES } from './contexts/context-integrations.js';
 import { RouteRecovery } from './capture/route-recovery.js';
-import { CIRCUIT_STATE_STORE, ERROR_LOG_STORE, ERROR_RECOVERY_DATA_SOURCE, ERROR_RECOVERY_OPTIONS } from './error-recovery.constants.js';
+import { CIRCUIT_STATE_STORE, DEAD_LETTER_STORE, ERROR_LOG_STORE, ERROR_RECOVERY_DATA_SOURCE, ERROR_RECOVERY_OPTIONS } from './error-recovery.constants.js';
 import { AlertDeliveryWorker } from './alerts/alert-delivery.worker.js';
 import { AlertQueue } from './alerts/alert-queue.js';
 import { AlertRouter } from './alerts/alert-router.js';
@@ -60,6 +60,8 @@ import { ErrorLogWriter } from './persistence/error-log.writer.js';
 import { createErrorRecoveryDataSource, isEmbedded } from './persistence/error-recovery-data-source.js';
 import { assertRealStoreInProduction } from './production-store.js';
 import { TypeOrmErrorLogStore } from './persistence/typeorm-error-log.store.js';
+import { TypeOrmDeadLetterStore } from './persistence/typeorm-dead-letter.store.js';
+import { DeadLetterWriter } from './persistence/dead-letter.writer.js';
 import { RecoveryService } from './recovery.service.js';
 import { RetryStrategy } from './strategies/retry.strategy.js';
 import { StrategyRegistry } from './strategies/strategy-registry.js';
@@ -103,6 +105,7 @@ const SERVICES = [
   ErrorCaptureFilter,
   RouteRecovery,
   BackgroundRunner,
+  DeadLetterWriter,
   AdminTokenGuard,
   AlertRouter,
   AlertQueue,
@@ -151,6 +154,12 @@ const SERVICES = [
       inject: [ERROR_RECOVERY_OPTIONS, ERROR_RECOVERY_DATA_SOURCE],
     },
     {
+      provide: DEAD_LETTER_STORE,
+      useFactory: (options: ResolvedErrorRecoveryOptions, dataSource: DataSource) =>
+        options.deadLetterStore ?? new TypeOrmDeadLetterStore(dataSource, options.database.migrationsRun, isEmbedded(options.database)),
+      inject: [ERROR_RECOVERY_OPTIONS, ERROR_RECOVERY_DATA_SOURCE],
+    },
+    {
       provide: ALERT_CHANNELS,
       useFactory: (options: ResolvedErrorRecoveryOptions) => createAlertChannels(options.alerts),
       inject: [ERROR_RECOVERY_OPTIONS],
@@ -172,7 +181,7 @@ const SERVICES = [
     ...BUILT_IN_STRATEGIES,
     ...SERVICES,
   ],
-  exports: [ERROR_RECOVERY_OPTIONS, ERROR_LOG_STORE, CIRCUIT_STATE_STORE, ALERT_OUTBOX_STORE, ALERT_CHANNELS, CONTEXT_ANSWERS, ...SERVICES],
+  exports: [ERROR_RECOVERY_OPTIONS, ERROR_LOG_STORE, DEAD_LETTER_STORE, CIRCUIT_STATE_STORE, ALERT_OUTBOX_STORE, ALERT_CHANNELS, CONTEXT_ANSWERS, ...SERVICES],
 })
 export class ErrorRecoveryModule extends ErrorRecoveryConfigurableModule implements NestModule {
   constructor(private readonly routes: RouteExplorer) {

@@ -17,7 +17,7 @@ export type {
   WriterOptions,
 } from './error-recovery-options.interface.js';
 export type { ResolvedErrorRecoveryOptions } from './error-recovery-options.js';
-export { InjectCircuitStateStore, InjectErrorLogStore, InjectErrorRecoveryOptions } from './error-recovery.constants.js';
+export { InjectCircuitStateStore, InjectDeadLetterStore, InjectErrorLogStore, InjectErrorRecoveryOptions } from './error-recovery.constants.js';
 export type { Clock } from './resilience/clock.js';
 
 // Decorators.
@@ -105,6 +105,7 @@ export type {
 export type { AlertChannel } from './alerts/channels/alert-channel.interface.js';
 export { InjectAlertChannels, InjectAlertOutboxStore } from './alerts/alerts.constants.js';
 export type { AlertOutboxStore, OutboxQuery } from './alerts/outbox/alert-outbox-store.interface.js';
+export type { DeadLetterQuery, DeadLetterRecord, DeadLetterStore } from './persistence/dead-letter-store.interface.js';
 export type { AlertCandidate, AlertRoute, OutboxRow, OutboxStatus } from './alerts/outbox/alert-candidate.js';
 
 // Errors, each with its `isX` guard.

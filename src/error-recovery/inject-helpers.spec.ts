@@ -3,9 +3,11 @@ import { Test } from '@nestjs/testing';
 import { ALERT_CHANNELS, ALERT_OUTBOX_STORE, InjectAlertChannels, InjectAlertOutboxStore } from './alerts/alerts.constants.js';
 import {
   CIRCUIT_STATE_STORE,
+  DEAD_LETTER_STORE,
   ERROR_LOG_STORE,
   ERROR_RECOVERY_OPTIONS,
   InjectCircuitStateStore,
+  InjectDeadLetterStore,
   InjectErrorLogStore,
   InjectErrorRecoveryOptions,
 } from './error-recovery.constants.js';
@@ -18,12 +20,13 @@ class UsesEveryToken {
     @InjectCircuitStateStore() readonly circuitStateStore: unknown,
     @InjectAlertChannels() readonly alertChannels: unknown,
     @InjectAlertOutboxStore() readonly alertOutboxStore: unknown,
+    @InjectDeadLetterStore() readonly deadLetterStore: unknown,
   ) {}
 }
 
 describe('InjectX helpers', () => {
   it('each injects the provider of its own token', async () => {
-    const values = { options: { o: 1 }, errorLogStore: { s: 1 }, circuitStateStore: { c: 1 }, alertChannels: [{ a: 1 }], alertOutboxStore: { b: 1 } };
+    const values = { options: { o: 1 }, errorLogStore: { s: 1 }, circuitStateStore: { c: 1 }, alertChannels: [{ a: 1 }], alertOutboxStore: { b: 1 }, deadLetterStore: { d: 1 } };
     const moduleRef = await Test.createTestingModule({
       providers: [
         UsesEveryToken,
@@ -32,6 +35,7 @@ describe('InjectX helpers', () => {
         { provide: CIRCUIT_STATE_STORE, useValue: values.circuitStateStore },
         { provide: ALERT_CHANNELS, useValue: values.alertChannels },
         { provide: ALERT_OUTBOX_STORE, useValue: values.alertOutboxStore },
+        { provide: DEAD_LETTER_STORE, useValue: values.deadLetterStore },
       ],
     }).compile();
     const user = moduleRef.get(UsesEveryToken);
@@ -40,6 +44,7 @@ describe('InjectX helpers', () => {
     expect(user.circuitStateStore).toBe(values.circuitStateStore);
     expect(user.alertChannels).toBe(values.alertChannels);
     expect(user.alertOutboxStore).toBe(values.alertOutboxStore);
+    expect(user.deadLetterStore).toBe(values.deadLetterStore);
     await moduleRef.close();
   });
 });
