@@ -17,7 +17,7 @@ const PUBLIC_RUNTIME_NAMES = [
   'AdminTokenGuard', 'AiErrorHandler', 'BackgroundRetry', 'BulkheadRejectedError', 'CircuitOpenError', 'ClearableCacheTarget',
   'DEFAULT_STRATEGY_MAP', 'DuplicateStrategyError', 'EmbeddedDatabaseInProductionError', 'ErrorCaptureFilter',
   'ErrorLogEntity', 'ErrorLogNotFoundError', 'ErrorRecoveryModule', 'ErrorRecoveryStats',
-  'InMemoryCircuitStateStore', 'InjectAlertChannels', 'InjectAlertOutboxStore', 'InjectCircuitStateStore',
+  'InMemoryCircuitStateStore', 'InjectAlertChannels', 'InjectAlertOutboxStore', 'InjectCircuitStateStore', 'InjectDeadLetterStore',
   'InjectErrorLogStore', 'InjectErrorRecoveryOptions', 'InvalidAlertsOptionError', 'KubernetesScaler', 'PRIORITIES',
   'RecoveryActionEntity', 'RecoveryEvents', 'RecoveryService', 'RegisterStrategy', 'RequestThrottledError',
   'RestartableTarget', 'RouteTimeoutError', 'SEVERITY_FALLBACK_PLAN', 'STRATEGY_NAMES', 'ScalerTarget', 'StaleCacheError',
