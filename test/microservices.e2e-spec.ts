@@ -227,3 +227,31 @@ describe('microservices', () => {
     });
   });
 });
+
+describe('microservices: a hybrid app connected without inheritAppConfig (no global filter from Nest)', () => {
+  let app: INestApplication;
+  let client: ClientProxy;
+  const service = uniqueService('rpc-plain-hybrid');
+
+  beforeAll(async () => {
+    const ref = await Test.createTestingModule({ imports: [MicroserviceModule.forRoot(options(service, instantClock()))] }).compile();
+    app = await createApp(ref);
+    app.connectMicroservice({ transport: Transport.NATS, options: { servers: [NATS_URL] } });
+    await app.startAllMicroservices();
+    await initApp(app);
+    client = ClientProxyFactory.create({ transport: Transport.NATS, options: { servers: [NATS_URL] } });
+    await client.connect();
+  });
+  afterAll(async () => {
+    await client?.close();
+    await app?.close();
+  });
+
+  it("still stores a @MessagePattern failure once (the wrapper's capture), answered by Nest's own RPC filter", async () => {
+    const error = (await failureOf(client, 'charge', { orderId: 9, password: 'hunter2' })) as Record<string, unknown>;
+    expect(error).toEqual({ status: 'error', message: 'Internal server error' });
+    const rows = await rowsFor(app, service, 'charge', 1);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ context_type: 'rpc', context: { transport: 'nats', payload: { orderId: 9, password: '[Filtered]' } } });
+  });
+});
