@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { inspect } from 'node:util';
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { operationSnapshot, type RequestSnapshot } from '../../capture/request-snapshot.js';
-import { isObjectLike } from '../../common/safe-read.js';
+import { isObjectLike, readString } from '../../common/safe-read.js';
 import { ERROR_RECOVERY_OPTIONS } from '../../error-recovery.constants.js';
 import type { ResolvedErrorRecoveryOptions } from '../../error-recovery-options.js';
 import { ErrorPipeline } from '../../error-pipeline.js';
@@ -10,7 +11,7 @@ import { NOT_ATTEMPTED } from '../../execute/recovery-report.js';
 import { completeRecord, draftErrorLog } from '../../persistence/error-log.draft.js';
 import { ErrorLogWriter } from '../../persistence/error-log.writer.js';
 import { journalBeforeExit } from '../../persistence/journal/journal-before-exit.js';
-import { currentRejectionMode, rejectionAsException } from './rejection-mode.js';
+import { currentRejectionMode, rejectionAsException, UNHANDLED_REJECTION_WARNING } from './rejection-mode.js';
 
 /** The longest an unhandled rejection waits for its row to be written before the process goes on, ms. */
 export const REJECTION_FLUSH_MS = 3000;
@@ -125,8 +126,12 @@ export class ProcessErrorNet implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
+  /** Node's two warnings of an unhandled rejection in the `warn` modes (its wording). */
   private warn(reason: unknown): void {
-    process.emitWarning(rejectionAsException(reason) as Error, 'UnhandledPromiseRejectionWarning');
+    const raised = rejectionAsException(reason);
+    const shown = raised === reason ? readString(reason, 'stack') : undefined;
+    process.emitWarning(shown ?? inspect(reason), 'UnhandledPromiseRejectionWarning');
+    process.emitWarning(UNHANDLED_REJECTION_WARNING, 'UnhandledPromiseRejectionWarning');
   }
 
   private remember(error: unknown): void {

@@ -34,3 +34,9 @@ export function rejectionAsException(reason: unknown): unknown {
   );
   return Object.assign(error, { name: 'UnhandledPromiseRejection', code: 'ERR_UNHANDLED_REJECTION' });
 }
+
+/** What Node adds when it warns of an unhandled rejection (`warn` modes). */
+export const UNHANDLED_REJECTION_WARNING =
+  'Unhandled promise rejection. This error originated either by throwing inside of an async function without a catch block, ' +
+  'or by rejecting a promise which was not handled with .catch(). To terminate the node process on unhandled promise rejection, ' +
+  'use the CLI flag `--unhandled-rejections=strict` (see https://nodejs.org/api/cli.html#cli_unhandled_rejections_mode).';
