@@ -39,6 +39,7 @@ import { RouteExplorer } from './capture/route-explorer.js';
 import { OperationExplorer } from './capture/operation-explorer.js';
 import { CONTEXT_ANSWERS, OPERATION_INTEGRATIONS, type ContextAnswer, type OperationIntegration } from './capture/operation-integration.js';
 import { BackgroundRunner } from './contexts/background-runner.js';
+import { ProcessErrorNet } from './contexts/process/process-error-net.js';
 import { CONTEXT_ANSWER_CLASSES, OPERATION_INTEGRATION_CLASSES } from './contexts/context-integrations.js';
 import { RouteRecovery } from './capture/route-recovery.js';
 import { CIRCUIT_STATE_STORE, DEAD_LETTER_STORE, ERROR_LOG_STORE, ERROR_RECOVERY_DATA_SOURCE, ERROR_RECOVERY_OPTIONS } from './error-recovery.constants.js';
@@ -178,6 +179,7 @@ const SERVICES = [
     { provide: OPERATION_INTEGRATIONS, useFactory: (...integrations: OperationIntegration[]) => integrations, inject: OPERATION_INTEGRATION_CLASSES },
     { provide: CONTEXT_ANSWERS, useFactory: (...answers: ContextAnswer[]) => answers, inject: CONTEXT_ANSWER_CLASSES },
     OperationExplorer,
+    ProcessErrorNet,
     ...BUILT_IN_STRATEGIES,
     ...SERVICES,
   ],

@@ -28,6 +28,14 @@ export function newOwner(): JournalOwner {
   return owner;
 }
 
+/**
+ * An owner no writer runs as, for a record written while the process dies: its file is taken over
+ * by the next writer that starts on this host (this pid is gone by then, or is another process).
+ */
+export function departingOwner(): JournalOwner {
+  return { host: safeHost(hostname()), pid: process.pid, instance: randomUUID().slice(0, 8) };
+}
+
 export function releaseOwner(owner: JournalOwner): void {
   liveInstances.delete(owner.instance);
 }
