@@ -31,7 +31,7 @@ class Payments {
   }
 
   @EventPattern('pay.event')
-  event(): void {}
+  event(_data: unknown): void {}
 }
 
 function setup() {
