@@ -2,12 +2,13 @@ import type { Type } from '@nestjs/common';
 import type { ContextAnswer, OperationIntegration } from '../capture/operation-integration.js';
 import { JobIntegration } from './jobs/job.integration.js';
 import { WsAnswer } from './ws/ws-answer.js';
+import { WsGatewayIntegration } from './ws/ws-gateway.integration.js';
 
 /**
  * The integrations of the contexts outside HTTP, as Nest providers of the module. Each reads only
  * metadata to recognise its package's work: none imports its package (optional peers).
  */
-export const OPERATION_INTEGRATION_CLASSES: Type<OperationIntegration>[] = [JobIntegration];
+export const OPERATION_INTEGRATION_CLASSES: Type<OperationIntegration>[] = [JobIntegration, WsGatewayIntegration];
 
 /** How the filter answers `graphql`, `rpc` and `ws` hosts. */
 export const CONTEXT_ANSWER_CLASSES: Type<ContextAnswer>[] = [WsAnswer];
