@@ -7,12 +7,13 @@ import { RpcAnswer } from './rpc/rpc.answer.js';
 import { RpcEventIntegration } from './rpc/rpc-event.integration.js';
 import { RpcMessageIntegration } from './rpc/rpc-message.integration.js';
 import { WsAnswer } from './ws/ws-answer.js';
+import { WsGatewayIntegration } from './ws/ws-gateway.integration.js';
 
 /**
  * The integrations of the contexts outside HTTP, as Nest providers of the module. Each reads only
  * metadata to recognise its package's work: none imports its package (optional peers).
  */
-export const OPERATION_INTEGRATION_CLASSES: Type<OperationIntegration>[] = [RpcEventIntegration, RpcMessageIntegration, JobIntegration, QueueIntegration, EventListenerIntegration];
+export const OPERATION_INTEGRATION_CLASSES: Type<OperationIntegration>[] = [RpcEventIntegration, RpcMessageIntegration, JobIntegration, QueueIntegration, EventListenerIntegration, WsGatewayIntegration];
 
 /** How the filter answers `graphql`, `rpc` and `ws` hosts. */
 export const CONTEXT_ANSWER_CLASSES: Type<ContextAnswer>[] = [RpcAnswer, WsAnswer];
