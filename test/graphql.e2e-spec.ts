@@ -143,6 +143,15 @@ describe(`GraphQL resolvers (${driver} on ${adapterName})`, () => {
     expect(await post('{ quote }')).toEqual({ data: { quote: 'cached-quote' } });
   });
 
+  it('stores nothing for a resolver that declines capture, whose error goes on as plain Nest lets it', async () => {
+    const body = await post('{ ping uncaptured }');
+    expect(body.data).toEqual({ ping: 'pong', uncaptured: null });
+    expect(body.errors![0]).toMatchObject({ message: 'left to the app', path: ['uncaptured'] });
+    expect(body.errors![0].extensions?.error_id).toBeUndefined();
+    await flushed(app);
+    expect((await rowsOf(service)).filter((r) => r.operation === 'Query.uncaptured')).toEqual([]);
+  });
+
   it('captures a guard error in the filter, answered with its id', async () => {
     const body = await post('{ ping secured }');
     expect(body.data).toEqual({ ping: 'pong', secured: null });

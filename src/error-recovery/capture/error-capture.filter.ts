@@ -69,7 +69,7 @@ export class ErrorCaptureFilter implements ExceptionFilter {
     const earlier = this.capture.earlier(exception);
     let captured: Promise<CapturedError | undefined>;
     if (earlier) captured = Promise.resolve(earlier);
-    else if (answer?.captures?.(host) === false || !this.capture.shouldCapture(exception)) captured = Promise.resolve(undefined);
+    else if (answer?.captures?.(host, exception) === false || !this.capture.shouldCapture(exception)) captured = Promise.resolve(undefined);
     else {
       captured = (async () => this.capture.capture(exception, answer ? answer.snapshot(host, exception) : { ...NO_REQUEST, contextType: type === 'ws' ? 'ws' : type === 'graphql' ? 'graphql' : 'rpc' }, { replaySafe: false }))().catch((fault: unknown) => {
         this.stats.fault('filter', fault);

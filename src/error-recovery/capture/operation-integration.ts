@@ -38,10 +38,11 @@ export interface ContextAnswer {
   /** `host.getType()` this answers. */
   readonly type: string;
   /**
-   * Optional: false when this host type's errors are left to plain Nest (its context is turned off
-   * in the options): the filter then stores nothing and `answer` gets no capture.
+   * Optional: false when this error is left to plain Nest (its context is turned off in the
+   * options, or its operation declined capture): the filter then stores nothing and `answer` gets
+   * no capture.
    */
-  captures?(host: ArgumentsHost): boolean;
+  captures?(host: ArgumentsHost, exception: unknown): boolean;
   /** What is stored when the filter is the first to see the error. Must not throw (the filter guards it anyway). */
   snapshot(host: ArgumentsHost, exception: unknown): RequestSnapshot;
   /**

@@ -18,6 +18,7 @@ const INFO_ARGUMENT_METADATA = 'ERROR_RECOVERY:GRAPHQL_INFO_ARGUMENT';
 interface ParamEntry {
   index: number;
   data?: unknown;
+  pipes?: unknown[];
 }
 
 /**
@@ -32,8 +33,8 @@ export function infoArgument(classRef: object, methodName: string): InfoArgument
   const declared = (Reflect.getMetadata(ROUTE_ARGS_METADATA, classRef, methodName) ?? {}) as Record<string, ParamEntry>;
   const keys = Object.keys(declared);
   let argument: InfoArgument;
-  // `@Info('fieldName')` passes one property of info, not info: only a plain `@Info()` will do.
-  const own = keys.find((key) => key.split(':')[0] === String(GQL_PARAMTYPE_INFO) && declared[key].data === undefined);
+  // `@Info(SomePipe)` passes what its pipes make of info: only a plain `@Info()` will do.
+  const own = keys.find((key) => key.split(':')[0] === String(GQL_PARAMTYPE_INFO) && declared[key].data === undefined && (declared[key].pipes ?? []).length === 0);
   if (keys.length === 0) argument = { index: RAW_INFO_INDEX, added: false };
   else if (own) argument = { index: declared[own].index, added: false };
   else {

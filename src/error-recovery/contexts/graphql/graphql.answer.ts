@@ -20,8 +20,17 @@ export class GraphqlAnswer implements ContextAnswer {
 
   constructor(@Inject(ERROR_RECOVERY_OPTIONS) private readonly options: ResolvedErrorRecoveryOptions) {}
 
-  /** `contexts.graphql: false` leaves GraphQL errors to plain Nest: nothing stored, nothing changed. */
-  captures(): boolean {
+  /** Errors of resolvers that declined capture (`@AiErrorHandler({ capture: false })`), each taken once. */
+  private readonly declined = new WeakSet<object>();
+
+  /** The resolver wrapper hands on an error its resolver declined to have captured. */
+  decline(error: unknown): void {
+    if (typeof error === 'object' && error !== null) this.declined.add(error);
+  }
+
+  /** `contexts.graphql: false` leaves GraphQL errors to plain Nest: nothing stored, nothing changed; so does a resolver's `capture: false`. */
+  captures(_host: ArgumentsHost, exception: unknown): boolean {
+    if (typeof exception === 'object' && exception !== null && this.declined.delete(exception)) return false;
     return this.options.contexts.graphql;
   }
 

@@ -11,6 +11,7 @@ import { ErrorPipeline, type CapturedError } from '../../error-pipeline.js';
 import { AI_ERROR_HANDLER_METADATA, ERROR_RECOVERY_OPTIONS } from '../../error-recovery.constants.js';
 import type { ResolvedErrorRecoveryOptions } from '../../error-recovery-options.js';
 import { ErrorRecoveryStats } from '../../error-recovery.stats.js';
+import { GraphqlAnswer } from './graphql.answer.js';
 import { graphqlClientError } from './graphql-client-error.js';
 import { infoArgument, type InfoArgument } from './graphql-info-argument.js';
 import { GRAPHQL_MODULE_OPTIONS, RESOLVER_NAME_METADATA, RESOLVER_PROPERTY_METADATA, RESOLVER_REFERENCE_METADATA, RESOLVER_TYPE_METADATA } from './graphql-metadata.constants.js';
@@ -44,6 +45,7 @@ export class GraphqlIntegration implements OperationIntegration {
     private readonly pipeline: ErrorPipeline,
     private readonly stats: ErrorRecoveryStats,
     private readonly moduleRef: ModuleRef,
+    private readonly answers: GraphqlAnswer,
     @Inject(ERROR_RECOVERY_OPTIONS) private readonly options: ResolvedErrorRecoveryOptions,
   ) {}
 
@@ -96,7 +98,10 @@ export class GraphqlIntegration implements OperationIntegration {
    * client's error.
    */
   private async failed(error: unknown, resolver: Resolver, info: unknown, run: () => unknown): Promise<unknown> {
-    if (!this.pipeline.shouldCapture(error, resolver.options)) throw error;
+    if (!this.pipeline.shouldCapture(error, resolver.options)) {
+      if (resolver.options?.capture === false) this.answers.decline(error);
+      throw error;
+    }
     let captured: CapturedError | undefined;
     try {
       const operation = readGraphqlOperation(info, resolver.field);
