@@ -40,7 +40,8 @@ class Orders {
 
 const info = { fieldName: 'order', parentType: { name: 'Query' }, path: { key: 'order' }, operation: { operation: 'query' }, variableValues: { id: 'boom' } };
 
-function integration(graphql = true): { integration: GraphqlIntegration; inputs: RecoveryInput[] } {
+function integration(graphql = true, gqlOptions?: object): { integration: GraphqlIntegration; inputs: RecoveryInput[]; rethrown: unknown[] } {
+  const rethrown: unknown[] = [];
   const inputs: RecoveryInput[] = [];
   const pipeline = {
     shouldCapture: () => true,
@@ -48,11 +49,16 @@ function integration(graphql = true): { integration: GraphqlIntegration; inputs:
       inputs.push(input);
       return Promise.resolve({ id: 'e-1', classification: {} as CapturedError['classification'], report: NOT_ATTEMPTED });
     },
-    rethrown: () => undefined,
+    rethrown: (error: unknown) => rethrown.push(error),
   } as unknown as ErrorPipeline;
-  const moduleRef = { get: () => { throw new Error('no GraphQLModule'); } } as unknown as ModuleRef;
+  const moduleRef = {
+    get: () => {
+      if (gqlOptions) return gqlOptions;
+      throw new Error('no GraphQLModule');
+    },
+  } as unknown as ModuleRef;
   const options = { contexts: { graphql }, capture: { maxContextBytes: 16_384 }, clock: systemClock, exposeDetails: false } as unknown as ResolvedErrorRecoveryOptions;
-  return { integration: new GraphqlIntegration(pipeline, new ErrorRecoveryStats(), moduleRef, new GraphqlAnswer(options), options), inputs };
+  return { integration: new GraphqlIntegration(pipeline, new ErrorRecoveryStats(), moduleRef, new GraphqlAnswer(options), options), inputs, rethrown };
 }
 
 const method = (name: keyof Orders): OperationMethod => Orders.prototype[name] as OperationMethod;
@@ -106,5 +112,24 @@ describe('GraphqlIntegration', () => {
     const handler = gql.handler(new Orders(), Orders, 'note');
     const failure = handler(new Orders(), [{}, {}, {}, info], () => { throw new Error('internal'); }) as Promise<unknown>;
     await expect(failure).rejects.toMatchObject({ extensions: { code: 'INTERNAL_SERVER_ERROR', error_id: 'e-1' } });
+  });
+
+  it("hands a field resolver's own error to the filter when GraphQL runs filters on fields", async () => {
+    const { integration: gql, rethrown } = integration(true, { fieldResolverEnhancers: ['guards', 'filters'] });
+    const handler = gql.handler(new Orders(), Orders, 'note');
+    const error = new Error('internal');
+    await expect(handler(new Orders(), [{}, {}, {}, info], () => Promise.reject(error))).rejects.toBe(error);
+    expect(rethrown).toEqual([error]);
+  });
+
+  it("hands a thrown primitive on as the client's error, so the filter finds its capture", async () => {
+    const { integration: gql, rethrown } = integration();
+    const handler = gql.handler(new Orders(), Orders, 'order');
+    const failure = handler(new Orders(), ['x', info], () => {
+      throw 'plain string';
+    }) as Promise<unknown>;
+    await expect(failure).rejects.toMatchObject({ extensions: { error_id: 'e-1' } });
+    expect(rethrown).toHaveLength(1);
+    expect(rethrown[0]).toBeInstanceOf(Error);
   });
 });

@@ -6,7 +6,7 @@ import type { ClassRef, OperationIntegration } from '../../capture/operation-int
 import type { OperationHandler, OperationMethod } from '../../capture/operation-wrapping.js';
 import { replayTimeout } from '../../capture/with-timeout.js';
 import { isThenable, withinRouteTimeout } from '../../capture/within-route-timeout.js';
-import { isArray, readProp } from '../../common/safe-read.js';
+import { isArray, isObjectLike, readProp } from '../../common/safe-read.js';
 import { ErrorPipeline, type CapturedError } from '../../error-pipeline.js';
 import { AI_ERROR_HANDLER_METADATA, ERROR_RECOVERY_OPTIONS } from '../../error-recovery.constants.js';
 import type { ResolvedErrorRecoveryOptions } from '../../error-recovery-options.js';
@@ -120,8 +120,10 @@ export class GraphqlIntegration implements OperationIntegration {
     if (!captured) throw error;
     if (captured.report.success) return captured.report.result;
     if (resolver.answersItself) throw graphqlClientError(captured, this.options.exposeDetails);
-    this.pipeline.rethrown(error, captured);
-    throw error;
+    // The filter finds the capture by the thrown object: a thrown primitive goes on as the client's error.
+    const handed = isObjectLike(error) ? error : graphqlClientError(captured, this.options.exposeDetails);
+    this.pipeline.rethrown(handed, captured);
+    throw handed;
   }
 
   /** Whether the app's GraphQL runs exception filters on field resolvers (`fieldResolverEnhancers: ['filters']`). */
