@@ -200,3 +200,27 @@ describe(`GraphQL with contexts.graphql: false (${driver} on ${adapterName})`, (
     expect(await rowsOf(service)).toEqual([]);
   });
 });
+
+describe(`GraphQL with exception filters on field resolvers (${driver} on ${adapterName})`, () => {
+  let app: INestApplication;
+  const service = uniqueService('gql-fields');
+
+  beforeAll(async () => {
+    app = await startApp([GraphqlFixtureModule.forRoot(options(service), driver, true)]);
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it("hands a field's error to the filter, which answers it under the row's id: stored once, other fields kept", async () => {
+    const body = await ask(app, '{ order(id: 9) { id note } }');
+    expect(body.data).toEqual({ order: { id: 9, note: null } });
+    const [error] = body.errors!;
+    expect(error).toMatchObject({ message: 'An unexpected error occurred. Please try again later.', path: ['order', 'note'], extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    expectNoInternals(body, 'ledger.internal');
+    await flushed(app);
+    const rows = await rowsOf(service);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ id: error.extensions!.error_id, context_type: 'graphql', operation: 'Order.note' });
+  });
+});
