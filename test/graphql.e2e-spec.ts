@@ -224,3 +224,26 @@ describe(`GraphQL with exception filters on field resolvers (${driver} on ${adap
     expect(rows[0]).toMatchObject({ id: error.extensions!.error_id, context_type: 'graphql', operation: 'Order.note' });
   });
 });
+
+describe(`GraphQL with the module imported with global: false (${driver} on ${adapterName})`, () => {
+  let app: INestApplication;
+  const service = uniqueService('gql-marked');
+
+  beforeAll(async () => {
+    app = await startApp([GraphqlFixtureModule.forRoot({ ...options(service), global: false }, driver)]);
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('covers only resolvers marked with @AiErrorHandler(); the others answer as plain Nest', async () => {
+    expect(await ask(app, '{ quote }')).toEqual({ data: { quote: 'cached-quote' } });
+    expect(await ask(app, 'mutation { touch(key: "g1") }')).toEqual({ data: { touch: 'touched:g1' } });
+    const unmarked = '{ flaky(key: "g1") }';
+    const body = await ask(app, unmarked);
+    expect(body.errors![0].extensions?.error_id).toBeUndefined();
+    expect(withoutStack(body)).toEqual(withoutStack(await ask(plain, unmarked)));
+    await flushed(app);
+    expect((await rowsOf(service)).map((r) => r.operation).sort()).toEqual(['Mutation.touch', 'Query.quote']);
+  });
+});
