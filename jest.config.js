@@ -11,7 +11,12 @@ const common = {
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': tsJest },
   // Sources import siblings as './x.js' (nodenext); jest resolves the .ts file.
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  moduleNameMapper: {
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+    // Mercurius's @fastify/static requires content-disposition 3, which is ESM only: Node loads it
+    // (require of ESM), jest's module registry on Node 20 cannot. Version 2 (Express's, CommonJS) has the same `create`.
+    '^content-disposition$': '<rootDir>/node_modules/content-disposition/dist/index.js',
+  },
 };
 
 /** @type {import('jest').Config} */

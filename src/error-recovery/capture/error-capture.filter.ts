@@ -68,7 +68,7 @@ export class ErrorCaptureFilter implements ExceptionFilter {
     const earlier = this.capture.earlier(exception);
     let captured: Promise<CapturedError | undefined>;
     if (earlier) captured = Promise.resolve(earlier);
-    else if (!this.capture.shouldCapture(exception) || this.declinedBy(answer, exception)) captured = Promise.resolve(undefined);
+    else if (!this.capture.shouldCapture(exception) || this.declinedBy(answer, host, exception)) captured = Promise.resolve(undefined);
     else {
       captured = (async () => this.capture.capture(exception, answer ? answer.snapshot(host, exception) : { ...NO_REQUEST, contextType: type === 'ws' ? 'ws' : type === 'graphql' ? 'graphql' : 'rpc' }, { replaySafe: false }))().catch((fault: unknown) => {
         this.stats.fault('filter', fault);
@@ -128,9 +128,9 @@ export class ErrorCaptureFilter implements ExceptionFilter {
   }
 
   /** Whether the context's answer keeps this error out of storage (see {@link ContextAnswer.captures}). */
-  private declinedBy(answer: ContextAnswer | undefined, exception: unknown): boolean {
+  private declinedBy(answer: ContextAnswer | undefined, host: ArgumentsHost, exception: unknown): boolean {
     try {
-      return answer?.captures?.(exception) === false;
+      return answer?.captures?.(host, exception) === false;
     } catch (fault) {
       this.stats.fault('filter', fault);
       return false;

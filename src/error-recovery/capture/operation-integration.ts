@@ -38,10 +38,11 @@ export interface ContextAnswer {
   /** `host.getType()` this answers. */
   readonly type: string;
   /**
-   * False for an error this context answers without storing it (its protocol's own client-facing
-   * error, or the context turned off); absent: every error the module's capture policy stores.
+   * False for an error this context answers without storing it: its protocol's own client-facing
+   * error (a WsException), its context turned off in the options, or its operation declined capture.
+   * The filter then stores nothing and `answer` gets no capture. Absent: the module's capture policy.
    */
-  captures?(exception: unknown): boolean;
+  captures?(host: ArgumentsHost, exception: unknown): boolean;
   /** What is stored when the filter is the first to see the error. Must not throw (the filter guards it anyway). */
   snapshot(host: ArgumentsHost, exception: unknown): RequestSnapshot;
   /**

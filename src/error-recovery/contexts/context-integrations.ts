@@ -1,6 +1,8 @@
 import type { Type } from '@nestjs/common';
 import type { ContextAnswer, OperationIntegration } from '../capture/operation-integration.js';
 import { EventListenerIntegration } from './events/event-listener.integration.js';
+import { GraphqlAnswer } from './graphql/graphql.answer.js';
+import { GraphqlIntegration } from './graphql/graphql.integration.js';
 import { JobIntegration } from './jobs/job.integration.js';
 import { QueueIntegration } from './queue/queue.integration.js';
 import { RpcAnswer } from './rpc/rpc.answer.js';
@@ -13,7 +15,7 @@ import { WsGatewayIntegration } from './ws/ws-gateway.integration.js';
  * The integrations of the contexts outside HTTP, as Nest providers of the module. Each reads only
  * metadata to recognise its package's work: none imports its package (optional peers).
  */
-export const OPERATION_INTEGRATION_CLASSES: Type<OperationIntegration>[] = [RpcEventIntegration, RpcMessageIntegration, JobIntegration, QueueIntegration, EventListenerIntegration, WsGatewayIntegration];
+export const OPERATION_INTEGRATION_CLASSES: Type<OperationIntegration>[] = [GraphqlIntegration, RpcEventIntegration, RpcMessageIntegration, JobIntegration, QueueIntegration, EventListenerIntegration, WsGatewayIntegration];
 
 /** How the filter answers `graphql`, `rpc` and `ws` hosts. */
-export const CONTEXT_ANSWER_CLASSES: Type<ContextAnswer>[] = [RpcAnswer, WsAnswer];
+export const CONTEXT_ANSWER_CLASSES: Type<ContextAnswer>[] = [GraphqlAnswer, RpcAnswer, WsAnswer];

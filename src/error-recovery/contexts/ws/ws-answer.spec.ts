@@ -69,9 +69,10 @@ describe('WsAnswer', () => {
   });
 
   it('stores no WsException, and nothing at all when the ws context is off', () => {
-    expect(answerOf().answer.captures(new WsException('Not allowed'))).toBe(false);
-    expect(answerOf().answer.captures(new Error('boom'))).toBe(true);
-    expect(answerOf({ contexts: { ws: false } }).answer.captures(new Error('boom'))).toBe(false);
+    const host = wsHost(new SocketIoClient(), 'orders', 'x');
+    expect(answerOf().answer.captures(host, new WsException('Not allowed'))).toBe(false);
+    expect(answerOf().answer.captures(host, new Error('boom'))).toBe(true);
+    expect(answerOf({ contexts: { ws: false } }).answer.captures(host, new Error('boom'))).toBe(false);
   });
 
   it('snapshots the pattern as the operation and the data scrubbed; without the data when bodies are not kept', () => {

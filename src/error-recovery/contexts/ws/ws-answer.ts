@@ -42,7 +42,7 @@ export class WsAnswer implements ContextAnswer {
     private readonly stats: ErrorRecoveryStats,
   ) {}
 
-  captures(exception: unknown): boolean {
+  captures(_host: ArgumentsHost, exception: unknown): boolean {
     return this.options.contexts.ws && !isWsException(exception);
   }
 
