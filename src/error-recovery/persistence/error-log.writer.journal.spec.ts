@@ -110,7 +110,7 @@ describe('ErrorLogWriter with its journal', () => {
     // A store that hangs through shutdown: the queue goes to the journal for the next start.
     const hanging = new MemoryStore();
     hanging.gate = new Promise(() => undefined);
-    const first = writer(hanging, { spillAbove: 8, concurrency: 1, shutdownTimeoutMs: 50 });
+    const first = writer(hanging, { spillAbove: 8, concurrency: 1, shutdownTimeoutMs: 250 });
     const sent = ids(40);
     sent.forEach((id) => first.enqueue(entry(id)));
     await first.flush(30);
