@@ -9,6 +9,7 @@ import { ERROR_RECOVERY_DATA_SOURCE } from '../src/error-recovery/error-recovery
 import { ErrorRecoveryModule, type ErrorRecoveryModuleOptions } from '../src/error-recovery/index.js';
 import { flushed } from './support/app.js';
 import { DATABASE_URL, testDatabase, uniqueService } from './support/database.js';
+import { eventually } from './support/polling.js';
 
 const ROOT = join(import.meta.dirname, '..');
 
@@ -126,6 +127,41 @@ describe('the last net: unhandled rejections and uncaught exceptions (contexts.p
       const app = await appWith(undefined);
       expect(counts()).toEqual(before);
       await app.close();
+    });
+
+    it('two apps of one process with the net on: an unhandled rejection is one row, not one per app', async () => {
+      const service = uniqueService('two-nets');
+      // One embedded database per app (two apps cannot open one PGlite directory at once).
+      const databases = DATABASE_URL ? [db.options, db.options] : [{ dataDir: tempDir('pglite-a'), embedded: true }, { dataDir: tempDir('pglite-b'), embedded: true }];
+      const apps: INestApplication[] = [];
+      for (const database of databases) {
+        const ref = await Test.createTestingModule({
+          imports: [ErrorRecoveryModule.forRoot({ service, environment: 'production', adminToken: 't', database, contexts: { processErrors: true } })],
+        }).compile();
+        apps.push(await ref.createNestApplication({ logger: false }).init());
+      }
+      // The app listens too: it decides, so the nets only store.
+      const own = (): void => undefined;
+      process.on('unhandledRejection', own);
+      try {
+        process.emit('unhandledRejection', new Error('orphaned promise'), Promise.resolve());
+        // The ids of the rows of both apps (they may share one database: each row counted once).
+        const idsOfBoth = async (): Promise<Set<unknown>> => {
+          const ids = new Set<unknown>();
+          for (const app of apps) {
+            await flushed(app);
+            const rows = (await app.get<DataSource>(ERROR_RECOVERY_DATA_SOURCE).query(`SELECT id FROM error_logs WHERE service = $1`, [service])) as { id: unknown }[];
+            for (const row of rows) ids.add(row.id);
+          }
+          return ids;
+        };
+        await eventually(idsOfBoth, (ids) => ids.size > 0, 5000);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        expect((await idsOfBoth()).size).toBe(1);
+      } finally {
+        process.off('unhandledRejection', own);
+        for (const app of apps) await app.close();
+      }
     });
 
     it('on: one of each while the app runs, removed when it closes', async () => {

@@ -1,7 +1,7 @@
 import type { INestApplication, LoggerService } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { Clock } from '../src/error-recovery/index.js';
-import { HELD_RETRY_DELAY_MS, JobsModule, JobsService } from './fixtures/jobs.module.js';
+import { HELD_RETRY_DELAY_MS, JobsModule, JobsService, RetryingJob } from './fixtures/jobs.module.js';
 import { actionsOf, createApp, flushed, initApp, rowsOf } from './support/app.js';
 import { testDatabase, uniqueService } from './support/database.js';
 import { eventually } from './support/polling.js';
@@ -132,5 +132,49 @@ describe('scheduled jobs with contexts.jobs false', () => {
     await flushed(app);
     expect(jobs.runs.doomed).toBe(1);
     expect(await rowsOf(service)).toEqual([]);
+  });
+});
+
+/** A clock whose waits end when the test says so, or when their signal aborts (as the real clock's do). */
+class ReleasableClock implements Clock {
+  private waits: (() => void)[] = [];
+  now(): number {
+    return Date.now();
+  }
+  sleep(_ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason as Error);
+      signal?.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
+      this.waits.push(resolve);
+    });
+  }
+  get waiting(): number {
+    return this.waits.length;
+  }
+  /** The time of every wait has passed. */
+  release(): void {
+    for (const resolve of this.waits.splice(0)) resolve();
+  }
+}
+
+describe('a job retry pending when the app closes', () => {
+  const clock = new ReleasableClock();
+  const service = uniqueService('jobs-close');
+
+  it('is not run on the closed app: the first failure is stored, the job runs once', async () => {
+    const ref = await Test.createTestingModule({
+      imports: [JobsModule.forRoot({ service, environment: 'production', database: testDatabase(), clock, writer: { flushIntervalMs: 10 } }, [RetryingJob])],
+    }).compile();
+    const app = await initApp(await createApp(ref, { logger: new ErrorLog() }));
+    const job = app.get(RetryingJob);
+    await eventually(async () => clock.waiting, (n) => n === 1, 5000);
+    await flushed(app);
+    const rows = await rowsOf(service);
+    expect(rows.map((r) => [r.operation, r.message])).toEqual([['retrying-job', 'first run failed']]);
+    await app.close();
+    // The retry's delay passes after the close.
+    clock.release();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(job.runs).toBe(1);
   });
 });

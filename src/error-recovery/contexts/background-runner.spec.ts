@@ -129,6 +129,26 @@ describe('BackgroundRunner', () => {
     expect(appended).toEqual([]);
   });
 
+  it('starts no retry once the app is closing: the work ends with its failure, nothing appended', async () => {
+    const { runner, snapshot, appended, clock } = setUp();
+    const work = failing(1);
+    runner.beforeApplicationShutdown();
+    const outcome = await runner.run(work.fn, snapshot, resolveBackgroundRetry({ attempts: 3, delayMs: 1 }));
+    expect(outcome).toMatchObject({ ok: false, attempts: 1, error: new Error('failure 1'), captured: { id: 'row-1' } });
+    expect(work.calls()).toBe(1);
+    expect(clock.sleeps).toEqual([]);
+    expect(appended).toEqual([]);
+  });
+
+  it('never throws when the clock fails: the work ends with its own error, the fault is counted', async () => {
+    const { runner, snapshot, stats, clock } = setUp();
+    clock.sleep = () => Promise.reject(new Error('clock broke'));
+    const work = failing(1);
+    const outcome = await runner.run(work.fn, snapshot, resolveBackgroundRetry({ attempts: 3, delayMs: 1 }));
+    expect(outcome).toMatchObject({ ok: false, attempts: 1, error: new Error('failure 1') });
+    expect(stats.faults.operation).toBe(1);
+  });
+
   it('caps the delay at maxDelayMs', () => {
     const retry = resolveBackgroundRetry({ attempts: 10, delayMs: 1000, factor: 2, maxDelayMs: 5000 });
     expect([1, 2, 3, 4, 5].map((n) => backgroundDelay(retry, n))).toEqual([1000, 2000, 4000, 5000, 5000]);

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import type { CapturedError } from '../capture/captured-errors.js';
 import type { RequestSnapshot } from '../capture/request-snapshot.js';
 import { messageOf } from '../common/error-text.js';
@@ -24,10 +24,14 @@ export function backgroundDelay(retry: ResolvedBackgroundRetry, n: number): numb
  * retries. The first failure is stored at once (its row exists even if the process dies during a
  * backoff); every retry is then appended to that row as a `retry` action as it ends, and a retry that
  * succeeds resolves it. Nothing here throws: the caller gets the outcome and decides (rethrow as
- * plain Nest would, or write a dead letter).
+ * plain Nest would, or write a dead letter). When the app closes, no retry starts any more: the
+ * pending waits end, and their work ends with the failure it had (a dead letter is then written
+ * while the module can still write it).
  */
 @Injectable()
-export class BackgroundRunner {
+export class BackgroundRunner implements BeforeApplicationShutdown {
+  private readonly closing = new AbortController();
+
   constructor(
     private readonly pipeline: ErrorPipeline,
     private readonly writer: ErrorLogWriter,
@@ -58,7 +62,7 @@ export class BackgroundRunner {
     for (let n = 1; n < retry.attempts; n++) {
       const delayMs = backgroundDelay(retry, n);
       const startedAt = this.options.clock.now();
-      await this.options.clock.sleep(delayMs);
+      if (!(await this.waited(delayMs))) break;
       attempts++;
       try {
         const value = await fn();
@@ -70,6 +74,23 @@ export class BackgroundRunner {
       }
     }
     return { ok: false, error, attempts, captured };
+  }
+
+  /** The retries of a closing app do not run: its work would run on closed connections, its rows and dead letters be refused. */
+  beforeApplicationShutdown(): void {
+    this.closing.abort();
+  }
+
+  /** False when the app closed before the wait ended, or the clock failed (a fault, counted): no more retries. */
+  private async waited(delayMs: number): Promise<boolean> {
+    if (this.closing.signal.aborted) return false;
+    try {
+      await this.options.clock.sleep(delayMs, this.closing.signal);
+    } catch (fault) {
+      if (!this.closing.signal.aborted) this.stats.fault('operation', fault);
+      return false;
+    }
+    return !this.closing.signal.aborted;
   }
 
   /** Stores the first failure; undefined when it is not captured (a client error) or capture failed (counted). */

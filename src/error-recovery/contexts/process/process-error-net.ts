@@ -19,6 +19,12 @@ export const REJECTION_FLUSH_MS = 3000;
 /** The rejection listeners of every app of this process with the net on: not the app's own. */
 const NET_LISTENERS = new WeakSet<(...args: never[]) => unknown>();
 
+/**
+ * The nets installed in this process, oldest first. An error of the process is one error, whichever
+ * app's code made it: only the oldest net records it and goes on as Node would (one row, one raise).
+ */
+const INSTALLED: ProcessErrorNet[] = [];
+
 /** Whether a listener other than the module's handles unhandled rejections. */
 const appListens = (): boolean => process.listeners('unhandledRejection').some((l) => !NET_LISTENERS.has(l));
 
@@ -52,6 +58,7 @@ export class ProcessErrorNet implements OnModuleInit, OnApplicationShutdown {
     NET_LISTENERS.add(this.onRejection);
     process.on('unhandledRejection', this.onRejection);
     process.on('uncaughtExceptionMonitor', this.onUncaught);
+    INSTALLED.push(this);
     this.installed = true;
   }
 
@@ -59,10 +66,12 @@ export class ProcessErrorNet implements OnModuleInit, OnApplicationShutdown {
     if (!this.installed) return;
     process.off('unhandledRejection', this.onRejection);
     process.off('uncaughtExceptionMonitor', this.onUncaught);
+    INSTALLED.splice(INSTALLED.indexOf(this), 1);
     this.installed = false;
   }
 
   private readonly onRejection = (reason: unknown): void => {
+    if (INSTALLED[0] !== this) return;
     // Read now: the app may add or remove listeners while the row is written.
     const appDecides = appListens();
     void this.storeRejection(reason).then(() => {
@@ -71,6 +80,7 @@ export class ProcessErrorNet implements OnModuleInit, OnApplicationShutdown {
   };
 
   private readonly onUncaught = (error: unknown, origin: string): void => {
+    if (INSTALLED[0] !== this) return;
     try {
       if (isObjectLike(error) && this.recorded.has(error)) return;
       this.remember(error);
