@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { ModuleRef } from '@nestjs/core';
 import { Args, Mutation, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
+import { firstValueFrom, isObservable, of, throwError, toArray, type Observable } from 'rxjs';
 import type { CapturedError, ErrorPipeline, RecoveryInput } from '../../error-pipeline.js';
 import type { ResolvedErrorRecoveryOptions } from '../../error-recovery-options.js';
 import { ErrorRecoveryStats } from '../../error-recovery.stats.js';
@@ -131,5 +132,17 @@ describe('GraphqlIntegration', () => {
     await expect(failure).rejects.toMatchObject({ extensions: { error_id: 'e-1' } });
     expect(rethrown).toHaveLength(1);
     expect(rethrown[0]).toBeInstanceOf(Error);
+  });
+
+  it("hands an Observable back as an Observable: every emission reaches the app's interceptors; its error is captured", async () => {
+    const { integration: gql, inputs } = integration();
+    const handler = gql.handler(new Orders(), Orders, 'order');
+    const values = handler(new Orders(), ['7', info], () => of('a', 'b'));
+    expect(isObservable(values)).toBe(true);
+    expect(await firstValueFrom((values as Observable<string>).pipe(toArray()))).toEqual(['a', 'b']);
+    const error = new Error('stream broke');
+    const failing = handler(new Orders(), ['7', info], () => throwError(() => error)) as Observable<unknown>;
+    await expect(firstValueFrom(failing)).rejects.toBe(error);
+    expect(inputs).toHaveLength(1);
   });
 });

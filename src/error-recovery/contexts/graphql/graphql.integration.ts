@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { isObservable, lastValueFrom } from 'rxjs';
+import { catchError, from, isObservable, lastValueFrom } from 'rxjs';
 import type { AiErrorHandlerOptions } from '../../capture/ai-error-handler-options.interface.js';
 import type { ClassRef, OperationIntegration } from '../../capture/operation-integration.js';
 import type { OperationHandler, OperationMethod } from '../../capture/operation-wrapping.js';
@@ -87,7 +87,8 @@ export class GraphqlIntegration implements OperationIntegration {
         return this.failed(error, resolver, info, () => original.apply(self, args));
       }
       if (isThenable(result)) return result.then(undefined, (error: unknown) => this.failed(error, resolver, info, () => original.apply(self, args)));
-      if (isObservable(result)) return lastValueFrom(result).catch((error: unknown) => this.failed(error, resolver, info, () => original.apply(self, args)));
+      // An Observable stays one (the app's interceptors see every emission): one catchError on it.
+      if (isObservable(result)) return result.pipe(catchError((error: unknown) => from(this.failed(error, resolver, info, () => original.apply(self, args)))));
       return result;
     };
   }
