@@ -107,6 +107,14 @@ describe('scheduled jobs (@nestjs/schedule)', () => {
     expect(row).toMatchObject({ context_type: 'job', message: 'cron run failed', context: { kind: 'cron', schedule: '* * * * * *' } });
   });
 
+  it('leaves a job marked @AiErrorHandler({ capture: false }) to the scheduler: it runs, nothing stored', async () => {
+    await storedRow('nightly-report');
+    expect(jobs.runs.unwatched).toBe(1);
+    await flushed(app);
+    expect((await rowsOf(service)).filter((r) => r.operation === 'unwatched-cleanup')).toEqual([]);
+    expect(logged.errors.some((e) => e.context === 'Scheduler' && String(e.message).includes('cleanup failed'))).toBe(true);
+  });
+
   it('leaves a job that succeeds as it is: synchronous, nothing stored', async () => {
     expect(typeof jobs.healthy()).toBe('number');
     await flushed(app);

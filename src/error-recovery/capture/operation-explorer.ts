@@ -10,6 +10,13 @@ import { installOperationWrapper, registerOperation, unregisterOperation, type O
 
 const logger = new ModuleLogger();
 
+/** `@AiErrorHandler({ capture: false })` on the method (else its class). */
+function declinesCapture(classRef: ClassRef, methodName: string): boolean {
+  const method = (classRef.prototype as Record<string, unknown>)[methodName] as object;
+  const options = (Reflect.getMetadata(AI_ERROR_HANDLER_METADATA, method) ?? Reflect.getMetadata(AI_ERROR_HANDLER_METADATA, classRef)) as { capture?: boolean } | undefined;
+  return options?.capture === false;
+}
+
 interface Selected {
   methodName: string;
   integration: OperationIntegration;
@@ -59,6 +66,7 @@ export class OperationExplorer implements OnModuleInit, OnApplicationShutdown {
       }
       for (const { methodName, integration } of methods) {
         try {
+          if (!integration.readsCaptureOption && declinesCapture(classRef, methodName)) continue;
           const handler = integration.handler(instance, classRef, methodName);
           if (!handler) continue;
           registerOperation(instance, methodName, handler);

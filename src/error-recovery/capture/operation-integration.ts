@@ -16,6 +16,12 @@ export interface OperationIntegration {
   /** For logs: `graphql`, `rpc`, `job`… */
   readonly name: string;
   /**
+   * True when the integration reads `@AiErrorHandler({ capture: false })` itself (GraphQL must also
+   * keep the filter from storing the declined error). Otherwise the explorer leaves such a method to
+   * plain Nest: not registered at all.
+   */
+  readonly readsCaptureOption?: boolean;
+  /**
    * Whether `methodName` of `classRef` is work of this integration. Called once per method while
    * the app is being built — before any instance exists — so it reads metadata only.
    */

@@ -39,6 +39,7 @@ interface Resolver {
 @Injectable()
 export class GraphqlIntegration implements OperationIntegration {
   readonly name = 'graphql';
+  readonly readsCaptureOption = true;
   private fieldFilters?: boolean;
 
   constructor(
