@@ -255,3 +255,38 @@ describe('microservices: a hybrid app connected without inheritAppConfig (no glo
     expect(rows[0]).toMatchObject({ context_type: 'rpc', context: { transport: 'nats', payload: { orderId: 9, password: '[Filtered]' } } });
   });
 });
+
+describe('microservices: an event waiting for its retry when the app closes', () => {
+  const service = uniqueService('rpc-shutdown');
+  /** Backoffs that never end on their own: only an abort (the app closing) ends them. */
+  const held: Clock & { waiting: number } = {
+    waiting: 0,
+    now: () => Date.now(),
+    sleep: (_ms, signal) =>
+      new Promise<void>((_resolve, reject) => {
+        held.waiting++;
+        signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
+      }),
+  };
+
+  it('keeps its payload as a dead letter, with the attempts it had, before the connection closes', async () => {
+    const port = await freePort();
+    const app = await NestFactory.createMicroservice(MicroserviceModule.forRoot(options(service, held)), { transport: Transport.TCP, options: { host: '127.0.0.1', port }, logger: false });
+    await app.listen();
+    const client = ClientProxyFactory.create({ transport: Transport.TCP, options: { host: '127.0.0.1', port } });
+    try {
+      await client.connect();
+      await firstValueFrom(client.emit(pattern('doomed'), { id: 'at-shutdown', password: 'p4ss' }));
+      await eventually(async () => held.waiting, (n) => n === 1);
+    } finally {
+      await client.close();
+      await app.close();
+    }
+    const letters = (await deadLettersOf(service)).filter((l) => l.operation === pattern('doomed'));
+    expect(letters).toHaveLength(1);
+    expect(letters[0]).toMatchObject({ attempts: 1, payload: { id: 'at-shutdown', password: '[Filtered]' } });
+    const rows = (await rowsOf(service)).filter((r) => r.operation === pattern('doomed'));
+    expect(rows).toHaveLength(1);
+    expect(letters[0].error_log_id).toBe(rows[0].id);
+  });
+});
