@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { EventPattern, MessagePattern, Payload } from '@nestjs/microservices';
+import { EventPattern, GrpcMethod, MessagePattern, Payload } from '@nestjs/microservices';
 import { firstValueFrom, of, throwError, type Observable } from 'rxjs';
 import type { CapturedError } from '../../capture/captured-errors.js';
 import type { OperationMethod } from '../../capture/operation-wrapping.js';
@@ -32,6 +32,12 @@ class Payments {
 
   @EventPattern('pay.event')
   event(_data: unknown): void {}
+
+  /** gRPC style: no parameter decorators, Nest passes the request, its metadata and the call. */
+  @GrpcMethod('Payments', 'Find')
+  find(data: unknown, metadata: unknown, call: unknown): unknown[] {
+    return [data, metadata, call];
+  }
 }
 
 function setup() {
@@ -69,6 +75,14 @@ describe('RpcMessageIntegration', () => {
     expect(await call('later', {})).toBe('ok');
     expect(await firstValueFrom(call('stream', {}) as Observable<string>)).toBe('ok');
     expect(stored).toEqual([]);
+  });
+
+  it('passes a gRPC handler every argument Nest gives it (request, metadata, call)', () => {
+    const { integration } = setup();
+    const original = Payments.prototype.find as OperationMethod;
+    expect(integration.selects(Payments, 'find', original)).toBe(true);
+    const handler = integration.handler(new Payments(), Payments, 'find')!;
+    expect(handler(new Payments(), [{ id: 1 }, 'metadata', 'call'], original)).toEqual([{ id: 1 }, 'metadata', 'call']);
   });
 
   it.each(['sync', 'later', 'stream'] as const)('stores a failure of a %s handler once, with its pattern and payload, and hands the same error on', async (method) => {
