@@ -155,6 +155,20 @@ function sharedBehaviour(transport: 'tcp' | 'nats', setup: () => { app: INestApp
     expect(await actionsOf(String(letter.error_log_id))).toEqual([expect.objectContaining({ strategy: 'retry', success: false, details: { attempt: 2, delayMs: 50 } })]);
   });
 
+  it('leaves handlers marked @AiErrorHandler({ capture: false }) to plain Nest: nothing stored, no retry, no dead letter', async () => {
+    const { app, client, service } = setup();
+    expect(await failureOf(client, 'quiet', {})).toEqual({ status: 'error', message: 'Internal server error' });
+    await firstValueFrom(client.emit(pattern('quiet-event'), { id: `q-${transport}` }));
+    await eventually(async () => app.get(HandlerLog).quietRuns.get(`q-${transport}`), (n) => n === 1);
+    // A later failure of another handler is stored: once it is there, the quiet ones would be too.
+    await failureOf(client, 'charge', { after: 'quiet' });
+    await eventually(async () => (await rowsOf(service)).filter((r) => (r.context as { payload?: { after?: string } }).payload?.after === 'quiet'), (rows) => rows.length === 1);
+    await stored(app);
+    expect((await rowsOf(service)).filter((r) => r.operation === pattern('quiet') || r.operation === pattern('quiet-event') || String(r.message).startsWith('quiet'))).toEqual([]);
+    expect((await deadLettersOf(service)).filter((l) => l.operation === pattern('quiet-event'))).toEqual([]);
+    expect(app.get(HandlerLog).quietRuns.get(`q-${transport}`)).toBe(1);
+  });
+
   it('runs an event handler that succeeds once, with its own arguments', async () => {
     const { app, client } = setup();
     await firstValueFrom(client.emit(pattern('fine'), { ok: transport }));

@@ -13,6 +13,7 @@ import type { DeadLetterWriter } from '../../persistence/dead-letter.writer.js';
 import type { ErrorLogWriter } from '../../persistence/error-log.writer.js';
 import { BackgroundRetry } from '../background-retry.decorator.js';
 import { BackgroundRunner } from '../background-runner.js';
+import { RpcAnswer } from './rpc.answer.js';
 import { RpcEventIntegration } from './rpc-event.integration.js';
 
 class Orders {
@@ -61,7 +62,7 @@ function setup(contexts: ContextsOptions = {}) {
   const letters: DeadLetterRecord[] = [];
   const deadLetters = { record: async (l: DeadLetterRecord) => void letters.push(l) } as unknown as DeadLetterWriter;
   const stats = new ErrorRecoveryStats();
-  const integration = new RpcEventIntegration(options, new BackgroundRunner(pipeline, writer, stats, options), pipeline, deadLetters, stats);
+  const integration = new RpcEventIntegration(options, new BackgroundRunner(pipeline, writer, stats, options), pipeline, deadLetters, stats, new RpcAnswer(options));
   return { integration, captured, rethrown, letters, stats };
 }
 

@@ -16,6 +16,8 @@ import { DeadLetterWriter } from '../../persistence/dead-letter.writer.js';
 import { BACKGROUND_RETRY_METADATA } from '../background-retry.decorator.js';
 import { BackgroundRunner, type BackgroundOutcome } from '../background-runner.js';
 import { eventArguments, type EventArguments } from './rpc-event-arguments.js';
+import { decliningHandler } from './rpc-declined.js';
+import { RpcAnswer } from './rpc.answer.js';
 import { contextPattern, handlerPattern, transportOf } from './rpc-pattern.js';
 import { EVENT_HANDLER, PATTERN_HANDLER_METADATA, PATTERN_METADATA } from './rpc.constants.js';
 
@@ -56,6 +58,7 @@ export class RpcEventIntegration implements OperationIntegration {
     private readonly pipeline: ErrorPipeline,
     private readonly deadLetters: DeadLetterWriter,
     private readonly stats: ErrorRecoveryStats,
+    private readonly answer: RpcAnswer,
   ) {}
 
   selects(classRef: ClassRef, methodName: string, method: OperationMethod): boolean {
@@ -69,6 +72,7 @@ export class RpcEventIntegration implements OperationIntegration {
     const method = (classRef.prototype as Record<string, unknown>)[methodName];
     const ownRetry = Reflect.getMetadata(BACKGROUND_RETRY_METADATA, method as object) as Parameters<typeof resolveBackgroundRetry>[0];
     const routeOptions = (Reflect.getMetadata(AI_ERROR_HANDLER_METADATA, method as object) ?? Reflect.getMetadata(AI_ERROR_HANDLER_METADATA, classRef)) as AiErrorHandlerOptions | undefined;
+    if (routeOptions?.capture === false) return decliningHandler(this.answer, eventArguments(classRef, methodName));
     const plan: EventHandlerPlan = {
       layout: eventArguments(classRef, methodName),
       retry: resolveBackgroundRetry(ownRetry, this.options.contexts.rpcEventRetry),

@@ -7,6 +7,7 @@ import type { RequestSnapshot } from '../../capture/request-snapshot.js';
 import { resolveOptions } from '../../error-recovery-options.js';
 import type { ErrorPipeline } from '../../error-pipeline.js';
 import { ErrorRecoveryStats } from '../../error-recovery.stats.js';
+import { RpcAnswer } from './rpc.answer.js';
 import { RpcMessageIntegration } from './rpc-message.integration.js';
 
 const boom = new Error('charge failed at 10.0.0.5');
@@ -52,7 +53,7 @@ function setup() {
     },
     rethrown: (error: unknown) => void handedOn.push(error),
   } as unknown as ErrorPipeline;
-  const integration = new RpcMessageIntegration(options, pipeline, new ErrorRecoveryStats());
+  const integration = new RpcMessageIntegration(options, pipeline, new ErrorRecoveryStats(), new RpcAnswer(options));
   const call = (method: keyof Payments, data: unknown): unknown => {
     const original = Payments.prototype[method] as OperationMethod;
     expect(integration.selects(Payments, method, original)).toBe(true);

@@ -25,7 +25,20 @@ function metadataOf(target: unknown, key: string): unknown {
 export class RpcAnswer implements ContextAnswer {
   readonly type = 'rpc';
 
+  /** Errors of handlers that declined capture (`@AiErrorHandler({ capture: false })`), each taken once. */
+  private readonly declined = new WeakSet<object>();
+
   constructor(@Inject(ERROR_RECOVERY_OPTIONS) private readonly options: ResolvedErrorRecoveryOptions) {}
+
+  /** A handler's wrapper hands on an error its handler declined to have captured. */
+  decline(error: unknown): void {
+    if (typeof error === 'object' && error !== null) this.declined.add(error);
+  }
+
+  /** False for an error of a handler that declined capture: answered as plain Nest answers it, not stored. */
+  captures(_host: ArgumentsHost, exception: unknown): boolean {
+    return !(typeof exception === 'object' && exception !== null && this.declined.delete(exception));
+  }
 
   snapshot(host: ArgumentsHost): RequestSnapshot {
     if (!this.options.contexts.rpc) return { ...NO_REQUEST, contextType: 'rpc' };
