@@ -269,6 +269,21 @@ describe('microservices: a hybrid app connected without inheritAppConfig (no glo
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ context_type: 'rpc', context: { transport: 'nats', payload: { orderId: 9, password: '[Filtered]' } } });
   });
+
+  it('stores a failure of an HTTP route on its own, after a message handler failed with the same error object', async () => {
+    await failureOf(client, 'stock', {});
+    const server = app.getHttpServer() as Parameters<typeof request>[0];
+    const answer = (await request(server).get('/stock').expect(500)).body as { error?: { error_id?: string } };
+    const rows = await eventually(
+      async () => {
+        await stored(app);
+        return (await rowsOf(service)).filter((r) => r.message === 'out of stock');
+      },
+      (r) => r.length >= 2,
+    );
+    expect(rows.map((r) => r.context_type).sort()).toEqual(['http', 'rpc']);
+    expect(answer.error?.error_id).toBe(rows.find((r) => r.context_type === 'http')?.id);
+  });
 });
 
 describe('microservices: an event waiting for its retry when the app closes', () => {

@@ -10,7 +10,6 @@ import { isObjectLike, readProp } from '../../common/safe-read.js';
 import { scrub, scrubString } from '../../common/scrub.js';
 import { AI_ERROR_HANDLER_METADATA, ERROR_RECOVERY_OPTIONS } from '../../error-recovery.constants.js';
 import { resolveBackgroundRetry, type ResolvedBackgroundRetry, type ResolvedErrorRecoveryOptions } from '../../error-recovery-options.js';
-import { ErrorPipeline } from '../../error-pipeline.js';
 import { ErrorRecoveryStats } from '../../error-recovery.stats.js';
 import { DeadLetterWriter } from '../../persistence/dead-letter.writer.js';
 import { BACKGROUND_RETRY_METADATA } from '../background-retry.decorator.js';
@@ -55,7 +54,6 @@ export class RpcEventIntegration implements OperationIntegration {
   constructor(
     @Inject(ERROR_RECOVERY_OPTIONS) private readonly options: ResolvedErrorRecoveryOptions,
     private readonly runner: BackgroundRunner,
-    private readonly pipeline: ErrorPipeline,
     private readonly deadLetters: DeadLetterWriter,
     private readonly stats: ErrorRecoveryStats,
     private readonly answer: RpcAnswer,
@@ -132,7 +130,7 @@ export class RpcEventIntegration implements OperationIntegration {
         errorMessage: scrubString(messageOf(outcome.error, this.options.capture.maxMessageLength)),
         replayedAt: null,
       });
-      if (outcome.captured) this.pipeline.rethrown(outcome.error, outcome.captured);
+      if (outcome.captured) this.answer.handOn(outcome.error, outcome.captured);
     } catch (fault) {
       this.stats.fault('operation', fault);
     }

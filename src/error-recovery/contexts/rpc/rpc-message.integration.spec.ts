@@ -44,16 +44,15 @@ class Payments {
 function setup() {
   const options = resolveOptions({ service: 'pay', database: { dataDir: 'memory://', embedded: true } }, {});
   const stored: { error: unknown; snapshot: RequestSnapshot }[] = [];
-  const handedOn: unknown[] = [];
   const pipeline = {
     shouldCapture: () => true,
     capture: async (error: unknown, snapshot: RequestSnapshot) => {
       stored.push({ error, snapshot });
       return { id: `id-${stored.length}` } as CapturedError;
     },
-    rethrown: (error: unknown) => void handedOn.push(error),
   } as unknown as ErrorPipeline;
-  const integration = new RpcMessageIntegration(options, pipeline, new ErrorRecoveryStats(), new RpcAnswer(options));
+  const answer = new RpcAnswer(options);
+  const integration = new RpcMessageIntegration(options, pipeline, new ErrorRecoveryStats(), answer);
   const call = (method: keyof Payments, data: unknown): unknown => {
     const original = Payments.prototype[method] as OperationMethod;
     expect(integration.selects(Payments, method, original)).toBe(true);
@@ -61,7 +60,7 @@ function setup() {
     // Nest passes the declared @Payload() and the context the module declared after it.
     return handler(new Payments(), [data, undefined], original);
   };
-  return { integration, stored, handedOn, call };
+  return { integration, stored, answer, call };
 }
 
 describe('RpcMessageIntegration', () => {
@@ -87,12 +86,14 @@ describe('RpcMessageIntegration', () => {
   });
 
   it.each(['sync', 'later', 'stream'] as const)('stores a failure of a %s handler once, with its pattern and payload, and hands the same error on', async (method) => {
-    const { call, stored, handedOn } = setup();
+    const { call, stored, answer } = setup();
     const result = call(method, { fail: true, password: 'hunter2' });
     const settled = typeof (result as Observable<unknown>).subscribe === 'function' ? firstValueFrom(result as Observable<unknown>) : Promise.resolve(result);
     await expect(settled).rejects.toBe(boom);
     expect(stored).toHaveLength(1);
     expect(stored[0].snapshot).toMatchObject({ contextType: 'rpc', operation: `pay.${method === 'later' ? 'async' : method}`, context: { payload: { fail: true, password: '[Filtered]' } } });
-    expect(handedOn).toEqual([boom]);
+    // The filter answers with this capture (once): not stored again.
+    expect(answer.earlier(boom)).toEqual({ id: 'id-1' });
+    expect(answer.earlier(boom)).toBeUndefined();
   });
 });

@@ -72,7 +72,7 @@ export class RpcMessageIntegration implements OperationIntegration {
       if (this.pipeline.shouldCapture(error, routeOptions)) {
         const snapshot = operationSnapshot('rpc', contextPattern(context) ?? pattern, { transport: transportOf(context), payload }, this.options.capture);
         const captured = await this.pipeline.capture(error, snapshot, { replaySafe: false, routeOptions });
-        this.pipeline.rethrown(error, captured);
+        this.answer.handOn(error, captured);
       }
     } catch (fault) {
       this.stats.fault('operation', fault);
