@@ -1,10 +1,24 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { messageOf } from '../common/error-text.js';
 import { ModuleLogger } from '../common/log-line.js';
+import type { SafeSerializeOptions } from '../common/safe-serialize.js';
 import { DEAD_LETTER_STORE, ERROR_RECOVERY_OPTIONS } from '../error-recovery.constants.js';
 import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
 import { settlesWithin } from '../resilience/settles-within.js';
 import type { DeadLetterRecord, DeadLetterStore } from './dead-letter-store.interface.js';
+
+/**
+ * How much of a payload a dead letter keeps: it is what an operator replays, so far more than an
+ * error row's context (whose defaults cut at 50 items, 2000 characters, depth 6), yet bounded
+ * against a hostile value. Beyond these, parts are cut with a marker.
+ */
+export const DEAD_LETTER_PAYLOAD_LIMITS: Readonly<SafeSerializeOptions> = Object.freeze({
+  maxDepth: 32,
+  maxStringLength: 1_048_576,
+  maxKeys: 10_000,
+  maxArrayLength: 10_000,
+  maxNodes: 200_000,
+});
 
 /** Inserts of one dead letter before it is given up: about 7.5 s of a database that does not answer. */
 export const DEAD_LETTER_ATTEMPTS = 5;

@@ -117,6 +117,16 @@ describe('RpcEventIntegration', () => {
     expect(answer.earlier(failure)).toEqual(expect.objectContaining({ id: 'error-1' }));
   });
 
+  it('keeps the whole payload in the dead letter, only its secrets filtered: it is what an operator replays', async () => {
+    const { integration, letters } = setup();
+    const orders = Object.assign(new Orders(), { failFor: 99 });
+    const handler = integration.handler(orders, Orders, 'created');
+    const payload = { id: 5, lines: Array.from({ length: 120 }, (_, i) => ({ sku: `s-${i}`, qty: i })), note: 'n'.repeat(5000), a: { b: { c: { d: { e: { f: { g: 1 } } } } } }, password: 'p' };
+    await Promise.resolve(handler(orders, [5, payload, new NatsContext(['orders.created', undefined])], method('created'))).catch(() => undefined);
+    expect(letters).toHaveLength(1);
+    expect(letters[0].payload).toEqual({ ...payload, password: '[Filtered]' });
+  });
+
   it("follows the handler's @BackgroundRetry(), and contexts.rpcEventRetry otherwise", async () => {
     const own = setup();
     const orders = Object.assign(new Orders(), { failFor: 99 });

@@ -11,7 +11,7 @@ import { scrub, scrubString } from '../../common/scrub.js';
 import { AI_ERROR_HANDLER_METADATA, ERROR_RECOVERY_OPTIONS } from '../../error-recovery.constants.js';
 import { resolveBackgroundRetry, type ResolvedBackgroundRetry, type ResolvedErrorRecoveryOptions } from '../../error-recovery-options.js';
 import { ErrorRecoveryStats } from '../../error-recovery.stats.js';
-import { DeadLetterWriter } from '../../persistence/dead-letter.writer.js';
+import { DEAD_LETTER_PAYLOAD_LIMITS, DeadLetterWriter } from '../../persistence/dead-letter.writer.js';
 import { BACKGROUND_RETRY_METADATA } from '../background-retry.decorator.js';
 import { BackgroundRunner, type BackgroundOutcome } from '../background-runner.js';
 import { eventArguments, type EventArguments } from './rpc-event-arguments.js';
@@ -124,7 +124,7 @@ export class RpcEventIntegration implements OperationIntegration {
         service: plan.service ?? this.options.service,
         contextType: 'rpc',
         operation,
-        payload: scrub(call.payload),
+        payload: scrub(call.payload, DEAD_LETTER_PAYLOAD_LIMITS),
         attempts: outcome.attempts,
         errorLogId: outcome.captured?.id ?? null,
         errorMessage: scrubString(messageOf(outcome.error, this.options.capture.maxMessageLength)),
