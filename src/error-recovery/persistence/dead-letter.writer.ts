@@ -29,7 +29,7 @@ export const deadLetterDelay = (n: number): number => Math.min(8000, 500 * 2 ** 
 /** What the dead-letter writer did since the start. */
 export interface DeadLetterStats {
   written: number;
-  /** Given up after {@link DEAD_LETTER_ATTEMPTS} failed inserts, or failed after shutdown. Each is logged. */
+  /** Given up after {@link DEAD_LETTER_ATTEMPTS} failed inserts, or failed or came after shutdown. Each is logged. */
   dropped: number;
   pending: number;
 }
@@ -76,6 +76,8 @@ export class DeadLetterWriter {
   }
 
   private async persist(letter: DeadLetterRecord): Promise<void> {
+    // After the shutdown drain the connection is closing or closed: opening it again would outlive the app.
+    if (this.closed) return this.drop(letter, 'the app had closed');
     for (let attempt = 1; ; attempt++) {
       try {
         await this.store.connect();
@@ -83,15 +85,14 @@ export class DeadLetterWriter {
         this.written++;
         return;
       } catch (error) {
-        if (this.closed || attempt >= DEAD_LETTER_ATTEMPTS) {
-          this.dropped++;
-          this.logger.error(
-            `dead letter ${letter.id} (${letter.contextType} ${letter.operation}, error ${letter.errorLogId ?? 'not captured'}) not stored after ${attempt} attempts: ${messageOf(error, 300)}; ${this.dropped} dropped so far`,
-          );
-          return;
-        }
+        if (this.closed || attempt >= DEAD_LETTER_ATTEMPTS) return this.drop(letter, `not stored after ${attempt} attempts: ${messageOf(error, 300)}`);
         await this.options.clock.sleep(deadLetterDelay(attempt), undefined, { unref: true }).catch(() => undefined);
       }
     }
+  }
+
+  private drop(letter: DeadLetterRecord, why: string): void {
+    this.dropped++;
+    this.logger.error(`dead letter ${letter.id} (${letter.contextType} ${letter.operation}, error ${letter.errorLogId ?? 'not captured'}) ${why}; ${this.dropped} dropped so far`);
   }
 }
