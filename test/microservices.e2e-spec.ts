@@ -5,6 +5,7 @@ import { ClientProxyFactory, Transport, type ClientProxy } from '@nestjs/microse
 import { Test } from '@nestjs/testing';
 import { firstValueFrom } from 'rxjs';
 import request from 'supertest';
+import type { DeadLetterRecord, DeadLetterStore } from '../src/error-recovery/persistence/dead-letter-store.interface.js';
 import { DeadLetterWriter } from '../src/error-recovery/persistence/dead-letter.writer.js';
 import { ErrorLogWriter } from '../src/error-recovery/persistence/error-log.writer.js';
 import type { Clock, ErrorRecoveryModuleOptions } from '../src/error-recovery/index.js';
@@ -154,6 +155,20 @@ function sharedBehaviour(transport: 'tcp' | 'nats', setup: () => { app: INestApp
     expect(await actionsOf(String(letter.error_log_id))).toEqual([expect.objectContaining({ strategy: 'retry', success: false, details: { attempt: 2, delayMs: 50 } })]);
   });
 
+  it('leaves handlers marked @AiErrorHandler({ capture: false }) to plain Nest: nothing stored, no retry, no dead letter', async () => {
+    const { app, client, service } = setup();
+    expect(await failureOf(client, 'quiet', {})).toEqual({ status: 'error', message: 'Internal server error' });
+    await firstValueFrom(client.emit(pattern('quiet-event'), { id: `q-${transport}` }));
+    await eventually(async () => app.get(HandlerLog).quietRuns.get(`q-${transport}`), (n) => n === 1);
+    // A later failure of another handler is stored: once it is there, the quiet ones would be too.
+    await failureOf(client, 'charge', { after: 'quiet' });
+    await eventually(async () => (await rowsOf(service)).filter((r) => (r.context as { payload?: { after?: string } }).payload?.after === 'quiet'), (rows) => rows.length === 1);
+    await stored(app);
+    expect((await rowsOf(service)).filter((r) => r.operation === pattern('quiet') || r.operation === pattern('quiet-event') || String(r.message).startsWith('quiet'))).toEqual([]);
+    expect((await deadLettersOf(service)).filter((l) => l.operation === pattern('quiet-event'))).toEqual([]);
+    expect(app.get(HandlerLog).quietRuns.get(`q-${transport}`)).toBe(1);
+  });
+
   it('runs an event handler that succeeds once, with its own arguments', async () => {
     const { app, client } = setup();
     await firstValueFrom(client.emit(pattern('fine'), { ok: transport }));
@@ -253,5 +268,65 @@ describe('microservices: a hybrid app connected without inheritAppConfig (no glo
     const rows = await rowsFor(app, service, 'charge', 1);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ context_type: 'rpc', context: { transport: 'nats', payload: { orderId: 9, password: '[Filtered]' } } });
+  });
+
+  it('stores a failure of an HTTP route on its own, after a message handler failed with the same error object', async () => {
+    await failureOf(client, 'stock', {});
+    const server = app.getHttpServer() as Parameters<typeof request>[0];
+    const answer = (await request(server).get('/stock').expect(500)).body as { error?: { error_id?: string } };
+    const rows = await eventually(
+      async () => {
+        await stored(app);
+        return (await rowsOf(service)).filter((r) => r.message === 'out of stock');
+      },
+      (r) => r.length >= 2,
+    );
+    expect(rows.map((r) => r.context_type).sort()).toEqual(['http', 'rpc']);
+    expect(answer.error?.error_id).toBe(rows.find((r) => r.context_type === 'http')?.id);
+  });
+});
+
+describe('microservices: an event waiting for its retry when the app closes', () => {
+  const service = uniqueService('rpc-shutdown');
+  /** Backoffs that never end on their own: only an abort (the app closing) ends them. */
+  const held: Clock & { waiting: number } = {
+    waiting: 0,
+    now: () => Date.now(),
+    sleep: (_ms, signal) =>
+      new Promise<void>((_resolve, reject) => {
+        held.waiting++;
+        signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
+      }),
+  };
+  /** Kept in memory: the embedded database goes away with the app, and this is about what reaches the store before. */
+  const letters: DeadLetterRecord[] = [];
+  const store: DeadLetterStore = {
+    connect: async () => undefined,
+    insert: async (letter) => void letters.push(letter),
+    list: async () => ({ items: letters, total: letters.length, page: 1, limit: 100 }),
+    close: async () => undefined,
+  };
+
+  it('keeps its payload as a dead letter, with the attempts it had, before the writers close', async () => {
+    const port = await freePort();
+    const app = await NestFactory.createMicroservice(MicroserviceModule.forRoot({ ...options(service, held), deadLetterStore: store }), {
+      transport: Transport.TCP,
+      options: { host: '127.0.0.1', port },
+      logger: false,
+    });
+    await app.listen();
+    const client = ClientProxyFactory.create({ transport: Transport.TCP, options: { host: '127.0.0.1', port } });
+    let rows: Record<string, unknown>[];
+    try {
+      await client.connect();
+      await firstValueFrom(client.emit(pattern('doomed'), { id: 'at-shutdown', password: 'p4ss' }));
+      await eventually(async () => held.waiting, (n) => n === 1);
+      rows = await rowsFor(app, service, 'doomed', 1);
+    } finally {
+      await client.close();
+      await app.close();
+    }
+    expect(rows).toHaveLength(1);
+    expect(letters).toEqual([expect.objectContaining({ operation: pattern('doomed'), attempts: 1, errorLogId: rows[0].id, payload: { id: 'at-shutdown', password: '[Filtered]' } })]);
   });
 });

@@ -144,7 +144,8 @@ export interface BackgroundRetryOptions {
 
 /**
  * Work outside HTTP. Each context is captured when its package is installed and the app uses it;
- * `false` leaves that context as plain Nest has it (no wrapping, no capture).
+ * `false` leaves that context as plain Nest has it (no wrapping, no capture; an RPC error that reaches
+ * the module's filter is still stored, without its context, as before these options existed).
  */
 export interface ContextsOptions {
   /** GraphQL resolvers (`@nestjs/graphql`). Default true. */

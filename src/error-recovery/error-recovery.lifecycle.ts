@@ -10,6 +10,7 @@ import { ErrorLogWriter } from './persistence/error-log.writer.js';
 import { DeadLetterWriter } from './persistence/dead-letter.writer.js';
 import type { DeadLetterStore } from './persistence/dead-letter-store.interface.js';
 import { settlesWithin } from './resilience/settles-within.js';
+import { BackgroundRunner } from './contexts/background-runner.js';
 
 /**
  * The module's shutdown, in order. Nest runs the hooks of one module's providers concurrently, and
@@ -27,6 +28,7 @@ export class ErrorRecoveryLifecycle implements BeforeApplicationShutdown, OnAppl
     @Inject(ALERT_CHANNELS) private readonly channels: AlertChannel[],
     private readonly deadLetters: DeadLetterWriter,
     @Inject(DEAD_LETTER_STORE) private readonly deadLetterStore: DeadLetterStore,
+    private readonly runner: BackgroundRunner,
   ) {}
 
   /** First drain: before the HTTP server stops taking requests. */
@@ -37,11 +39,14 @@ export class ErrorRecoveryLifecycle implements BeforeApplicationShutdown, OnAppl
 
   /**
    * Last drain: requests in flight while the server closed may have captured errors (and queued
-   * alerts) after the first. Then the worker stops (a delivery in flight may finish), and the
-   * connections close. Rows a stopped worker had claimed are claimed again after their lease.
+   * alerts) after the first; background work waiting for a retry ends with the failure it has. Then
+   * the worker stops (a delivery in flight may finish), and the connections close. Rows a stopped
+   * worker had claimed are claimed again after their lease.
    */
   async onApplicationShutdown(): Promise<void> {
     const ms = this.options.writer.shutdownTimeoutMs;
+    // Servers are closed: retries waiting for their backoff give up now, while rows and dead letters can still be stored.
+    await this.runner.stop(ms);
     await this.writer.flush(ms);
     await this.alerts.flush(ms);
     this.alerts.close();

@@ -65,7 +65,7 @@ export class ErrorCaptureFilter implements ExceptionFilter {
    */
   private answerOther(type: string, exception: unknown, host: ArgumentsHost): unknown {
     const answer = this.answers.get(type);
-    const earlier = this.capture.earlier(exception);
+    const earlier = this.capture.earlier(exception) ?? this.handedOnBy(answer, exception);
     let captured: Promise<CapturedError | undefined>;
     if (earlier) captured = Promise.resolve(earlier);
     else if (!this.capture.shouldCapture(exception) || this.declinedBy(answer, host, exception)) captured = Promise.resolve(undefined);
@@ -125,6 +125,16 @@ export class ErrorCaptureFilter implements ExceptionFilter {
     if (adapter.isHeadersSent(response)) return void adapter.end(response);
     adapter.setHeader(response, 'Retry-After', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
     adapter.reply(response, body, status);
+  }
+
+  /** The capture a wrapper of the context handed on with this error (see {@link ContextAnswer.earlier}). */
+  private handedOnBy(answer: ContextAnswer | undefined, exception: unknown): CapturedError | undefined {
+    try {
+      return answer?.earlier?.(exception);
+    } catch (fault) {
+      this.stats.fault('filter', fault);
+      return undefined;
+    }
   }
 
   /** Whether the context's answer keeps this error out of storage (see {@link ContextAnswer.captures}). */

@@ -49,6 +49,13 @@ export interface ContextAnswer {
    * The filter then stores nothing and `answer` gets no capture. Absent: the module's capture policy.
    */
   captures?(host: ArgumentsHost, exception: unknown): boolean;
+  /**
+   * The capture this context's wrapper made of this very error and handed on to the filter, taken
+   * once; undefined when none. Kept per context, not in the pipeline's `rethrown`: a wrapper whose
+   * error never reaches the module's filter (a hybrid app's microservice without `inheritAppConfig`)
+   * must not leave its capture to an error object that another context throws later.
+   */
+  earlier?(exception: unknown): CapturedError | undefined;
   /** What is stored when the filter is the first to see the error. Must not throw (the filter guards it anyway). */
   snapshot(host: ArgumentsHost, exception: unknown): RequestSnapshot;
   /**

@@ -8,6 +8,7 @@ import { ErrorPipeline } from '../error-pipeline.js';
 import { ErrorRecoveryStats } from '../error-recovery.stats.js';
 import type { ExecutedAction } from '../execute/recovery-report.js';
 import { ErrorLogWriter } from '../persistence/error-log.writer.js';
+import { settlesWithin } from '../resilience/settles-within.js';
 
 /** How a run of background work ended. */
 export type BackgroundOutcome<T> =
@@ -24,13 +25,13 @@ export function backgroundDelay(retry: ResolvedBackgroundRetry, n: number): numb
  * retries. The first failure is stored at once (its row exists even if the process dies during a
  * backoff); every retry is then appended to that row as a `retry` action as it ends, and a retry that
  * succeeds resolves it. Nothing here throws: the caller gets the outcome and decides (rethrow as
- * plain Nest would, or write a dead letter). When the app closes, no retry starts any more: the
- * pending waits end, and their work ends with the failure it had (a dead letter is then written
- * while the module can still write it).
+ * plain Nest would, or write a dead letter). When the app closes, a pending backoff ends at once and
+ * no retry starts: the outcome is the failure so far, while the writers can still store it.
  */
 @Injectable()
 export class BackgroundRunner implements BeforeApplicationShutdown {
   private readonly closing = new AbortController();
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(
     private readonly pipeline: ErrorPipeline,
@@ -55,11 +56,27 @@ export class BackgroundRunner implements BeforeApplicationShutdown {
    * {@link run} from its first failure on, for a caller that made the first run itself (so that a
    * synchronous success stays synchronous): `error` is that run's error, `fn` runs the retries.
    */
-  async afterFailure<T>(firstError: unknown, fn: () => T | Promise<T>, snapshot: () => RequestSnapshot, retry: ResolvedBackgroundRetry, service?: string): Promise<BackgroundOutcome<T>> {
+  afterFailure<T>(firstError: unknown, fn: () => T | Promise<T>, snapshot: () => RequestSnapshot, retry: ResolvedBackgroundRetry, service?: string): Promise<BackgroundOutcome<T>> {
+    const work = this.retried(firstError, fn, snapshot, retry, service);
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work)).catch(() => undefined);
+    return work;
+  }
+
+  /**
+   * The app is closing: pending backoffs end now, and waits at most `ms` for the runs in flight to
+   * reach their outcome (so a dead letter or a last attempt is handed to the writers before they drain).
+   */
+  stop(ms: number): Promise<boolean> {
+    this.closing.abort();
+    return settlesWithin(Promise.all(this.inFlight), ms);
+  }
+
+  private async retried<T>(firstError: unknown, fn: () => T | Promise<T>, snapshot: () => RequestSnapshot, retry: ResolvedBackgroundRetry, service?: string): Promise<BackgroundOutcome<T>> {
     let error = firstError;
     const captured = await this.captureFirst(error, snapshot, service);
     let attempts = 1;
-    for (let n = 1; n < retry.attempts; n++) {
+    for (let n = 1; n < retry.attempts && !this.closing.signal.aborted; n++) {
       const delayMs = backgroundDelay(retry, n);
       const startedAt = this.options.clock.now();
       if (!(await this.waited(delayMs))) break;

@@ -73,6 +73,19 @@ describe('DeadLetterWriter', () => {
     expect(writer.stats().dropped).toBe(1);
   });
 
+  it('once closed, does not open the connection again for a dead letter that comes too late: dropped and logged', async () => {
+    const store = flakyStore(0);
+    let connects = 0;
+    store.connect = async () => void connects++;
+    const { writer } = writerWith(store);
+    writer.close();
+    await writer.record(letter('late'));
+    expect(connects).toBe(0);
+    expect(store.rows).toEqual([]);
+    expect(writer.stats()).toEqual({ written: 0, dropped: 1, pending: 0 });
+    expect(String(logged.mock.calls[0][0])).toContain('dead letter late');
+  });
+
   it('drain waits for the inserts in flight', async () => {
     let release: () => void = () => undefined;
     const store = flakyStore(0);

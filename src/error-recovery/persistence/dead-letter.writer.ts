@@ -1,10 +1,24 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { messageOf } from '../common/error-text.js';
 import { ModuleLogger } from '../common/log-line.js';
+import type { SafeSerializeOptions } from '../common/safe-serialize.js';
 import { DEAD_LETTER_STORE, ERROR_RECOVERY_OPTIONS } from '../error-recovery.constants.js';
 import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
 import { settlesWithin } from '../resilience/settles-within.js';
 import type { DeadLetterRecord, DeadLetterStore } from './dead-letter-store.interface.js';
+
+/**
+ * How much of a payload a dead letter keeps: it is what an operator replays, so far more than an
+ * error row's context (whose defaults cut at 50 items, 2000 characters, depth 6), yet bounded
+ * against a hostile value. Beyond these, parts are cut with a marker.
+ */
+export const DEAD_LETTER_PAYLOAD_LIMITS: Readonly<SafeSerializeOptions> = Object.freeze({
+  maxDepth: 32,
+  maxStringLength: 1_048_576,
+  maxKeys: 10_000,
+  maxArrayLength: 10_000,
+  maxNodes: 200_000,
+});
 
 /** Inserts of one dead letter before it is given up: about 7.5 s of a database that does not answer. */
 export const DEAD_LETTER_ATTEMPTS = 5;
@@ -15,7 +29,7 @@ export const deadLetterDelay = (n: number): number => Math.min(8000, 500 * 2 ** 
 /** What the dead-letter writer did since the start. */
 export interface DeadLetterStats {
   written: number;
-  /** Given up after {@link DEAD_LETTER_ATTEMPTS} failed inserts, or failed after shutdown. Each is logged. */
+  /** Given up after {@link DEAD_LETTER_ATTEMPTS} failed inserts, or failed or came after shutdown. Each is logged. */
   dropped: number;
   pending: number;
 }
@@ -62,6 +76,8 @@ export class DeadLetterWriter {
   }
 
   private async persist(letter: DeadLetterRecord): Promise<void> {
+    // After the shutdown drain the connection is closing or closed: opening it again would outlive the app.
+    if (this.closed) return this.drop(letter, 'the app had closed');
     for (let attempt = 1; ; attempt++) {
       try {
         await this.store.connect();
@@ -69,15 +85,14 @@ export class DeadLetterWriter {
         this.written++;
         return;
       } catch (error) {
-        if (this.closed || attempt >= DEAD_LETTER_ATTEMPTS) {
-          this.dropped++;
-          this.logger.error(
-            `dead letter ${letter.id} (${letter.contextType} ${letter.operation}, error ${letter.errorLogId ?? 'not captured'}) not stored after ${attempt} attempts: ${messageOf(error, 300)}; ${this.dropped} dropped so far`,
-          );
-          return;
-        }
+        if (this.closed || attempt >= DEAD_LETTER_ATTEMPTS) return this.drop(letter, `not stored after ${attempt} attempts: ${messageOf(error, 300)}`);
         await this.options.clock.sleep(deadLetterDelay(attempt), undefined, { unref: true }).catch(() => undefined);
       }
     }
+  }
+
+  private drop(letter: DeadLetterRecord, why: string): void {
+    this.dropped++;
+    this.logger.error(`dead letter ${letter.id} (${letter.contextType} ${letter.operation}, error ${letter.errorLogId ?? 'not captured'}) ${why}; ${this.dropped} dropped so far`);
   }
 }

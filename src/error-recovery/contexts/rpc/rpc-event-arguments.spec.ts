@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
-import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { Ctx, EventPattern, GrpcMethod, Payload } from '@nestjs/microservices';
 import { eventArguments } from './rpc-event-arguments.js';
 
 class Handlers {
@@ -15,6 +15,12 @@ class Handlers {
 
   @EventPattern<string>('no-context')
   noContext(@Payload() _data: unknown): void {}
+
+  /** Nest passes a gRPC handler without parameter decorators the request, its metadata and the call. */
+  @GrpcMethod('Heroes', 'FindOne')
+  findOne(data: unknown, metadata: unknown, call: unknown): unknown[] {
+    return [data, metadata, call];
+  }
 }
 
 const keysOf = (methodName: string): string[] => Object.keys((Reflect.getMetadata(ROUTE_ARGS_METADATA, Handlers, methodName) ?? {}) as object).sort();
@@ -34,6 +40,11 @@ describe('eventArguments', () => {
   it('a handler that takes one property of the payload: the whole payload is declared after its parameters', () => {
     expect(eventArguments(Handlers, 'part')).toEqual({ payload: 2, context: 1, declared: 2, added: true });
     expect(keysOf('part')).toEqual(['3:0', '3:2', '6:1']);
+  });
+
+  it("a gRPC handler without parameter decorators: Nest's gRPC default (request, metadata, call) is kept, nothing declared", () => {
+    expect(eventArguments(Handlers, 'findOne')).toEqual({ payload: 0, context: 1, declared: 3, added: false });
+    expect(Reflect.getMetadata(ROUTE_ARGS_METADATA, Handlers, 'findOne')).toBeUndefined();
   });
 
   it('is idempotent: a second app of the process finds the same layout and declares nothing more', () => {

@@ -1,5 +1,5 @@
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
-import { CONTEXT_PARAM, PAYLOAD_PARAM } from './rpc.constants.js';
+import { CONTEXT_PARAM, GRPC_CALL_PARAM, GRPC_TRANSPORT, PAYLOAD_PARAM, TRANSPORT_METADATA } from './rpc.constants.js';
 
 /**
  * Where an `@EventPattern()` handler's wrapper finds the payload and the transport's context among
@@ -25,6 +25,17 @@ interface ParamEntry {
 /** What Nest passes to a handler with no parameter decorator (`DEFAULT_CALLBACK_METADATA`): the payload. */
 const DEFAULT_PARAMS: Record<string, ParamEntry> = { [`${PAYLOAD_PARAM}:0`]: { index: 0, data: undefined } };
 
+/**
+ * What Nest passes to a gRPC handler with no parameter decorator (`DEFAULT_GRPC_CALLBACK_METADATA`):
+ * the request, its metadata (where the context goes) and the call. Declaring anything here would
+ * replace that default and take the metadata and the call from the handler.
+ */
+const DEFAULT_GRPC_PARAMS: Record<string, ParamEntry> = {
+  ...DEFAULT_PARAMS,
+  [`${CONTEXT_PARAM}:1`]: { index: 1, data: undefined },
+  [`${GRPC_CALL_PARAM}:2`]: { index: 2, data: undefined },
+};
+
 const typeOf = (key: string): string => key.split(':')[0];
 
 /**
@@ -38,7 +49,9 @@ export function eventArguments(classRef: object, methodName: string): EventArgum
   const known = Reflect.getOwnMetadata(EVENT_ARGUMENTS_METADATA, classRef, methodName) as EventArguments | undefined;
   if (known) return known;
   const declaredParams = Reflect.getMetadata(ROUTE_ARGS_METADATA, classRef, methodName) as Record<string, ParamEntry> | undefined;
-  const params = { ...(declaredParams ?? DEFAULT_PARAMS) };
+  const method = (classRef as { prototype?: Record<string, unknown> }).prototype?.[methodName];
+  const grpc = typeof method === 'function' && Reflect.getMetadata(TRANSPORT_METADATA, method) === GRPC_TRANSPORT;
+  const params = { ...(declaredParams ?? (grpc ? DEFAULT_GRPC_PARAMS : DEFAULT_PARAMS)) };
   const declared = Object.values(params).reduce((max, p) => Math.max(max, p.index + 1), 0);
   let next = declared;
   const find = (type: number, whole: boolean): number | undefined => {

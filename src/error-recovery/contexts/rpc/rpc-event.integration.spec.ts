@@ -13,6 +13,7 @@ import type { DeadLetterWriter } from '../../persistence/dead-letter.writer.js';
 import type { ErrorLogWriter } from '../../persistence/error-log.writer.js';
 import { BackgroundRetry } from '../background-retry.decorator.js';
 import { BackgroundRunner } from '../background-runner.js';
+import { RpcAnswer } from './rpc.answer.js';
 import { RpcEventIntegration } from './rpc-event.integration.js';
 
 class Orders {
@@ -48,21 +49,20 @@ class Orders {
 function setup(contexts: ContextsOptions = {}) {
   const options = resolveOptions({ service: 'orders', clock: { now: () => 0, sleep: async () => undefined }, contexts, database: { dataDir: 'memory://', embedded: true } }, {});
   const captured: { error: unknown; snapshot: RequestSnapshot }[] = [];
-  const rethrown: [unknown, CapturedError][] = [];
   const pipeline = {
     shouldCapture: () => true,
     capture: async (error: unknown, snapshot: RequestSnapshot) => {
       captured.push({ error, snapshot });
       return { id: 'error-1', classification: {}, report: { actions: [] } } as unknown as CapturedError;
     },
-    rethrown: (error: unknown, c: CapturedError) => void rethrown.push([error, c]),
   } as unknown as ErrorPipeline;
   const writer = { appendLate: jest.fn() } as unknown as ErrorLogWriter;
   const letters: DeadLetterRecord[] = [];
   const deadLetters = { record: async (l: DeadLetterRecord) => void letters.push(l) } as unknown as DeadLetterWriter;
   const stats = new ErrorRecoveryStats();
-  const integration = new RpcEventIntegration(options, new BackgroundRunner(pipeline, writer, stats, options), pipeline, deadLetters, stats);
-  return { integration, captured, rethrown, letters, stats };
+  const answer = new RpcAnswer(options);
+  const integration = new RpcEventIntegration(options, new BackgroundRunner(pipeline, writer, stats, options), deadLetters, stats, answer);
+  return { integration, captured, answer, letters, stats };
 }
 
 const method = (name: keyof Orders): OperationMethod => Orders.prototype[name] as OperationMethod;
@@ -104,7 +104,7 @@ describe('RpcEventIntegration', () => {
   });
 
   it('dead-letters a handler that fails every attempt and rethrows its last error, handed to the filter as captured', async () => {
-    const { integration, letters, rethrown } = setup();
+    const { integration, letters, answer } = setup();
     const orders = Object.assign(new Orders(), { failFor: 99 });
     const handler = integration.handler(orders, Orders, 'created');
     const context = new NatsContext(['orders.created', undefined]);
@@ -113,7 +113,18 @@ describe('RpcEventIntegration', () => {
     expect(letters).toEqual([
       expect.objectContaining({ service: 'orders', contextType: 'rpc', operation: 'orders.created', payload: { id: 4, token: '[Filtered]' }, attempts: 3, errorLogId: 'error-1', errorMessage: 'order 4 failed (run 3)' }),
     ]);
-    expect(rethrown).toEqual([[failure, expect.objectContaining({ id: 'error-1' })]]);
+    // The filter answers with this capture: the failure is stored once.
+    expect(answer.earlier(failure)).toEqual(expect.objectContaining({ id: 'error-1' }));
+  });
+
+  it('keeps the whole payload in the dead letter, only its secrets filtered: it is what an operator replays', async () => {
+    const { integration, letters } = setup();
+    const orders = Object.assign(new Orders(), { failFor: 99 });
+    const handler = integration.handler(orders, Orders, 'created');
+    const payload = { id: 5, lines: Array.from({ length: 120 }, (_, i) => ({ sku: `s-${i}`, qty: i })), note: 'n'.repeat(5000), a: { b: { c: { d: { e: { f: { g: 1 } } } } } }, password: 'p' };
+    await Promise.resolve(handler(orders, [5, payload, new NatsContext(['orders.created', undefined])], method('created'))).catch(() => undefined);
+    expect(letters).toHaveLength(1);
+    expect(letters[0].payload).toEqual({ ...payload, password: '[Filtered]' });
   });
 
   it("follows the handler's @BackgroundRetry(), and contexts.rpcEventRetry otherwise", async () => {

@@ -10,12 +10,13 @@ import { isObjectLike, readProp } from '../../common/safe-read.js';
 import { scrub, scrubString } from '../../common/scrub.js';
 import { AI_ERROR_HANDLER_METADATA, ERROR_RECOVERY_OPTIONS } from '../../error-recovery.constants.js';
 import { resolveBackgroundRetry, type ResolvedBackgroundRetry, type ResolvedErrorRecoveryOptions } from '../../error-recovery-options.js';
-import { ErrorPipeline } from '../../error-pipeline.js';
 import { ErrorRecoveryStats } from '../../error-recovery.stats.js';
-import { DeadLetterWriter } from '../../persistence/dead-letter.writer.js';
+import { DEAD_LETTER_PAYLOAD_LIMITS, DeadLetterWriter } from '../../persistence/dead-letter.writer.js';
 import { BACKGROUND_RETRY_METADATA } from '../background-retry.decorator.js';
 import { BackgroundRunner, type BackgroundOutcome } from '../background-runner.js';
 import { eventArguments, type EventArguments } from './rpc-event-arguments.js';
+import { decliningHandler } from './rpc-declined.js';
+import { RpcAnswer } from './rpc.answer.js';
 import { contextPattern, handlerPattern, transportOf } from './rpc-pattern.js';
 import { EVENT_HANDLER, PATTERN_HANDLER_METADATA, PATTERN_METADATA } from './rpc.constants.js';
 
@@ -53,9 +54,9 @@ export class RpcEventIntegration implements OperationIntegration {
   constructor(
     @Inject(ERROR_RECOVERY_OPTIONS) private readonly options: ResolvedErrorRecoveryOptions,
     private readonly runner: BackgroundRunner,
-    private readonly pipeline: ErrorPipeline,
     private readonly deadLetters: DeadLetterWriter,
     private readonly stats: ErrorRecoveryStats,
+    private readonly answer: RpcAnswer,
   ) {}
 
   selects(classRef: ClassRef, methodName: string, method: OperationMethod): boolean {
@@ -69,6 +70,7 @@ export class RpcEventIntegration implements OperationIntegration {
     const method = (classRef.prototype as Record<string, unknown>)[methodName];
     const ownRetry = Reflect.getMetadata(BACKGROUND_RETRY_METADATA, method as object) as Parameters<typeof resolveBackgroundRetry>[0];
     const routeOptions = (Reflect.getMetadata(AI_ERROR_HANDLER_METADATA, method as object) ?? Reflect.getMetadata(AI_ERROR_HANDLER_METADATA, classRef)) as AiErrorHandlerOptions | undefined;
+    if (routeOptions?.capture === false) return decliningHandler(this.answer, eventArguments(classRef, methodName));
     const plan: EventHandlerPlan = {
       layout: eventArguments(classRef, methodName),
       retry: resolveBackgroundRetry(ownRetry, this.options.contexts.rpcEventRetry),
@@ -122,13 +124,13 @@ export class RpcEventIntegration implements OperationIntegration {
         service: plan.service ?? this.options.service,
         contextType: 'rpc',
         operation,
-        payload: scrub(call.payload),
+        payload: scrub(call.payload, DEAD_LETTER_PAYLOAD_LIMITS),
         attempts: outcome.attempts,
         errorLogId: outcome.captured?.id ?? null,
         errorMessage: scrubString(messageOf(outcome.error, this.options.capture.maxMessageLength)),
         replayedAt: null,
       });
-      if (outcome.captured) this.pipeline.rethrown(outcome.error, outcome.captured);
+      if (outcome.captured) this.answer.handOn(outcome.error, outcome.captured);
     } catch (fault) {
       this.stats.fault('operation', fault);
     }

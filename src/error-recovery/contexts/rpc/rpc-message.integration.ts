@@ -10,6 +10,8 @@ import type { ResolvedErrorRecoveryOptions } from '../../error-recovery-options.
 import { ErrorPipeline } from '../../error-pipeline.js';
 import { ErrorRecoveryStats } from '../../error-recovery.stats.js';
 import { eventArguments } from './rpc-event-arguments.js';
+import { decliningHandler } from './rpc-declined.js';
+import { RpcAnswer } from './rpc.answer.js';
 import { contextPattern, handlerPattern, transportOf } from './rpc-pattern.js';
 import { MESSAGE_HANDLER, PATTERN_HANDLER_METADATA, PATTERN_METADATA } from './rpc.constants.js';
 
@@ -31,6 +33,7 @@ export class RpcMessageIntegration implements OperationIntegration {
     @Inject(ERROR_RECOVERY_OPTIONS) private readonly options: ResolvedErrorRecoveryOptions,
     private readonly pipeline: ErrorPipeline,
     private readonly stats: ErrorRecoveryStats,
+    private readonly answer: RpcAnswer,
   ) {}
 
   selects(classRef: ClassRef, methodName: string, method: OperationMethod): boolean {
@@ -40,11 +43,11 @@ export class RpcMessageIntegration implements OperationIntegration {
     return true;
   }
 
-  handler(_instance: object, classRef: ClassRef, methodName: string): OperationHandler | undefined {
+  handler(_instance: object, classRef: ClassRef, methodName: string): OperationHandler {
     const method = (classRef.prototype as Record<string, unknown>)[methodName] as object;
     const routeOptions = (Reflect.getMetadata(AI_ERROR_HANDLER_METADATA, method) ?? Reflect.getMetadata(AI_ERROR_HANDLER_METADATA, classRef)) as AiErrorHandlerOptions | undefined;
-    if (routeOptions?.capture === false) return undefined;
     const layout = eventArguments(classRef, methodName);
+    if (routeOptions?.capture === false) return decliningHandler(this.answer, layout);
     const pattern = handlerPattern(Reflect.getMetadata(PATTERN_METADATA, method));
     return (self, args, original) => {
       const payload = args[layout.payload];
@@ -69,7 +72,7 @@ export class RpcMessageIntegration implements OperationIntegration {
       if (this.pipeline.shouldCapture(error, routeOptions)) {
         const snapshot = operationSnapshot('rpc', contextPattern(context) ?? pattern, { transport: transportOf(context), payload }, this.options.capture);
         const captured = await this.pipeline.capture(error, snapshot, { replaySafe: false, routeOptions });
-        this.pipeline.rethrown(error, captured);
+        this.answer.handOn(error, captured);
       }
     } catch (fault) {
       this.stats.fault('operation', fault);

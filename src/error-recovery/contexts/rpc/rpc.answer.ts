@@ -25,7 +25,35 @@ function metadataOf(target: unknown, key: string): unknown {
 export class RpcAnswer implements ContextAnswer {
   readonly type = 'rpc';
 
+  /** Errors a handler's wrapper stored and handed on to the filter, with their capture. */
+  private readonly handedOn = new WeakMap<object, CapturedError>();
+
+  /** Errors of handlers that declined capture (`@AiErrorHandler({ capture: false })`), each taken once. */
+  private readonly declined = new WeakSet<object>();
+
   constructor(@Inject(ERROR_RECOVERY_OPTIONS) private readonly options: ResolvedErrorRecoveryOptions) {}
+
+  /** A handler's wrapper stored `error` as `captured` and hands it on: the filter answers with that capture. */
+  handOn(error: unknown, captured: CapturedError): void {
+    if (typeof error === 'object' && error !== null) this.handedOn.set(error, captured);
+  }
+
+  earlier(exception: unknown): CapturedError | undefined {
+    if (typeof exception !== 'object' || exception === null) return undefined;
+    const captured = this.handedOn.get(exception);
+    this.handedOn.delete(exception);
+    return captured;
+  }
+
+  /** A handler's wrapper hands on an error its handler declined to have captured. */
+  decline(error: unknown): void {
+    if (typeof error === 'object' && error !== null) this.declined.add(error);
+  }
+
+  /** False for an error of a handler that declined capture: answered as plain Nest answers it, not stored. */
+  captures(_host: ArgumentsHost, exception: unknown): boolean {
+    return !(typeof exception === 'object' && exception !== null && this.declined.delete(exception));
+  }
 
   snapshot(host: ArgumentsHost): RequestSnapshot {
     if (!this.options.contexts.rpc) return { ...NO_REQUEST, contextType: 'rpc' };

@@ -11,7 +11,13 @@ export const PATTERN_HANDLER_METADATA = 'microservices:handler_type';
 export const MESSAGE_HANDLER = 1;
 /** `PatternHandler.EVENT`: `@EventPattern()`, nobody waits. */
 export const EVENT_HANDLER = 2;
+/** `TRANSPORT_METADATA`: the transport a handler is bound to, when it names one. */
+export const TRANSPORT_METADATA = 'microservices:transport';
+/** `Transport.GRPC`: `@GrpcMethod()` and its kin. */
+export const GRPC_TRANSPORT = 4;
 /** `RpcParamtype.PAYLOAD`: `@Payload()`. */
 export const PAYLOAD_PARAM = 3;
 /** `RpcParamtype.CONTEXT`: `@Ctx()`. */
 export const CONTEXT_PARAM = 6;
+/** `RpcParamtype.GRPC_CALL`: `@GrpcCall()`. */
+export const GRPC_CALL_PARAM = 9;
