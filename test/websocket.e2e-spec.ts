@@ -90,6 +90,12 @@ describe('WebSocket gateways', () => {
     expect(await ask('refused-object', null)).toEqual({ event: 'exception', data: { code: 'E_RULE', message: 'Rule broken' } });
   });
 
+  it('leaves a handler marked @AiErrorHandler({ capture: false }) to plain Nest, in the filter the decorator binds too', async () => {
+    expect(await ask('unwatched', 'x')).toEqual({ event: 'exception', data: { status: 'error', message: 'Internal server error', cause: { pattern: 'unwatched', data: 'x' } } });
+    await flushed(app);
+    expect((await rowsOf(service)).filter((r) => r.operation === 'unwatched')).toEqual([]);
+  });
+
   it('keeps the connection usable after an error', async () => {
     expect(await ask('echo', 'still here')).toEqual({ event: 'echo', data: 'still here' });
   });

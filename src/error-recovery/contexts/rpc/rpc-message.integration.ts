@@ -28,6 +28,7 @@ const isThenable = (value: unknown): value is PromiseLike<unknown> => value inst
 @Injectable()
 export class RpcMessageIntegration implements OperationIntegration {
   readonly name = 'rpc';
+  readonly readsCaptureOption = true;
 
   constructor(
     @Inject(ERROR_RECOVERY_OPTIONS) private readonly options: ResolvedErrorRecoveryOptions,

@@ -42,7 +42,16 @@ export class WsAnswer implements ContextAnswer {
     private readonly stats: ErrorRecoveryStats,
   ) {}
 
+  /** Errors of handlers that declined capture (`@AiErrorHandler({ capture: false })`), each taken once. */
+  private readonly declined = new WeakSet<object>();
+
+  /** The gateway wrapper hands on an error its handler declined to have captured. */
+  decline(error: unknown): void {
+    if (typeof error === 'object' && error !== null) this.declined.add(error);
+  }
+
   captures(_host: ArgumentsHost, exception: unknown): boolean {
+    if (typeof exception === 'object' && exception !== null && this.declined.delete(exception)) return false;
     return this.options.contexts.ws && !isWsException(exception);
   }
 

@@ -7,6 +7,7 @@ import type { OperationHandler, OperationMethod } from '../../capture/operation-
 import type { RequestSnapshot } from '../../capture/request-snapshot.js';
 import type { ErrorPipeline } from '../../error-pipeline.js';
 import { resolveOptions } from '../../error-recovery-options.js';
+import { WsAnswer } from './ws-answer.js';
 import type { ErrorRecoveryModuleOptions } from '../../error-recovery-options.interface.js';
 import { ErrorRecoveryStats } from '../../error-recovery.stats.js';
 import { transientConnection } from '../../execute/recovery-test-context.spec-helper.js';
@@ -84,7 +85,7 @@ function fakePipeline(fault?: Error) {
 function setUp(options: ErrorRecoveryModuleOptions = {}, fault?: Error) {
   const { pipeline, snapshots, handedOn } = fakePipeline(fault);
   const stats = new ErrorRecoveryStats();
-  const integration = new WsGatewayIntegration(resolveOptions(options, {}), pipeline as unknown as ErrorPipeline, stats);
+  const integration = new WsGatewayIntegration(resolveOptions(options, {}), pipeline as unknown as ErrorPipeline, stats, new WsAnswer(resolveOptions(options, {}), stats));
   /** Calls `methodName` of a new instance as Nest would, through the integration's handler. */
   const call = (classRef: new () => object, methodName: string, ...args: unknown[]): unknown => {
     const instance = new classRef();

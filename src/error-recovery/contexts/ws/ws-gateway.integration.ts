@@ -13,7 +13,7 @@ import { AI_ERROR_HANDLER_METADATA, ERROR_RECOVERY_OPTIONS } from '../../error-r
 import type { ResolvedErrorRecoveryOptions } from '../../error-recovery-options.js';
 import { ErrorRecoveryStats } from '../../error-recovery.stats.js';
 import { messageData, type MessageData } from './message-data.js';
-import { capturedPayload } from './ws-answer.js';
+import { capturedPayload, WsAnswer } from './ws-answer.js';
 import { isWsException } from './ws-exception-payload.js';
 import { GATEWAY_METADATA, MESSAGE_MAPPING_METADATA, MESSAGE_METADATA } from './websockets.constants.js';
 
@@ -48,6 +48,7 @@ function hasFilters(target: object): boolean {
 @Injectable()
 export class WsGatewayIntegration implements OperationIntegration {
   readonly name = 'ws';
+  readonly readsCaptureOption = true;
   /** Loaded once the app has a gateway (then the package is installed); undefined if that failed. */
   private wsException: Promise<WsExceptionClass | undefined> | undefined;
 
@@ -55,6 +56,7 @@ export class WsGatewayIntegration implements OperationIntegration {
     @Inject(ERROR_RECOVERY_OPTIONS) private readonly options: ResolvedErrorRecoveryOptions,
     private readonly pipeline: ErrorPipeline,
     private readonly stats: ErrorRecoveryStats,
+    private readonly answers: WsAnswer,
   ) {}
 
   selects(classRef: ClassRef, _methodName: string, method: OperationMethod): boolean {
@@ -87,6 +89,11 @@ export class WsGatewayIntegration implements OperationIntegration {
 
   /** Stores the error (once) and throws what the gateway's client should get. */
   private async failed(error: unknown, gateway: GatewayMethod, args: unknown[]): Promise<never> {
+    if (gateway.options?.capture === false) {
+      // The module's filter, bound by that very decorator, must not store it either.
+      this.answers.decline(error);
+      throw error;
+    }
     const captured = isWsException(error) ? undefined : await this.captured(error, gateway, args);
     if (!captured) throw error;
     const WsException = gateway.filtered ? undefined : await this.wsException;
