@@ -52,15 +52,7 @@ function libraryFiles(): string[] {
 
 /** Every library file (relative to ROOT) with the library files it imports. */
 function importGraph(): Map<string, string[]> {
-  const files: string[] = [];
-  const walk = (dir: string): void => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (path.endsWith('.ts') && !/\.spec(-helper)?\.ts$/.test(path)) files.push(path);
-    }
-  };
-  walk(ROOT);
+  const files = libraryFiles();
   const graph = new Map<string, string[]>();
   for (const file of files) {
     const { importedFiles } = ts.preProcessFile(readFileSync(file, 'utf8'), true, true);

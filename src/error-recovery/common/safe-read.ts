@@ -100,3 +100,22 @@ export function causeChain(value: unknown, levels = 2): object[] {
   }
   return chain;
 }
+
+/**
+ * Whether `value` is an instance of a class named `className` (or of a subclass), by the names along
+ * its prototype chain: how the module recognises the exceptions of optional peers it never imports
+ * (`RpcException`, `WsException`). Never throws (a Proxy's `getPrototypeOf` trap: false).
+ */
+export function hasClassNamed(value: unknown, className: string): boolean {
+  let proto: unknown = value;
+  try {
+    for (let depth = 0; depth < 10; depth++) {
+      proto = isObjectLike(proto) ? Object.getPrototypeOf(proto) : null;
+      if (!isObjectLike(proto)) return false;
+      if (readString(readProp(proto, 'constructor'), 'name') === className) return true;
+    }
+  } catch {
+    // A hostile prototype chain: not that class.
+  }
+  return false;
+}

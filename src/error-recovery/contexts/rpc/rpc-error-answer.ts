@@ -1,4 +1,4 @@
-import { isObjectLike, readProp, readString } from '../../common/safe-read.js';
+import { hasClassNamed, readProp } from '../../common/safe-read.js';
 
 /** The message Nest's BaseRpcExceptionFilter sends for an error that is not an RpcException. */
 const UNKNOWN_EXCEPTION_MESSAGE = 'Internal server error';
@@ -8,17 +8,7 @@ const UNKNOWN_EXCEPTION_MESSAGE = 'Internal server error';
  * not import @nestjs/microservices (an optional peer). Never throws.
  */
 export function isRpcException(value: unknown): boolean {
-  let proto: unknown = value;
-  try {
-    for (let depth = 0; depth < 10; depth++) {
-      proto = isObjectLike(proto) ? Object.getPrototypeOf(proto) : null;
-      if (!isObjectLike(proto)) return false;
-      if (readString(readProp(proto, 'constructor'), 'name') === 'RpcException') return true;
-    }
-  } catch {
-    // A Proxy's getPrototypeOf trap: not an RpcException.
-  }
-  return false;
+  return hasClassNamed(value, 'RpcException');
 }
 
 /**

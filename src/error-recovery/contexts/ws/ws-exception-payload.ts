@@ -1,4 +1,4 @@
-import { isObjectLike, readProp, readString } from '../../common/safe-read.js';
+import { hasClassNamed, readProp } from '../../common/safe-read.js';
 
 /** The message Nest's BaseWsExceptionFilter sends for an error that is not a WsException. */
 const UNKNOWN_EXCEPTION_MESSAGE = 'Internal server error';
@@ -14,17 +14,7 @@ export interface WsCause {
  * not import @nestjs/websockets (an optional peer an HTTP-only app does not have). Never throws.
  */
 export function isWsException(value: unknown): boolean {
-  let proto: unknown = value;
-  try {
-    for (let depth = 0; depth < 10; depth++) {
-      proto = isObjectLike(proto) ? Object.getPrototypeOf(proto) : null;
-      if (!isObjectLike(proto)) return false;
-      if (readString(readProp(proto, 'constructor'), 'name') === 'WsException') return true;
-    }
-  } catch {
-    // A Proxy's getPrototypeOf trap: not a WsException.
-  }
-  return false;
+  return hasClassNamed(value, 'WsException');
 }
 
 /**
