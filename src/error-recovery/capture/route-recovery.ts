@@ -17,7 +17,8 @@ import { RouteResolver, type HandlerRoutes, type RouteSetup } from './route-reso
 import { captureHandlerError, type HandlerCall } from './handler-error.js';
 import { SelfReplay } from './self-replay.js';
 import { replayTimeout, withTimeout } from './with-timeout.js';
-import { isThenable, raceRouteTimeout, withinRouteTimeout } from './within-route-timeout.js';
+import { isThenable } from '../common/safe-read.js';
+import { raceRouteTimeout, withinRouteTimeout } from './within-route-timeout.js';
 
 /** What the gates decided for a request that goes on to its handler. */
 interface Gate {

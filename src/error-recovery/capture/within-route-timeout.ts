@@ -1,13 +1,10 @@
+import { isThenable } from '../common/safe-read.js';
 import { RouteTimeoutError, type InFlightRun } from '../errors/route-timeout.error.js';
 import type { Clock } from '../resilience/clock.js';
 
 /** Longest delay a Node timer holds, ms (~24.8 days); a longer one fires after 1 ms instead. */
 const MAX_TIMER_MS = 2_147_483_647;
 
-/** Whether `value` has a `then` method (a promise, or a thenable a handler may return). */
-export function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
-}
 
 /**
  * Runs `run` and settles as it does, or rejects with a {@link RouteTimeoutError} carrying the

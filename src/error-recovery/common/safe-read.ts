@@ -119,3 +119,8 @@ export function hasClassNamed(value: unknown, className: string): boolean {
   }
   return false;
 }
+
+/** Whether `value` has a `then` method (a promise, or a thenable work may return), read without trusting it. */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return value instanceof Promise || typeof readProp(value, 'then') === 'function';
+}

@@ -5,8 +5,8 @@ import type { AiErrorHandlerOptions } from '../../capture/ai-error-handler-optio
 import type { ClassRef, OperationIntegration } from '../../capture/operation-integration.js';
 import type { OperationHandler, OperationMethod } from '../../capture/operation-wrapping.js';
 import { replayTimeout } from '../../capture/with-timeout.js';
-import { isThenable, withinRouteTimeout } from '../../capture/within-route-timeout.js';
-import { isArray, isObjectLike, readProp } from '../../common/safe-read.js';
+import { withinRouteTimeout } from '../../capture/within-route-timeout.js';
+import { isArray, isObjectLike, isThenable, readProp } from '../../common/safe-read.js';
 import { ErrorPipeline, type CapturedError } from '../../error-pipeline.js';
 import { AI_ERROR_HANDLER_METADATA, ERROR_RECOVERY_OPTIONS } from '../../error-recovery.constants.js';
 import type { ResolvedErrorRecoveryOptions } from '../../error-recovery-options.js';

@@ -1,7 +1,7 @@
 import type { OperationMethod } from '../../capture/operation-wrapping.js';
 import type { RequestSnapshot } from '../../capture/request-snapshot.js';
 import { ModuleLogger } from '../../common/log-line.js';
-import { readProp } from '../../common/safe-read.js';
+import { isThenable } from '../../common/safe-read.js';
 import type { ResolvedBackgroundRetry } from '../../error-recovery-options.js';
 import type { ErrorRecoveryStats } from '../../error-recovery.stats.js';
 import type { BackgroundOutcome, BackgroundRunner } from '../background-runner.js';
@@ -20,7 +20,6 @@ export interface JobRunsSetup {
 }
 
 /** Through a safe read: a job may return anything, a Proxy whose traps throw included. */
-const isThenable = (value: unknown): value is PromiseLike<unknown> => typeof readProp(value, 'then') === 'function';
 
 /**
  * The runs of one scheduled job on one instance. A run that succeeds is untouched: a synchronous job

@@ -1,10 +1,9 @@
 import { catchError, isObservable, throwError } from 'rxjs';
 import type { OperationHandler } from '../../capture/operation-wrapping.js';
-import { isObjectLike, readProp } from '../../common/safe-read.js';
+import { isThenable } from '../../common/safe-read.js';
 import type { EventArguments } from './rpc-event-arguments.js';
 import type { RpcAnswer } from './rpc.answer.js';
 
-const isThenable = (value: unknown): value is PromiseLike<unknown> => value instanceof Promise || (isObjectLike(value) && typeof readProp(value, 'then') === 'function');
 
 /**
  * The calls of a handler marked `@AiErrorHandler({ capture: false })`: run as plain Nest runs them

@@ -1,4 +1,4 @@
-import { hasClassNamed, readProp } from '../../common/safe-read.js';
+import { callMethod, hasClassNamed } from '../../common/safe-read.js';
 
 /** The message Nest's BaseRpcExceptionFilter sends for an error that is not an RpcException. */
 const UNKNOWN_EXCEPTION_MESSAGE = 'Internal server error';
@@ -22,12 +22,6 @@ export function rpcErrorAnswer(exception: unknown, errorId?: string): unknown {
   if (!isRpcException(exception)) {
     return errorId === undefined ? { status: 'error', message: UNKNOWN_EXCEPTION_MESSAGE } : { status: 'error', message: UNKNOWN_EXCEPTION_MESSAGE, error_id: errorId };
   }
-  let error: unknown;
-  try {
-    const getError = readProp(exception, 'getError');
-    error = typeof getError === 'function' ? (getError as () => unknown).call(exception) : undefined;
-  } catch {
-    error = undefined;
-  }
+  const error = callMethod(exception, 'getError');
   return typeof error === 'object' && error !== null ? error : { status: 'error', message: error };
 }

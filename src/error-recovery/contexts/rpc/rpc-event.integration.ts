@@ -6,7 +6,7 @@ import type { OperationHandler, OperationMethod } from '../../capture/operation-
 import { operationSnapshot, type RequestSnapshot } from '../../capture/request-snapshot.js';
 import { messageOf } from '../../common/error-text.js';
 import { ModuleLogger } from '../../common/log-line.js';
-import { isObjectLike, readProp } from '../../common/safe-read.js';
+import { isThenable } from '../../common/safe-read.js';
 import { scrub, scrubString } from '../../common/scrub.js';
 import { AI_ERROR_HANDLER_METADATA, ERROR_RECOVERY_OPTIONS } from '../../error-recovery.constants.js';
 import { resolveBackgroundRetry, type ResolvedBackgroundRetry, type ResolvedErrorRecoveryOptions } from '../../error-recovery-options.js';
@@ -39,13 +39,12 @@ interface FailedCall {
 
 const logger = new ModuleLogger();
 
-const isThenable = (value: unknown): value is PromiseLike<unknown> => value instanceof Promise || (isObjectLike(value) && typeof readProp(value, 'then') === 'function');
 
 /**
  * `@EventPattern()` handlers: nobody waits for their answer, so a failed run is retried with backoff
  * (`@BackgroundRetry()` on the handler, else `contexts.rpcEventRetry`) and, when every attempt
  * failed, its scrubbed payload becomes a dead letter; then the error goes on to Nest as before.
- * `@MessagePattern()` handlers are not wrapped: their caller waits, and the filter answers them.
+ * `@MessagePattern()` handlers are not retried (their caller waits): see `RpcMessageIntegration`.
  */
 @Injectable()
 export class RpcEventIntegration implements OperationIntegration {

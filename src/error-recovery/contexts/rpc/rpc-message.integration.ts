@@ -4,7 +4,7 @@ import type { AiErrorHandlerOptions } from '../../capture/ai-error-handler-optio
 import type { ClassRef, OperationIntegration } from '../../capture/operation-integration.js';
 import type { OperationHandler, OperationMethod } from '../../capture/operation-wrapping.js';
 import { operationSnapshot } from '../../capture/request-snapshot.js';
-import { isObjectLike, readProp } from '../../common/safe-read.js';
+import { isThenable } from '../../common/safe-read.js';
 import { AI_ERROR_HANDLER_METADATA, ERROR_RECOVERY_OPTIONS } from '../../error-recovery.constants.js';
 import type { ResolvedErrorRecoveryOptions } from '../../error-recovery-options.js';
 import { ErrorPipeline } from '../../error-pipeline.js';
@@ -15,7 +15,6 @@ import { RpcAnswer } from './rpc.answer.js';
 import { contextPattern, handlerPattern, transportOf } from './rpc-pattern.js';
 import { MESSAGE_HANDLER, PATTERN_HANDLER_METADATA, PATTERN_METADATA } from './rpc.constants.js';
 
-const isThenable = (value: unknown): value is PromiseLike<unknown> => value instanceof Promise || (isObjectLike(value) && typeof readProp(value, 'then') === 'function');
 
 /**
  * `@MessagePattern()` handlers: their failure is stored here, with the payload and pattern, and the

@@ -1,4 +1,4 @@
-import { hasClassNamed, readProp } from '../../common/safe-read.js';
+import { callMethod, hasClassNamed, readProp } from '../../common/safe-read.js';
 
 /** The message Nest's BaseWsExceptionFilter sends for an error that is not a WsException. */
 const UNKNOWN_EXCEPTION_MESSAGE = 'Internal server error';
@@ -25,13 +25,7 @@ export function isWsException(value: unknown): boolean {
  */
 export function wsExceptionPayload(exception: unknown, cause: WsCause): unknown {
   if (!isWsException(exception)) return { status: 'error', message: UNKNOWN_EXCEPTION_MESSAGE, cause };
-  let error: unknown;
-  try {
-    const getError = readProp(exception, 'getError');
-    error = typeof getError === 'function' ? (getError as () => unknown).call(exception) : undefined;
-  } catch {
-    error = undefined;
-  }
+  const error = callMethod(exception, 'getError');
   if (typeof error === 'object' && error !== null) return error;
   return { status: 'error', message: error, cause };
 }
