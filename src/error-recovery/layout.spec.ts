@@ -35,7 +35,7 @@ function packageImports(): Map<string, string[]> {
  * Optional peers of the module: an app that uses none of these contexts has none of them installed,
  * so the library recognises their work by metadata keys and never imports them statically.
  */
-const OPTIONAL_PEERS = /^(@nestjs\/(graphql|apollo|mercurius|microservices|websockets|platform-ws|platform-socket\.io|bullmq|event-emitter)|graphql|bullmq|ioredis|mercurius|@apollo\/.*|@nats-io\/.*|socket\.io.*|ws)(\/|$)/;
+const OPTIONAL_PEERS = /^(@nestjs\/(graphql|apollo|mercurius|microservices|websockets|platform-ws|platform-socket\.io|bullmq|event-emitter|terminus)|graphql|bullmq|ioredis|mercurius|@apollo\/.*|@nats-io\/.*|socket\.io.*|ws)(\/|$)/;
 
 function libraryFiles(): string[] {
   const files: string[] = [];
