@@ -24,7 +24,9 @@ const PUBLIC_RUNTIME_NAMES = [
   'WebhookScaler', 'classifyError', 'isBulkheadRejectedError', 'isCircuitOpenError', 'isEmbeddedDatabaseInProductionError',
   'isErrorLogNotFoundError', 'isInvalidAlertsOptionError', 'isRequestThrottledError', 'isRouteTimeoutError',
   'isStaleCacheError', 'planRecovery', 'signWebhook', 'verifyWebhookSignature', 'withRecovery',
-];
+  // The toolkit: retry policies and the transaction helper.
+  'RETRY_PRESETS', 'Retry', 'RetryPolicies', 'RetryPolicy', 'UnknownRetryPresetError', 'isSerializationFailure', 'isUnknownRetryPresetError', 'runInTransaction',
+].sort();
 
 /**
  * `npm pack` on a clean clone: the tarball must carry the compiled library, or an app installing it

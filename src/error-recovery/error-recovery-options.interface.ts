@@ -9,6 +9,7 @@ import type { StrategyMap } from './plan/strategy-name.js';
 import type { AlertsOptions } from './alerts/alerts-options.interface.js';
 import type { AlertOutboxStore } from './alerts/outbox/alert-outbox-store.interface.js';
 import type { DeadLetterStore } from './persistence/dead-letter-store.interface.js';
+import type { RetryPolicyOptions } from './toolkit/retry/retry-options.interface.js';
 
 /** Where the module keeps `error_logs`. The module always uses a DataSource (and pool) of its own. */
 export interface ErrorRecoveryDatabaseOptions {
@@ -269,4 +270,10 @@ export interface ErrorRecoveryModuleOptions {
   deadLetterStore?: DeadLetterStore;
   /** GraphQL, microservices, WebSockets, jobs, queues, event listeners and the process's last net. */
   contexts?: ContextsOptions;
+  /**
+   * Named retry policies for `RetryPolicies.get(name)` and `@Retry(name)`, e.g.
+   * `{ payments: { preset: 'external_api', maxAttempts: 2 } }`; a preset's name replaces that preset.
+   * Checked at start-up (an unknown preset or a negative number is a start-up error). Default `{}`.
+   */
+  retryPolicies?: Record<string, RetryPolicyOptions>;
 }

@@ -17,6 +17,8 @@ import { resolveWriterOptions, type ResolvedWriterOptions } from './persistence/
 import type { CircuitPolicy } from './resilience/circuit-state.js';
 import { systemClock, type Clock } from './resilience/clock.js';
 import type { CircuitStateStore } from './state/circuit-state.store.js';
+import { checkedRetryPolicies } from './toolkit/retry/retry-presets.js';
+import type { RetryPolicyOptions } from './toolkit/retry/retry-options.interface.js';
 import type { RecoveryTargets, StrategyParameters } from './strategies/strategy-parameters.interface.js';
 
 /** Options after defaults were applied: what every provider of the module reads. */
@@ -54,6 +56,8 @@ export interface ResolvedErrorRecoveryOptions {
   alertOutboxStore?: AlertOutboxStore;
   deadLetterStore?: DeadLetterStore;
   contexts: ResolvedContextsOptions;
+  /** The configured retry policies by name, each checked. */
+  retryPolicies: Readonly<Record<string, RetryPolicyOptions>>;
 }
 
 /** Retries of background work, every field set; `attempts` 1 means none. */
@@ -236,6 +240,7 @@ export function resolveOptions(
     alertOutboxStore: options.alertOutboxStore,
     deadLetterStore: options.deadLetterStore,
     contexts: resolveContexts(options.contexts),
+    retryPolicies: checkedRetryPolicies(options.retryPolicies ?? {}),
   };
 }
 

@@ -66,6 +66,7 @@ import { DeadLetterWriter } from './persistence/dead-letter.writer.js';
 import { RecoveryService } from './recovery.service.js';
 import { RetryStrategy } from './strategies/retry.strategy.js';
 import { StrategyRegistry } from './strategies/strategy-registry.js';
+import { RetryPolicies } from './toolkit/retry/retry-policies.service.js';
 
 const logger = new ModuleLogger();
 
@@ -112,6 +113,7 @@ const SERVICES = [
   AlertQueue,
   AlertDeliveryWorker,
   AlertsService,
+  RetryPolicies,
 ];
 
 /**

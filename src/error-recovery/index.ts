@@ -39,6 +39,22 @@ export type { ErrorResponseBody } from './capture/error-response.js';
 export { AdminTokenGuard } from './http/admin-token.guard.js';
 export { ErrorRecoveryStats } from './error-recovery.stats.js';
 
+// The toolkit: retry policies and the transaction helper.
+export { Retry } from './toolkit/retry/retry.decorator.js';
+export { RetryPolicy, type RetryEventSink, type RetryPolicyStats } from './toolkit/retry/retry-policy.js';
+export { RetryPolicies } from './toolkit/retry/retry-policies.service.js';
+export { RETRY_PRESETS } from './toolkit/retry/retry-presets.js';
+export type {
+  RetryAttemptContext,
+  RetryExecuteOptions,
+  RetryPolicyOptions,
+  RetryPredicate,
+  RetryPresetName,
+} from './toolkit/retry/retry-options.interface.js';
+export { runInTransaction, type RunInTransactionOptions, type TransactionIsolation } from './toolkit/retry/run-in-transaction.js';
+export type { RetryGiveUpReason } from './resilience/retry-schedule.js';
+export { isSerializationFailure } from './resilience/retryable-error.js';
+
 // Classification and planning, as pure functions.
 export { classifyError } from './classify/error-classifier.js';
 export type { Classification, ClassifierOptions, ErrorCategory, Severity } from './classify/classification.interface.js';
@@ -89,6 +105,8 @@ export {
   type ErrorsDroppedEvent,
   type InitializationFailedEvent,
   type RecoveryEventMap,
+  type RetryAttemptEvent,
+  type RetryGaveUpEvent,
   type ThrottleRejectedEvent,
 } from './events/recovery-events.js';
 
@@ -116,4 +134,5 @@ export { StaleCacheError, isStaleCacheError } from './errors/stale-cache.error.j
 export { RouteTimeoutError, isRouteTimeoutError, type InFlightRun } from './errors/route-timeout.error.js';
 export { ErrorLogNotFoundError, isErrorLogNotFoundError } from './errors/error-log-not-found.error.js';
 export { InvalidAlertsOptionError, isInvalidAlertsOptionError } from './errors/invalid-alerts-option.error.js';
+export { UnknownRetryPresetError, isUnknownRetryPresetError } from './errors/unknown-retry-preset.error.js';
 export { EmbeddedDatabaseInProductionError, isEmbeddedDatabaseInProductionError } from './errors/embedded-database-in-production.error.js';

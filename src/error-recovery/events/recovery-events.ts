@@ -6,6 +6,7 @@ import { ErrorRecoveryStats } from '../error-recovery.stats.js';
 import type { RecoveryReport } from '../execute/recovery-report.js';
 import type { ErrorLogRecord, RecoveryActionRecord } from '../persistence/error-log.record.js';
 import type { CircuitState } from '../resilience/circuit-state.js';
+import type { RetryGiveUpReason } from '../resilience/retry-schedule.js';
 
 /** A breaker changed state. */
 export interface CircuitEvent {
@@ -49,6 +50,29 @@ export interface ErrorsDroppedEvent {
   count: number;
 }
 
+/** A retry policy is about to wait and run its operation again. */
+export interface RetryAttemptEvent {
+  /** The policy's name (a preset, a configured policy, or `Class.method` of a `@Retry()`). */
+  policy: string;
+  /** The attempt that failed, 1-based; the next one is `attempt + 1`. */
+  attempt: number;
+  /** The wait before the next attempt, ms (0 for a synchronous method). */
+  delayMs: number;
+  /** The failed attempt's error message, scrubbed and capped at 500 characters. */
+  error: string;
+}
+
+/** A retry policy let an error through: no further attempt. */
+export interface RetryGaveUpEvent {
+  policy: string;
+  /** Attempts made in all. */
+  attempts: number;
+  /** `not_retryable`, `attempts_exhausted`, `deadline` (the next wait would end past it) or `aborted`. */
+  reason: RetryGiveUpReason;
+  /** The last error's message, scrubbed and capped at 500 characters. */
+  error: string;
+}
+
 /** Every event the module emits, by name. */
 export interface RecoveryEventMap {
   'circuit.opened': CircuitEvent;
@@ -58,6 +82,8 @@ export interface RecoveryEventMap {
   'throttle.rejected': ThrottleRejectedEvent;
   'initialization.failed': InitializationFailedEvent;
   'errors.dropped': ErrorsDroppedEvent;
+  'retry.attempt': RetryAttemptEvent;
+  'retry.gave_up': RetryGaveUpEvent;
 }
 
 /**
