@@ -1,0 +1,152 @@
+import 'reflect-metadata';
+import { SetMetadata } from '@nestjs/common';
+import { resolveOptions } from '../../error-recovery-options.js';
+import { isUnknownRetryPresetError } from '../../errors/unknown-retry-preset.error.js';
+import { RecoveryEvents, type RetryAttemptEvent } from '../../events/recovery-events.js';
+import type { Clock } from '../../resilience/clock.js';
+import { RetryPolicies } from './retry-policies.service.js';
+import { Retry } from './retry.decorator.js';
+
+const reset = (): Error => Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+
+/** Sleeps return at once and move time on; the delays are kept. */
+const fakeClock = (): Clock & { sleeps: number[] } => {
+  let time = 0;
+  const sleeps: number[] = [];
+  return { sleeps, now: () => time, sleep: async (ms) => void sleeps.push((time += ms) && ms) };
+};
+
+class Quotes {
+  calls = 0;
+  constructor(private readonly failures: number) {}
+
+  @Retry({ maxAttempts: 3, baseDelayMs: 1, jitter: false })
+  async fetchQuote(symbol: string): Promise<string> {
+    this.calls++;
+    if (this.calls <= this.failures) throw reset();
+    return `${symbol}:${this.calls}`;
+  }
+
+  @Retry('network')
+  parse(raw: string): number {
+    this.calls++;
+    if (this.calls <= this.failures) throw reset();
+    return Number(raw);
+  }
+
+  @SetMetadata('after', 'above')
+  @Retry('database')
+  @SetMetadata('before', 'below')
+  tagged(): string {
+    return 'tagged';
+  }
+
+  @Retry({ name: 'quotes.custom', maxAttempts: 2, baseDelayMs: 10, jitter: false })
+  async custom(): Promise<string> {
+    this.calls++;
+    if (this.calls <= this.failures) throw reset();
+    return 'custom';
+  }
+
+  @Retry('payments')
+  async configured(): Promise<string> {
+    this.calls++;
+    if (this.calls <= this.failures) throw reset();
+    return 'paid';
+  }
+}
+
+describe('@Retry()', () => {
+  describe('without the module', () => {
+    it('retries an async method and keeps its promise, `this` and arguments', async () => {
+      const quotes = new Quotes(2);
+      const result = quotes.fetchQuote('ACME');
+      expect(result).toBeInstanceOf(Promise);
+      await expect(result).resolves.toBe('ACME:3');
+    });
+
+    it('keeps a sync method synchronous and retries it at once', () => {
+      const quotes = new Quotes(2);
+      expect(quotes.parse('7')).toBe(7);
+      expect(quotes.calls).toBe(3);
+    });
+
+    it('rethrows after the last attempt', async () => {
+      const quotes = new Quotes(10);
+      await expect(quotes.fetchQuote('ACME')).rejects.toThrow('ECONNRESET');
+      expect(quotes.calls).toBe(3);
+    });
+
+    it('a name that is no preset and no module to configure it: the call throws the clear error', async () => {
+      const quotes = new Quotes(0);
+      let thrown: unknown;
+      try {
+        await quotes.configured();
+      } catch (error) {
+        thrown = error;
+      }
+      expect(isUnknownRetryPresetError(thrown)).toBe(true);
+      expect(quotes.calls).toBe(0);
+    });
+  });
+
+  it('keeps the metadata of decorators below and above it, and the method name', () => {
+    const method = Object.getOwnPropertyDescriptor(Quotes.prototype, 'tagged')?.value as object;
+    expect(Reflect.getMetadata('before', method)).toBe('below');
+    expect(Reflect.getMetadata('after', method)).toBe('above');
+    expect((method as { name: string }).name).toBe('tagged');
+  });
+
+  it('rejects an unknown preset when the class is declared', () => {
+    expect(() => Retry({ preset: 'nope' as never })).toThrow(/Unknown retry policy "nope"/);
+  });
+
+  describe('with the module running', () => {
+    let registry: RetryPolicies;
+    let clock: ReturnType<typeof fakeClock>;
+    let attempts: RetryAttemptEvent[];
+
+    beforeEach(() => {
+      clock = fakeClock();
+      const events = new RecoveryEvents();
+      attempts = [];
+      events.on('retry.attempt', (e) => attempts.push(e));
+      registry = new RetryPolicies(resolveOptions({ clock, retryPolicies: { payments: { preset: 'external_api', maxAttempts: 2, baseDelayMs: 40, jitter: false } } }, {}), events);
+      registry.onModuleInit();
+    });
+    afterEach(() => registry.onModuleDestroy());
+
+    it('reports to the module: named stats, events, the module clock', async () => {
+      const quotes = new Quotes(1);
+      await expect(quotes.custom()).resolves.toBe('custom');
+      expect(clock.sleeps).toEqual([10]);
+      expect(attempts).toEqual([{ policy: 'quotes.custom', attempt: 1, delayMs: 10, error: 'read ECONNRESET' }]);
+      expect(registry.stats()).toEqual([expect.objectContaining({ name: 'quotes.custom', attempts: 2, retries: 1, successes: 1 })]);
+    });
+
+    it('a preset name is the app-wide policy of that preset', () => {
+      const quotes = new Quotes(1);
+      expect(quotes.parse('3')).toBe(3);
+      expect(registry.get('network').stats()).toMatchObject({ attempts: 2, successes: 1 });
+    });
+
+    it('uses a policy configured in retryPolicies by its name', async () => {
+      const quotes = new Quotes(5);
+      await expect(quotes.configured()).rejects.toThrow('ECONNRESET');
+      expect(quotes.calls).toBe(2);
+      expect(clock.sleeps).toEqual([40]);
+      expect(registry.get('payments').stats()).toMatchObject({ giveUps: 1, giveUpReasons: expect.objectContaining({ attempts_exhausted: 1 }) });
+    });
+
+    it('the registry: unknown names are a clear error listing the valid ones', () => {
+      expect(() => registry.get('nope')).toThrow(/Unknown retry policy "nope". Use one of: ai_model, database, network, external_api, payments/);
+      expect(registry.names()).toEqual(['ai_model', 'database', 'network', 'external_api', 'payments']);
+      expect(registry.get('database')).toBe(registry.get('database'));
+    });
+  });
+
+  it('a bad retryPolicies option stops the start-up with its message', () => {
+    expect(() => resolveOptions({ retryPolicies: { x: { preset: 'fast' as never } } }, {})).toThrow(/Unknown retry policy "fast"/);
+    expect(() => resolveOptions({ retryPolicies: { x: { maxAttempts: -2 } } }, {})).toThrow(/maxAttempts/);
+  });
+});
