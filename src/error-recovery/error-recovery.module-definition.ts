@@ -40,7 +40,8 @@ export const {
       ...definition,
       // Global so that RecoveryService and the enhancers behind @AiErrorHandler() resolve in every module.
       global: true,
-      controllers: extras.apiPrefix === false ? [] : [createErrorsController(extras.apiPrefix ?? DEFAULT_API_PREFIX, guard), createRetryPoliciesController(extras.apiPrefix ?? DEFAULT_API_PREFIX, guard)],
+      // The toolkit's controllers come first: the errors controller's `GET :id` would take their paths.
+      controllers: extras.apiPrefix === false ? [] : [createRetryPoliciesController(extras.apiPrefix ?? DEFAULT_API_PREFIX, guard), createErrorsController(extras.apiPrefix ?? DEFAULT_API_PREFIX, guard)],
       providers: [
         ...(definition.providers ?? []),
         ...enhancers,
