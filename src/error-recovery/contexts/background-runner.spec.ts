@@ -7,22 +7,10 @@ import { ErrorRecoveryStats } from '../error-recovery.stats.js';
 import { NOT_ATTEMPTED } from '../execute/recovery-report.js';
 import type { ExecutedAction } from '../execute/recovery-report.js';
 import type { ErrorLogWriter } from '../persistence/error-log.writer.js';
-import type { Clock } from '../resilience/clock.js';
+import { FakeClock } from '../resilience/fake-clock.spec-helper.js';
 import { transientConnection } from '../execute/recovery-test-context.spec-helper.js';
 import { backgroundDelay, BackgroundRunner } from './background-runner.js';
 
-/** A clock whose sleeps return at once and move time on by the delay; the delays are kept. */
-class FakeClock implements Clock {
-  time = 1_000_000;
-  readonly sleeps: number[] = [];
-  now(): number {
-    return this.time;
-  }
-  async sleep(ms: number): Promise<void> {
-    this.sleeps.push(ms);
-    this.time += ms;
-  }
-}
 
 interface Appended {
   errorId: string;

@@ -1,21 +1,10 @@
 import type { RecoveryEventMap } from '../../events/recovery-events.js';
 import type { Clock } from '../../resilience/clock.js';
+import { FakeClock } from '../../resilience/fake-clock.spec-helper.js';
 import { isUnknownRetryPresetError, type UnknownRetryPresetError } from '../../errors/unknown-retry-preset.error.js';
 import { RetryPolicy, type RetryEventSink } from './retry-policy.js';
 import type { RetryPolicyOptions } from './retry-options.interface.js';
 
-/** Sleeps return at once and move time on by the delay; the delays are kept. */
-class FakeClock implements Clock {
-  time = 1_000_000;
-  readonly sleeps: number[] = [];
-  now(): number {
-    return this.time;
-  }
-  async sleep(ms: number): Promise<void> {
-    this.sleeps.push(ms);
-    this.time += ms;
-  }
-}
 
 const reset = (n = 1): Error => Object.assign(new Error(`read ECONNRESET (${n})`), { code: 'ECONNRESET' });
 

@@ -3,18 +3,12 @@ import { SetMetadata } from '@nestjs/common';
 import { resolveOptions } from '../../error-recovery-options.js';
 import { isUnknownRetryPresetError } from '../../errors/unknown-retry-preset.error.js';
 import { RecoveryEvents, type RetryAttemptEvent } from '../../events/recovery-events.js';
-import type { Clock } from '../../resilience/clock.js';
+import { FakeClock } from '../../resilience/fake-clock.spec-helper.js';
 import { RetryPolicies } from './retry-policies.service.js';
 import { Retry } from './retry.decorator.js';
 
 const reset = (): Error => Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
 
-/** Sleeps return at once and move time on; the delays are kept. */
-const fakeClock = (): Clock & { sleeps: number[] } => {
-  let time = 0;
-  const sleeps: number[] = [];
-  return { sleeps, now: () => time, sleep: async (ms) => void sleeps.push((time += ms) && ms) };
-};
 
 class Quotes {
   calls = 0;
@@ -103,11 +97,11 @@ describe('@Retry()', () => {
 
   describe('with the module running', () => {
     let registry: RetryPolicies;
-    let clock: ReturnType<typeof fakeClock>;
+    let clock: FakeClock;
     let attempts: RetryAttemptEvent[];
 
     beforeEach(() => {
-      clock = fakeClock();
+      clock = new FakeClock();
       const events = new RecoveryEvents();
       attempts = [];
       events.on('retry.attempt', (e) => attempts.push(e));
