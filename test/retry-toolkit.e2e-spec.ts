@@ -73,6 +73,12 @@ describe('retry toolkit: @Retry on providers, RetryPolicies, runInTransaction', 
       expect(await policy('network')).toMatchObject({ attempts: 2, retries: 1, successes: 1 });
     });
 
+    it('on a route handler (above @Get) the route, its parameters and pipes still work', async () => {
+      await request(server()).get('/quotes/d/direct').query({ failures: 2 }).expect(200, { key: 'd', calls: 3 });
+      await request(server()).get('/quotes/d/direct').query({ failures: 'x' }).expect(400);
+      expect(await policy('direct')).toMatchObject({ attempts: 3, successes: 1 });
+    });
+
     it('gives up after maxAttempts: the error reaches the filter, is stored once and counted', async () => {
       const res = await request(server()).get('/quotes/z').query({ failures: 99 });
       expect(res.status).toBeGreaterThanOrEqual(500);

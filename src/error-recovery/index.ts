@@ -41,7 +41,8 @@ export { ErrorRecoveryStats } from './error-recovery.stats.js';
 
 // The toolkit: retry policies and the transaction helper.
 export { Retry } from './toolkit/retry/retry.decorator.js';
-export { RetryPolicy, type RetryEventSink, type RetryPolicyStats } from './toolkit/retry/retry-policy.js';
+export { RetryPolicy, type RetryEventSink } from './toolkit/retry/retry-policy.js';
+export type { RetryPolicyStats } from './toolkit/retry/retry-stats.js';
 export { RetryPolicies } from './toolkit/retry/retry-policies.service.js';
 export { RETRY_PRESETS } from './toolkit/retry/retry-presets.js';
 export type {

@@ -4,7 +4,8 @@ import type { ResolvedErrorRecoveryOptions } from '../../error-recovery-options.
 import { UnknownRetryPresetError } from '../../errors/unknown-retry-preset.error.js';
 import { RecoveryEvents } from '../../events/recovery-events.js';
 import type { RetryPolicyOptions, RetryPresetName } from './retry-options.interface.js';
-import { RetryPolicy, type RetryPolicyStats } from './retry-policy.js';
+import { RetryPolicy } from './retry-policy.js';
+import type { RetryPolicyStats } from './retry-stats.js';
 import { isRetryPresetName, RETRY_PRESET_NAMES } from './retry-presets.js';
 
 /**

@@ -245,6 +245,13 @@ describe('RetryPolicy', () => {
     await expect(policy.execute(flaky([reset()]).fn)).resolves.toBe('ok');
   });
 
+  it('a hostile thrown value (every read throws) is rethrown as is, not retried, and reported', async () => {
+    const { policy, events } = setUp();
+    const hostile = new Proxy({}, { get: () => { throw new Error('trap'); }, has: () => { throw new Error('trap'); } });
+    await expect(policy.execute(async () => { throw hostile; })).rejects.toBe(hostile);
+    expect(events).toEqual([{ event: 'retry.gave_up', payload: expect.objectContaining({ reason: 'not_retryable', attempts: 1 }) }]);
+  });
+
   it('events carry a scrubbed message', async () => {
     const { policy, events } = setUp({ maxAttempts: 1 });
     await expect(policy.execute(async () => { throw Object.assign(new Error('connect ECONNREFUSED postgres://app:s3cret@db:5432/x'), { code: 'ECONNREFUSED' }); })).rejects.toThrow();

@@ -9,28 +9,11 @@ import type {
   ResolvedRetryPolicyOptions, RetryAttemptContext, RetryExecuteOptions, RetryPolicyOptions, RetryPresetName,
 } from './retry-options.interface.js';
 import { resolveRetryPolicy, retryTransient } from './retry-presets.js';
+import { RetryCounters, type RetryPolicyStats } from './retry-stats.js';
 
 /** Where a policy sends its events: the module's `RecoveryEvents`, or nothing standalone. */
 export interface RetryEventSink {
   emit<K extends 'retry.attempt' | 'retry.gave_up'>(event: K, payload: RecoveryEventMap[K]): void;
-}
-
-/** A policy's counters since the process started (`GET /api/errors/retry-policies`). */
-export interface RetryPolicyStats {
-  name: string;
-  /** `execute()` calls (and decorated method calls). */
-  executions: number;
-  /** Attempts in all, first attempts included. */
-  attempts: number;
-  /** Attempts after the first. */
-  retries: number;
-  /** Executions that returned a value. */
-  successes: number;
-  /** Executions that ended with an error, by reason in `giveUpReasons`. */
-  giveUps: number;
-  giveUpReasons: Record<RetryGiveUpReason, number>;
-  /** `retries / successes`: what a success costs in extra calls; null before the first success. */
-  retriesPerSuccess: number | null;
 }
 
 interface Run {
@@ -58,8 +41,7 @@ export class RetryPolicy {
   private readonly immediate: RetrySchedule;
   private readonly clock: Clock;
   private readonly random: () => number;
-  private readonly counters = { executions: 0, attempts: 0, retries: 0, successes: 0, giveUps: 0 };
-  private readonly reasons: Record<RetryGiveUpReason, number> = { not_retryable: 0, attempts_exhausted: 0, deadline: 0, aborted: 0 };
+  private readonly counters = new RetryCounters();
 
   /**
    * @param init a preset name or options (see {@link RetryPolicyOptions}).
@@ -113,13 +95,7 @@ export class RetryPolicy {
 
   /** The counters since the policy was created. */
   stats(): RetryPolicyStats {
-    const { successes, retries } = this.counters;
-    return {
-      name: this.name,
-      ...this.counters,
-      giveUpReasons: { ...this.reasons },
-      retriesPerSuccess: successes === 0 ? null : Math.round((retries / successes) * 1000) / 1000,
-    };
+    return this.counters.snapshot(this.name);
   }
 
   private start(options: RetryExecuteOptions): Run {
@@ -184,8 +160,7 @@ export class RetryPolicy {
 
   /** Counts the give-up and returns what to throw: `thrown` when given, else the last error. */
   private gaveUp(error: unknown, attempts: number, reason: RetryGiveUpReason, ...thrown: [unknown?]): unknown {
-    this.counters.giveUps++;
-    this.reasons[reason]++;
+    this.counters.gaveUp(reason);
     this.emit('retry.gave_up', { policy: this.name, attempts, reason, error: describe(error) });
     return thrown.length > 0 ? thrown[0] : error;
   }

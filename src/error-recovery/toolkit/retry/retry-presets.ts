@@ -26,6 +26,7 @@ export const RETRY_PRESET_NAMES = Object.keys(RETRY_PRESETS) as RetryPresetName[
 /** A policy without a preset. */
 const STANDALONE: PresetValues = { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 10_000, backoff: 'exponential', jitter: true, deadlineMs: 30_000, honorRetryAfter: true };
 
+/** True for the name of a preset that ships with the module. */
 export const isRetryPresetName = (name: string): name is RetryPresetName => Object.prototype.hasOwnProperty.call(RETRY_PRESETS, name);
 
 /** The default predicate: the classifier's transient flag. */
