@@ -9,6 +9,8 @@ import type { StrategyMap } from './plan/strategy-name.js';
 import type { AlertsOptions } from './alerts/alerts-options.interface.js';
 import type { AlertOutboxStore } from './alerts/outbox/alert-outbox-store.interface.js';
 import type { DeadLetterStore } from './persistence/dead-letter-store.interface.js';
+import type { CheckpointsOptions } from './checkpoints/checkpoints-options.interface.js';
+import type { RedisOptions } from './redis/redis-options.interface.js';
 
 /** Where the module keeps `error_logs`. The module always uses a DataSource (and pool) of its own. */
 export interface ErrorRecoveryDatabaseOptions {
@@ -269,4 +271,8 @@ export interface ErrorRecoveryModuleOptions {
   deadLetterStore?: DeadLetterStore;
   /** GraphQL, microservices, WebSockets, jobs, queues, event listeners and the process's last net. */
   contexts?: ContextsOptions;
+  /** The checkpoint store: limits, default TTL, or a store of your own. */
+  checkpoints?: CheckpointsOptions;
+  /** Redis shared by the module's instances (checkpoints). Default: none; the module works without it. */
+  redis?: RedisOptions;
 }

@@ -18,6 +18,10 @@ import type { CircuitPolicy } from './resilience/circuit-state.js';
 import { systemClock, type Clock } from './resilience/clock.js';
 import type { CircuitStateStore } from './state/circuit-state.store.js';
 import type { RecoveryTargets, StrategyParameters } from './strategies/strategy-parameters.interface.js';
+import type { ResolvedCheckpointsOptions } from './checkpoints/checkpoints-options.interface.js';
+import { resolveCheckpointsOptions } from './checkpoints/resolve-checkpoints-options.js';
+import type { ResolvedRedisOptions } from './redis/redis-options.interface.js';
+import { resolveRedisOptions } from './redis/resolve-redis-options.js';
 
 /** Options after defaults were applied: what every provider of the module reads. */
 export interface ResolvedErrorRecoveryOptions {
@@ -54,6 +58,9 @@ export interface ResolvedErrorRecoveryOptions {
   alertOutboxStore?: AlertOutboxStore;
   deadLetterStore?: DeadLetterStore;
   contexts: ResolvedContextsOptions;
+  checkpoints: ResolvedCheckpointsOptions;
+  /** Absent when neither `redis.url` nor `redis.client` is set. */
+  redis?: ResolvedRedisOptions;
 }
 
 /** Retries of background work, every field set; `attempts` 1 means none. */
@@ -236,6 +243,8 @@ export function resolveOptions(
     alertOutboxStore: options.alertOutboxStore,
     deadLetterStore: options.deadLetterStore,
     contexts: resolveContexts(options.contexts),
+    checkpoints: resolveCheckpointsOptions(options.checkpoints),
+    redis: resolveRedisOptions(options.redis),
   };
 }
 

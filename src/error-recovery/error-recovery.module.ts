@@ -66,6 +66,9 @@ import { DeadLetterWriter } from './persistence/dead-letter.writer.js';
 import { RecoveryService } from './recovery.service.js';
 import { RetryStrategy } from './strategies/retry.strategy.js';
 import { StrategyRegistry } from './strategies/strategy-registry.js';
+import { CHECKPOINT_PROVIDERS } from './checkpoints/checkpoint-store.provider.js';
+import { CHECKPOINT_STORE } from './checkpoints/checkpoints.constants.js';
+import { RedisConnection } from './redis/redis-connection.js';
 
 const logger = new ModuleLogger();
 
@@ -182,8 +185,9 @@ const SERVICES = [
     ProcessErrorNet,
     ...BUILT_IN_STRATEGIES,
     ...SERVICES,
+    ...CHECKPOINT_PROVIDERS,
   ],
-  exports: [ERROR_RECOVERY_OPTIONS, ERROR_LOG_STORE, DEAD_LETTER_STORE, CIRCUIT_STATE_STORE, ALERT_OUTBOX_STORE, ALERT_CHANNELS, CONTEXT_ANSWERS, ...SERVICES],
+  exports: [ERROR_RECOVERY_OPTIONS, ERROR_LOG_STORE, DEAD_LETTER_STORE, CIRCUIT_STATE_STORE, ALERT_OUTBOX_STORE, ALERT_CHANNELS, CONTEXT_ANSWERS, CHECKPOINT_STORE, RedisConnection, ...SERVICES],
 })
 export class ErrorRecoveryModule extends ErrorRecoveryConfigurableModule implements NestModule {
   constructor(private readonly routes: RouteExplorer) {
