@@ -67,7 +67,13 @@ function findProblem(value: unknown, path: string, ancestors: Set<object>, inArr
       return undefined;
     }
     for (const key of Object.keys(object)) {
-      const problem = findProblem(object[key], child(path, key), ancestors, false);
+      let item: unknown;
+      try {
+        item = object[key];
+      } catch (e) {
+        return { path: child(path, key), found: `unreadable (${messageOf(e, 200)})` };
+      }
+      const problem = findProblem(item, child(path, key), ancestors, false);
       if (problem) return problem;
     }
     return undefined;
