@@ -17,7 +17,7 @@ export function createCheckpointStore(options: ResolvedErrorRecoveryOptions, dat
   const { checkpoints, database, service } = options;
   if (checkpoints.store) return checkpoints.store;
   const layers = {
-    memory: new MemoryCheckpointLayer(checkpoints.memoryEntries, checkpoints.memoryMaxValueBytes),
+    memory: new MemoryCheckpointLayer(checkpoints.memoryEntries, checkpoints.memoryMaxValueBytes, checkpoints.memoryMaxAge),
     postgres: new PostgresCheckpointLayer(dataSource, database.migrationsRun, isEmbedded(database), service),
     redis: redis.configured ? new RedisCheckpointLayer(redis, service) : undefined,
   };

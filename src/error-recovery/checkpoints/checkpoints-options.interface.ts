@@ -10,6 +10,12 @@ export interface CheckpointsOptions {
   defaultTtl?: number;
   /** Checkpoints kept in this process's memory, least recently used dropped first. Default 500; 0 turns the memory layer off. */
   memoryEntries?: number;
+  /**
+   * Longest an entry is served from this process's memory without asking Redis or PostgreSQL, ms.
+   * Memory does not hear of other instances' saves and deletes: this is how long one may go unseen
+   * here. Default 1000; 0 turns the memory layer off.
+   */
+  memoryMaxAge?: number;
   /** Larger states are not kept in memory (only in Redis and PostgreSQL), bytes. Default 65536. */
   memoryMaxValueBytes?: number;
   /** Expired rows are purged at most this often, on a save, ms. Default 60000. */

@@ -17,7 +17,7 @@ function setup(options: { memoryEntries?: number; redis?: boolean } = {}) {
   const postgres = new FakePostgresLayer();
   const redisClient = new FakeRedis();
   const connection = new RedisConnection(resolveRedisOptions({ client: redisClient, keyPrefix: 't:' }), clock, quiet);
-  const memory = new MemoryCheckpointLayer(options.memoryEntries ?? 10, 1024);
+  const memory = new MemoryCheckpointLayer(options.memoryEntries ?? 10, 1024, 10 * HOUR);
   const layers = { memory, postgres: postgres.asLayer(), redis: options.redis === false ? undefined : new RedisCheckpointLayer(connection, 'svc') };
   const resolved = resolveCheckpointsOptions({ defaultTtl: HOUR, purgeInterval: 60_000, maxBytes: 4096 });
   const store = new LayeredCheckpointStore(layers, resolved, clock, quiet);
@@ -162,15 +162,30 @@ describe('LayeredCheckpointStore', () => {
 });
 
 describe('MemoryCheckpointLayer', () => {
+  it('serves an entry for at most maxAge, so another instance\'s save is seen after that long', async () => {
+    const clock = new FakeClock();
+    const postgres = new FakePostgresLayer();
+    const instance = () =>
+      new LayeredCheckpointStore({ memory: new MemoryCheckpointLayer(10, 1024, 1000), postgres: postgres.asLayer() }, resolveCheckpointsOptions(), clock, quiet);
+    const [a, b] = [instance(), instance()];
+    await a.save('k', 'v1');
+    expect(await b.restore('k')).toBe('v1');
+    await a.save('k', 'v2');
+    clock.advance(999);
+    expect(await b.restore('k')).toBe('v1');
+    clock.advance(1);
+    expect(await b.restore('k')).toBe('v2');
+  });
+
   it('keeps at most maxEntries (least recently used dropped) and no entry over maxValueBytes', () => {
-    const memory = new MemoryCheckpointLayer(2, 10);
+    const memory = new MemoryCheckpointLayer(2, 10, HOUR);
     const entry = (json: string) => ({ json, expiresAt: 100 });
-    memory.set('a', entry('1'));
-    memory.set('b', entry('2'));
+    memory.set('a', entry('1'), 0);
+    memory.set('b', entry('2'), 0);
     memory.get('a', 0);
-    memory.set('c', entry('3'));
+    memory.set('c', entry('3'), 0);
     expect([memory.get('a', 0)?.json, memory.get('b', 0), memory.get('c', 0)?.json]).toEqual(['1', undefined, '3']);
-    memory.set('a', entry('"far too long"'));
+    memory.set('a', entry('"far too long"'), 0);
     expect(memory.get('a', 0)).toBeUndefined();
   });
 });

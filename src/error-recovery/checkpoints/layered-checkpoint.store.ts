@@ -45,7 +45,7 @@ export class LayeredCheckpointStore implements CheckpointStore {
     } catch (error) {
       throw new CheckpointStoreUnavailableError(key, 'save', messageOf(error, 300));
     }
-    this.layers.memory.set(key, entry);
+    this.layers.memory.set(key, entry, now);
     await this.layers.redis?.write(key, entry, now);
     this.purgeIfDue(now);
   }
@@ -71,7 +71,7 @@ export class LayeredCheckpointStore implements CheckpointStore {
 
   private async fromRedis(key: string, now: number): Promise<StoredCheckpoint | undefined> {
     const entry = await this.layers.redis?.read(key, now);
-    if (entry) this.layers.memory.set(key, entry);
+    if (entry) this.layers.memory.set(key, entry, now);
     return entry;
   }
 
@@ -84,7 +84,7 @@ export class LayeredCheckpointStore implements CheckpointStore {
       throw new CheckpointStoreUnavailableError(key, 'restore', messageOf(error, 300));
     }
     if (!entry) return undefined;
-    this.layers.memory.set(key, entry);
+    this.layers.memory.set(key, entry, now);
     await this.layers.redis?.write(key, entry, now);
     return entry;
   }

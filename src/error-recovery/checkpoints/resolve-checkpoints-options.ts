@@ -8,6 +8,7 @@ export function resolveCheckpointsOptions(options: CheckpointsOptions = {}): Res
     maxBytes: positive(options.maxBytes, 1024 * 1024),
     defaultTtl: positive(options.defaultTtl, 24 * 60 * 60 * 1000),
     memoryEntries: Math.max(0, Math.floor(options.memoryEntries ?? 500)),
+    memoryMaxAge: Math.max(0, options.memoryMaxAge ?? 1000),
     memoryMaxValueBytes: positive(options.memoryMaxValueBytes, 64 * 1024),
     purgeInterval: positive(options.purgeInterval, 60_000),
     purgeBatchSize: Math.floor(positive(options.purgeBatchSize, 500)),

@@ -8,7 +8,7 @@ import { runResumable, type ResumableStep } from './resumable-job.js';
 function newStore() {
   const postgres = new FakePostgresLayer();
   // Memory off: what survives is what PostgreSQL holds, as after a restart.
-  const store = new LayeredCheckpointStore({ memory: new MemoryCheckpointLayer(0, 0), postgres: postgres.asLayer() }, resolveCheckpointsOptions(), new FakeClock(), {} as ModuleLogger);
+  const store = new LayeredCheckpointStore({ memory: new MemoryCheckpointLayer(0, 0, 0), postgres: postgres.asLayer() }, resolveCheckpointsOptions(), new FakeClock(), {} as ModuleLogger);
   return { postgres, store };
 }
 
