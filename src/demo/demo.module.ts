@@ -8,6 +8,7 @@ import { FlakyDependency } from './flaky.dependency.js';
 import { StrategiesDemoController } from './strategies-demo.controller.js';
 import { CatalogCache, SearchClient } from './demo-targets.js';
 import { TargetsDemoController } from './targets-demo.controller.js';
+import { CheckpointDemoController } from './checkpoint-demo.controller.js';
 
 /** The demo app: a few routes that fail on purpose, with the error-recovery module installed. */
 @Module({})
@@ -35,7 +36,7 @@ export class DemoModule {
           database: { url: config.databaseUrl, dataDir, embedded: true, ...config.errorRecovery?.database },
         }),
       ],
-      controllers: [DemoController, StrategiesDemoController, TargetsDemoController],
+      controllers: [DemoController, StrategiesDemoController, TargetsDemoController, CheckpointDemoController],
       providers: [FlakyDependency, CatalogCache, SearchClient],
     };
   }
