@@ -106,6 +106,8 @@ export class RedisConnection implements OnApplicationShutdown {
       maxRetriesPerRequest: 1,
       commandTimeout,
       connectTimeout: 1000,
+      // A socket that already failed never emits 'close' again: ioredis would keep the process up this long at shutdown.
+      disconnectTimeout: 200,
       retryStrategy: (times) => Math.min(times * 200, 2000),
     });
     // Without a listener, ioredis reports each failed reconnect on stderr.
