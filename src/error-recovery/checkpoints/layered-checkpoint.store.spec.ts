@@ -53,6 +53,13 @@ describe('LayeredCheckpointStore', () => {
     expect(postgres.reads).toBe(0);
   });
 
+  it('a Redis value that is not ours (not JSON) is a miss, not an error', async () => {
+    const { store, postgres, redisClient, clock } = setup();
+    redisClient.data.set('t:svc:checkpoint:k', `${clock.now() + HOUR}\n{not json`);
+    postgres.rows.set('k', { json: '"durable"', expiresAt: clock.now() + HOUR });
+    expect(await store.restore('k')).toBe('durable');
+  });
+
   it('reads PostgreSQL last and fills memory and Redis with the time left', async () => {
     const { store, postgres, redisClient, clock } = setup();
     postgres.rows.set('k', { json: '"durable"', expiresAt: clock.now() + 5000 });

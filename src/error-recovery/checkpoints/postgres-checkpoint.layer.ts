@@ -21,12 +21,18 @@ const toMs = (v: unknown): number => (v instanceof Date ? v.getTime() : new Date
  * exactly as saved (jsonb reorders keys and refuses `\u0000`).
  */
 export class PostgresCheckpointLayer {
+  private readonly service: string;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly migrationsRun: boolean,
     private readonly embedded: boolean,
-    private readonly service: string,
-  ) {}
+    service: string,
+  ) {
+    // The column's width, as the other tables keep it.
+    this.service = service.slice(0, 100);
+  }
+
 
   async write(key: string, entry: StoredCheckpoint, now: number): Promise<void> {
     await this.query(UPSERT, [this.service, key, entry.json, new Date(now).toISOString(), new Date(entry.expiresAt).toISOString()]);

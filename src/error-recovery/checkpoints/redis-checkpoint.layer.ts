@@ -12,6 +12,16 @@ function decode(raw: string): StoredCheckpoint | undefined {
   return newline > 0 && Number.isFinite(expiresAt) ? { expiresAt, json: raw.slice(newline + 1) } : undefined;
 }
 
+/** A value someone else wrote under our key must not make `restore` throw: it is a miss. */
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The shared layer: one Redis string per checkpoint (`<prefix><service>:checkpoint:<key>`), with the
  * expiry both as the key's PX and in the value (the module's clock decides). A write or delete that
@@ -31,7 +41,7 @@ export class RedisCheckpointLayer {
     const result = await this.redis.run('GET', (client) => client.get(this.redisKey(key)));
     if (!result.ok || result.value === null) return undefined;
     const entry = decode(result.value);
-    return entry && entry.expiresAt > now ? entry : undefined;
+    return entry && entry.expiresAt > now && isJson(entry.json) ? entry : undefined;
   }
 
   async write(key: string, entry: StoredCheckpoint, now: number): Promise<void> {
