@@ -33,7 +33,6 @@ export class PostgresCheckpointLayer {
     this.service = service.slice(0, 100);
   }
 
-
   async write(key: string, entry: StoredCheckpoint, now: number): Promise<void> {
     await this.query(UPSERT, [this.service, key, entry.json, new Date(now).toISOString(), new Date(entry.expiresAt).toISOString()]);
   }
