@@ -127,8 +127,8 @@ describe('checkpoints (e2e: real PostgreSQL or the embedded one, real Redis)', (
     await user.checkpoints.save('job', { n: 1 });
     expect(await user.checkpoints.restore('job')).toEqual({ n: 1 });
     expect(await user.checkpoints.delete('job')).toBe(true);
-    // Each Redis command is bounded (300 ms here): three calls, well under a few seconds.
-    expect(Date.now() - started).toBeLessThan(3000);
+    // Each Redis command is bounded (300 ms here): three calls, well under 5 s even on a loaded machine.
+    expect(Date.now() - started).toBeLessThan(5000);
     expect(app.get(RedisConnection).stats()).toMatchObject({ configured: true, failing: true });
     expect(app.get(RedisConnection).stats().faults).toBeGreaterThanOrEqual(1);
     await expect(app.get(RedisConnection).ping()).rejects.toThrow();
