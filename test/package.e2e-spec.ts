@@ -26,6 +26,9 @@ const PUBLIC_RUNTIME_NAMES = [
   'isStaleCacheError', 'planRecovery', 'signWebhook', 'verifyWebhookSignature', 'withRecovery',
   // The toolkit: retry policies and the transaction helper.
   'RETRY_PRESETS', 'Retry', 'RetryPolicies', 'RetryPolicy', 'UnknownRetryPresetError', 'isSerializationFailure', 'isUnknownRetryPresetError', 'runInTransaction',
+  // The toolkit: checkpoints.
+  'CheckpointNotSerializableError', 'CheckpointStoreUnavailableError', 'CheckpointTooLargeError', 'InjectCheckpointStore', 'InvalidCheckpointArgumentError',
+  'isCheckpointNotSerializableError', 'isCheckpointStoreUnavailableError', 'isCheckpointTooLargeError', 'isInvalidCheckpointArgumentError',
 ].sort();
 
 /**

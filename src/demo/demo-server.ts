@@ -31,6 +31,8 @@ export async function startDemoServer(env: NodeJS.ProcessEnv, settings: { dataDi
         : undefined,
       // Recipients, SMTP and chat channels come from the environment (SMTP_HOST, ERROR_ALERT_RECIPIENTS, …).
       alerts: { baseUrl: env.ALERT_BASE_URL || `http://127.0.0.1:${port}` },
+      // Checkpoints are shared through Redis when one is given; without it, memory and the database.
+      redis: env.REDIS_URL ? { url: env.REDIS_URL } : undefined,
     },
   });
   const app = await createDemoApp(module, adapter, settings.logger === undefined ? {} : { logger: settings.logger });

@@ -9,6 +9,7 @@ import { StrategiesDemoController } from './strategies-demo.controller.js';
 import { CatalogCache, SearchClient } from './demo-targets.js';
 import { TargetsDemoController } from './targets-demo.controller.js';
 import { RetryDemoController } from './retry-demo.controller.js';
+import { CheckpointDemoController } from './checkpoint-demo.controller.js';
 
 /** The demo app: a few routes that fail on purpose, with the error-recovery module installed. */
 @Module({})
@@ -36,7 +37,7 @@ export class DemoModule {
           database: { url: config.databaseUrl, dataDir, embedded: true, ...config.errorRecovery?.database },
         }),
       ],
-      controllers: [DemoController, StrategiesDemoController, TargetsDemoController, RetryDemoController],
+      controllers: [DemoController, StrategiesDemoController, TargetsDemoController, RetryDemoController, CheckpointDemoController],
       providers: [FlakyDependency, CatalogCache, SearchClient],
     };
   }

@@ -10,6 +10,8 @@ import type { AlertsOptions } from './alerts/alerts-options.interface.js';
 import type { AlertOutboxStore } from './alerts/outbox/alert-outbox-store.interface.js';
 import type { DeadLetterStore } from './persistence/dead-letter-store.interface.js';
 import type { RetryPolicyOptions } from './toolkit/retry/retry-options.interface.js';
+import type { CheckpointsOptions } from './checkpoints/checkpoints-options.interface.js';
+import type { RedisOptions } from './redis/redis-options.interface.js';
 
 /** Where the module keeps `error_logs`. The module always uses a DataSource (and pool) of its own. */
 export interface ErrorRecoveryDatabaseOptions {
@@ -276,4 +278,8 @@ export interface ErrorRecoveryModuleOptions {
    * Checked at start-up (an unknown preset or a negative number is a start-up error). Default `{}`.
    */
   retryPolicies?: Record<string, RetryPolicyOptions>;
+  /** The checkpoint store: limits, default TTL, or a store of your own. */
+  checkpoints?: CheckpointsOptions;
+  /** Redis shared by the module's instances (checkpoints). Default: none; the module works without it. */
+  redis?: RedisOptions;
 }

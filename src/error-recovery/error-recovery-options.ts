@@ -20,6 +20,10 @@ import type { CircuitStateStore } from './state/circuit-state.store.js';
 import { checkedRetryPolicies } from './toolkit/retry/retry-presets.js';
 import type { RetryPolicyOptions } from './toolkit/retry/retry-options.interface.js';
 import type { RecoveryTargets, StrategyParameters } from './strategies/strategy-parameters.interface.js';
+import type { ResolvedCheckpointsOptions } from './checkpoints/checkpoints-options.interface.js';
+import { resolveCheckpointsOptions } from './checkpoints/resolve-checkpoints-options.js';
+import type { ResolvedRedisOptions } from './redis/redis-options.interface.js';
+import { resolveRedisOptions } from './redis/resolve-redis-options.js';
 
 /** Options after defaults were applied: what every provider of the module reads. */
 export interface ResolvedErrorRecoveryOptions {
@@ -58,6 +62,9 @@ export interface ResolvedErrorRecoveryOptions {
   contexts: ResolvedContextsOptions;
   /** The configured retry policies by name, each checked. */
   retryPolicies: Readonly<Record<string, RetryPolicyOptions>>;
+  checkpoints: ResolvedCheckpointsOptions;
+  /** Absent when neither `redis.url` nor `redis.client` is set. */
+  redis?: ResolvedRedisOptions;
 }
 
 /** Retries of background work, every field set; `attempts` 1 means none. */
@@ -241,6 +248,8 @@ export function resolveOptions(
     deadLetterStore: options.deadLetterStore,
     contexts: resolveContexts(options.contexts),
     retryPolicies: checkedRetryPolicies(options.retryPolicies ?? {}),
+    checkpoints: resolveCheckpointsOptions(options.checkpoints),
+    redis: resolveRedisOptions(options.redis),
   };
 }
 

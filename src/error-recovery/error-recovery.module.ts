@@ -67,6 +67,9 @@ import { RecoveryService } from './recovery.service.js';
 import { RetryStrategy } from './strategies/retry.strategy.js';
 import { StrategyRegistry } from './strategies/strategy-registry.js';
 import { RetryPolicies } from './toolkit/retry/retry-policies.service.js';
+import { CHECKPOINT_PROVIDERS } from './checkpoints/checkpoint-store.provider.js';
+import { CHECKPOINT_STORE } from './checkpoints/checkpoints.constants.js';
+import { RedisConnection } from './redis/redis-connection.js';
 
 const logger = new ModuleLogger();
 
@@ -184,8 +187,9 @@ const SERVICES = [
     ProcessErrorNet,
     ...BUILT_IN_STRATEGIES,
     ...SERVICES,
+    ...CHECKPOINT_PROVIDERS,
   ],
-  exports: [ERROR_RECOVERY_OPTIONS, ERROR_LOG_STORE, DEAD_LETTER_STORE, CIRCUIT_STATE_STORE, ALERT_OUTBOX_STORE, ALERT_CHANNELS, CONTEXT_ANSWERS, ...SERVICES],
+  exports: [ERROR_RECOVERY_OPTIONS, ERROR_LOG_STORE, DEAD_LETTER_STORE, CIRCUIT_STATE_STORE, ALERT_OUTBOX_STORE, ALERT_CHANNELS, CONTEXT_ANSWERS, CHECKPOINT_STORE, RedisConnection, ...SERVICES],
 })
 export class ErrorRecoveryModule extends ErrorRecoveryConfigurableModule implements NestModule {
   constructor(private readonly routes: RouteExplorer) {

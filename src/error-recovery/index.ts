@@ -137,3 +137,14 @@ export { ErrorLogNotFoundError, isErrorLogNotFoundError } from './errors/error-l
 export { InvalidAlertsOptionError, isInvalidAlertsOptionError } from './errors/invalid-alerts-option.error.js';
 export { UnknownRetryPresetError, isUnknownRetryPresetError } from './errors/unknown-retry-preset.error.js';
 export { EmbeddedDatabaseInProductionError, isEmbeddedDatabaseInProductionError } from './errors/embedded-database-in-production.error.js';
+
+// Checkpoints: progress of long operations, resumable after a crash.
+export type { CheckpointStore, SaveCheckpointOptions } from './checkpoints/checkpoint-store.interface.js';
+export type { CheckpointsOptions } from './checkpoints/checkpoints-options.interface.js';
+export type { RedisClient, RedisOptions } from './redis/redis-options.interface.js';
+export { InjectCheckpointStore } from './checkpoints/checkpoints.constants.js';
+export { runResumable, type ResumableRun, type ResumableStep } from './checkpoints/resumable-job.js';
+export { CheckpointNotSerializableError, isCheckpointNotSerializableError } from './errors/checkpoint-not-serializable.error.js';
+export { CheckpointTooLargeError, isCheckpointTooLargeError } from './errors/checkpoint-too-large.error.js';
+export { CheckpointStoreUnavailableError, isCheckpointStoreUnavailableError } from './errors/checkpoint-store-unavailable.error.js';
+export { InvalidCheckpointArgumentError, isInvalidCheckpointArgumentError } from './errors/invalid-checkpoint-argument.error.js';

@@ -25,4 +25,31 @@ export class BoundedLru<K, V> {
     if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as K);
     return value;
   }
+
+  /** The value for `key` (marked as most recently used), or undefined. */
+  get(key: K): V | undefined {
+    if (!this.entries.has(key)) return undefined;
+    const value = this.entries.get(key) as V;
+    this.entries.delete(key);
+    this.entries.set(key, value);
+    return value;
+  }
+
+  /** Keeps `value` under `key`, dropping the least recently used entry beyond `maxEntries`. */
+  set(key: K, value: V): void {
+    this.entries.delete(key);
+    if (this.maxEntries <= 0) return;
+    this.entries.set(key, value);
+    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as K);
+  }
+
+  /** Forgets `key`; true when it was there. */
+  delete(key: K): boolean {
+    return this.entries.delete(key);
+  }
+
+  /** Forgets every entry. */
+  clear(): void {
+    this.entries.clear();
+  }
 }
