@@ -9,6 +9,7 @@ import type { StrategyMap } from './plan/strategy-name.js';
 import type { AlertsOptions } from './alerts/alerts-options.interface.js';
 import type { AlertOutboxStore } from './alerts/outbox/alert-outbox-store.interface.js';
 import type { DeadLetterStore } from './persistence/dead-letter-store.interface.js';
+import type { HealthOptions } from './health/health-options.interface.js';
 
 /** Where the module keeps `error_logs`. The module always uses a DataSource (and pool) of its own. */
 export interface ErrorRecoveryDatabaseOptions {
@@ -269,4 +270,10 @@ export interface ErrorRecoveryModuleOptions {
   deadLetterStore?: DeadLetterStore;
   /** GraphQL, microservices, WebSockets, jobs, queues, event listeners and the process's last net. */
   contexts?: ContextsOptions;
+  /**
+   * Health checks of the store, the app's DataSources and registered dependencies: interval,
+   * timeout, freshness (see `HealthOptions`). `false`: no checks run (the readiness probe always
+   * answers ready). Default `{ intervalMs: 30000, timeoutMs: 2000, maxAgeMs: 5000 }`.
+   */
+  health?: HealthOptions | false;
 }

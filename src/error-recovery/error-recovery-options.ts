@@ -11,6 +11,7 @@ import type {
 import type { StrategyMap } from './plan/strategy-name.js';
 import type { AlertOutboxStore } from './alerts/outbox/alert-outbox-store.interface.js';
 import type { DeadLetterStore } from './persistence/dead-letter-store.interface.js';
+import { resolveHealthOptions, type ResolvedHealthOptions } from './health/health-options.interface.js';
 import { resolveAlertsOptions, type ResolvedAlertsOptions } from './alerts/resolve-alerts-options.js';
 import type { ErrorLogStore } from './persistence/error-log-store.interface.js';
 import { resolveWriterOptions, type ResolvedWriterOptions } from './persistence/resolve-writer-options.js';
@@ -54,6 +55,7 @@ export interface ResolvedErrorRecoveryOptions {
   alertOutboxStore?: AlertOutboxStore;
   deadLetterStore?: DeadLetterStore;
   contexts: ResolvedContextsOptions;
+  health: ResolvedHealthOptions;
 }
 
 /** Retries of background work, every field set; `attempts` 1 means none. */
@@ -236,6 +238,7 @@ export function resolveOptions(
     alertOutboxStore: options.alertOutboxStore,
     deadLetterStore: options.deadLetterStore,
     contexts: resolveContexts(options.contexts),
+    health: resolveHealthOptions(options.health),
   };
 }
 

@@ -4,6 +4,9 @@ import { ErrorCaptureFilter } from './capture/error-capture.filter.js';
 import type { ErrorRecoveryModuleOptions } from './error-recovery-options.interface.js';
 import { AdminTokenGuard } from './http/admin-token.guard.js';
 import { createErrorsController } from './http/errors.controller.js';
+import { createHealthController } from './http/health.controller.js';
+import { createHealthProbesController, type HealthProbePaths } from './http/health-probes.controller.js';
+import { DEFAULT_HEALTH_PROBES } from './health/health.constants.js';
 import { ERROR_RECOVERY_API_PATH } from './alerts/alerts.constants.js';
 import { ERROR_RECOVERY_WRAP_ALL_ROUTES } from './error-recovery.constants.js';
 
@@ -19,6 +22,11 @@ export interface ErrorRecoveryModuleExtras {
   apiPrefix?: string | false;
   /** Guard of the admin REST API, replacing the bearer-token guard. */
   adminGuard?: Type<CanActivate>;
+  /**
+   * Paths of the unauthenticated liveness and readiness probes; `false` leaves them out.
+   * Default `{ live: 'health/live', ready: 'health/ready' }`.
+   */
+  healthProbes?: Partial<HealthProbePaths> | false;
 }
 
 export const DEFAULT_API_PREFIX = 'api/errors';
@@ -39,7 +47,11 @@ export const {
       ...definition,
       // Global so that RecoveryService and the enhancers behind @AiErrorHandler() resolve in every module.
       global: true,
-      controllers: extras.apiPrefix === false ? [] : [createErrorsController(extras.apiPrefix ?? DEFAULT_API_PREFIX, guard)],
+      controllers: [
+        // The health controller first: the errors controller's `GET :id` would take `health` on Express.
+        ...(extras.apiPrefix === false ? [] : [createHealthController(extras.apiPrefix ?? DEFAULT_API_PREFIX, guard), createErrorsController(extras.apiPrefix ?? DEFAULT_API_PREFIX, guard)]),
+        ...(extras.healthProbes === false ? [] : [createHealthProbesController({ ...DEFAULT_HEALTH_PROBES, ...extras.healthProbes })]),
+      ],
       providers: [
         ...(definition.providers ?? []),
         ...enhancers,

@@ -65,6 +65,7 @@ import { TypeOrmDeadLetterStore } from './persistence/typeorm-dead-letter.store.
 import { DeadLetterWriter } from './persistence/dead-letter.writer.js';
 import { RecoveryService } from './recovery.service.js';
 import { RetryStrategy } from './strategies/retry.strategy.js';
+import { HEALTH_PROVIDERS, HEALTH_SERVICES } from './health/health.providers.js';
 import { StrategyRegistry } from './strategies/strategy-registry.js';
 
 const logger = new ModuleLogger();
@@ -112,6 +113,7 @@ const SERVICES = [
   AlertQueue,
   AlertDeliveryWorker,
   AlertsService,
+  ...HEALTH_SERVICES,
 ];
 
 /**
@@ -180,6 +182,7 @@ const SERVICES = [
     { provide: CONTEXT_ANSWERS, useFactory: (...answers: ContextAnswer[]) => answers, inject: CONTEXT_ANSWER_CLASSES },
     OperationExplorer,
     ProcessErrorNet,
+    ...HEALTH_PROVIDERS,
     ...BUILT_IN_STRATEGIES,
     ...SERVICES,
   ],

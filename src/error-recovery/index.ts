@@ -117,3 +117,13 @@ export { RouteTimeoutError, isRouteTimeoutError, type InFlightRun } from './erro
 export { ErrorLogNotFoundError, isErrorLogNotFoundError } from './errors/error-log-not-found.error.js';
 export { InvalidAlertsOptionError, isInvalidAlertsOptionError } from './errors/invalid-alerts-option.error.js';
 export { EmbeddedDatabaseInProductionError, isEmbeddedDatabaseInProductionError } from './errors/embedded-database-in-production.error.js';
+export { DuplicateHealthCheckError, isDuplicateHealthCheckError } from './errors/duplicate-health-check.error.js';
+
+// Health: checks per dependency, the report, probes, and a terminus indicator.
+export { HealthService } from './health/health.service.js';
+export { RegisterHealthCheck } from './health/health-check.decorator.js';
+export { ErrorRecoveryHealthIndicator, type TerminusIndicatorResult } from './health/error-recovery.health-indicator.js';
+export type { HealthOptions } from './health/health-options.interface.js';
+export type { HealthCheckDefinition, HealthCheckFunction, HealthCheckOptions, HealthCheckSource } from './health/health-check.interface.js';
+export type { BreakerHealth, HealthReport, HealthStatus, ServiceHealth } from './health/health-report.interface.js';
+export type { HealthProbePaths } from './http/health-probes.controller.js';
