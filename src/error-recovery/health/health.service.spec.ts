@@ -146,6 +146,19 @@ describe('HealthService', () => {
     expect(store.queries).toBe(2);
   });
 
+  it('a clock whose sleep returns at once without moving time stops the interval instead of spinning', async () => {
+    const s = setup({ health: { intervalMs: 30_000 } });
+    let sleeps = 0;
+    s.clock.sleep = () => {
+      sleeps++;
+      return Promise.resolve();
+    };
+    s.health.onApplicationBootstrap();
+    await flush();
+    expect(sleeps).toBe(1);
+    expect(s.store.queries).toBe(0);
+  });
+
   it('no interval when intervalMs is 0 or health is false', async () => {
     for (const health of [{ intervalMs: 0 }, false] as const) {
       const s = setup({ health });
