@@ -34,7 +34,7 @@ export class ErrorRecoveryHealthIndicator {
    */
   async service(name: string, key: string = name): Promise<TerminusIndicatorResult> {
     const report = await this.health.check();
-    const service = report.services[name];
+    const service = Object.hasOwn(report.services, name) ? report.services[name] : undefined;
     if (!service) return { [key]: { status: 'down', message: `No health check named "${name}"; there are: ${Object.keys(report.services).join(', ')}.` } };
     const { status, ...details } = service;
     return { [key]: { status: TERMINUS_STATUS[status], ...details } };

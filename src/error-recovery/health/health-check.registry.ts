@@ -4,6 +4,8 @@ import { ERROR_LOG_STORE, ERROR_RECOVERY_DATA_SOURCE, ERROR_RECOVERY_OPTIONS } f
 import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
 import { DuplicateHealthCheckError } from '../errors/duplicate-health-check.error.js';
 import type { ErrorLogStore } from '../persistence/error-log-store.interface.js';
+import { serialiseEmbedded } from '../persistence/embedded-serial.js';
+import { isEmbedded } from '../persistence/error-recovery-data-source.js';
 import { DEFAULT_DATA_SOURCE_NAME } from '../targets/data-source-name.js';
 import { DataSourceTargets } from '../targets/data-source.targets.js';
 import type { HealthCheckDefinition, HealthCheckFunction, HealthCheckOptions, HealthCheckSource } from './health-check.interface.js';
@@ -61,7 +63,10 @@ export class HealthCheckRegistry {
   private async pingStore(): Promise<void> {
     // A store of the app's own (`store` option) has no DataSource of the module's: its connect() is the check.
     if (this.options.store) return this.store.connect();
-    await ping(this.storeDataSource, 'the error store is not connected yet; the module keeps retrying (see the start-up log)');
+    const check = (): Promise<void> => ping(this.storeDataSource, 'the error store is not connected yet; the module keeps retrying (see the start-up log)');
+    // The embedded PGlite is one session: the ping waits for the module's write in progress
+    // rather than landing inside its transaction.
+    await (isEmbedded(this.options.database) ? serialiseEmbedded(check) : check());
   }
 }
 

@@ -34,4 +34,11 @@ describe('healthReport', () => {
   it('a breaker with no state counts as closed', () => {
     expect(healthReport([ok('payments', { breaker: 'never-failed' })], [], 0).services.payments.status).toBe('healthy');
   });
+
+  it('keeps a check or breaker named __proto__ as an entry of its own', () => {
+    const report = healthReport([ok('__proto__', { breaker: '__proto__' })], [breaker('__proto__', 'open')], 0);
+    expect(Object.keys(report.services)).toEqual(['__proto__']);
+    expect(Object.keys(report.circuit_breakers)).toEqual(['__proto__']);
+    expect(report.services.__proto__).toMatchObject({ status: 'degraded' });
+  });
 });

@@ -15,28 +15,28 @@ export interface RatedOutcome extends CheckOutcome {
  * `healthy` otherwise.
  */
 export function healthReport(outcomes: readonly RatedOutcome[], breakers: readonly CircuitBreakerView[], now: number): HealthReport {
-  const circuit_breakers: Record<string, BreakerHealth> = {};
-  for (const b of breakers) {
-    circuit_breakers[b.name] = { state: b.state, consecutive_failures: b.consecutive_failures, opened_at: b.opened_at, reopen_at: b.reopen_at };
-  }
-  const services: Record<string, ServiceHealth> = {};
+  // Built from entries: a name such as `__proto__` stays an entry of its own.
+  const circuit_breakers: Record<string, BreakerHealth> = Object.fromEntries(
+    breakers.map((b) => [b.name, { state: b.state, consecutive_failures: b.consecutive_failures, opened_at: b.opened_at, reopen_at: b.reopen_at }]),
+  );
+  const services: [string, ServiceHealth][] = [];
   let status: HealthStatus = 'healthy';
   for (const o of outcomes) {
     // A breaker with no state is closed: it is only listed once a failure was counted.
-    const breakerState = o.breaker === undefined ? 'closed' : (circuit_breakers[o.breaker]?.state ?? 'closed');
+    const breakerState = o.breaker !== undefined && Object.hasOwn(circuit_breakers, o.breaker) ? circuit_breakers[o.breaker].state : 'closed';
     const own: HealthStatus = !o.ok ? 'error' : breakerState === 'closed' ? 'healthy' : 'degraded';
-    services[o.name] = {
+    services.push([o.name, {
       status: own,
       latency_ms: o.latencyMs,
       checked_at: new Date(o.at).toISOString(),
       critical: o.critical,
       ...(o.breaker === undefined ? {} : { breaker: o.breaker }),
       ...(o.error === undefined ? {} : { error: o.error }),
-    };
+    }]);
     status = worse(status, own === 'error' && !o.critical ? 'degraded' : own);
   }
   if (Object.values(circuit_breakers).some((b) => b.state !== 'closed')) status = worse(status, 'degraded');
-  return { status, checked_at: new Date(now).toISOString(), services, circuit_breakers };
+  return { status, checked_at: new Date(now).toISOString(), services: Object.fromEntries(services), circuit_breakers };
 }
 
 const RANK: Record<HealthStatus, number> = { healthy: 0, degraded: 1, error: 2 };
