@@ -109,3 +109,36 @@ describe('health checks, probes and the terminus indicator', () => {
     expect((await rowsOf(service)).filter((r) => r.path === '/terminus')).toEqual([]);
   });
 });
+
+describe('health when the module store is down', () => {
+  let app: INestApplication;
+
+  beforeAll(async () => {
+    // A store nobody listens on: start-up goes on, the module keeps retrying in the background.
+    app = await startApp([
+      HealthAppModule.forRoot({
+        service: uniqueService('health-down'),
+        environment: 'production',
+        adminToken: 't',
+        database: { url: 'postgres://app:s3cret-pw@127.0.0.1:9/none', connectTimeoutMs: 200 },
+        health: { intervalMs: 0, maxAgeMs: 0 },
+      }),
+    ]);
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('is not ready (503, status only) and the admin report says why, without the password', async () => {
+    const ready = await request(app.getHttpServer()).get('/health/ready').expect(503);
+    expect(ready.body).toEqual({ status: 'not_ready' });
+    await request(app.getHttpServer()).get('/health/live').expect(200, { status: 'ok' });
+    const body = (await request(app.getHttpServer()).get('/api/errors/health').set(auth).expect(200)).body as HealthReport;
+    expect(body.status).toBe('error');
+    expect(body.services.error_store).toMatchObject({ status: 'error', critical: true });
+    expect(body.services.error_store.error).toMatch(/not connected yet/);
+    expect(JSON.stringify(body)).not.toContain('s3cret-pw');
+    // The other checks still run and pass.
+    expect(body.services.payments.status).toBe('healthy');
+  });
+});
