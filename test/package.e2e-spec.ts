@@ -15,13 +15,13 @@ const SOURCES = ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'README
  */
 const PUBLIC_RUNTIME_NAMES = [
   'AdminTokenGuard', 'AiErrorHandler', 'BackgroundRetry', 'BulkheadRejectedError', 'CircuitOpenError', 'ClearableCacheTarget',
-  'DEFAULT_STRATEGY_MAP', 'DuplicateStrategyError', 'EmbeddedDatabaseInProductionError', 'ErrorCaptureFilter',
-  'ErrorLogEntity', 'ErrorLogNotFoundError', 'ErrorRecoveryModule', 'ErrorRecoveryStats',
-  'InMemoryCircuitStateStore', 'InjectAlertChannels', 'InjectAlertOutboxStore', 'InjectCircuitStateStore', 'InjectDeadLetterStore',
+  'DEFAULT_STRATEGY_MAP', 'DuplicateHealthCheckError', 'DuplicateStrategyError', 'EmbeddedDatabaseInProductionError', 'ErrorCaptureFilter',
+  'ErrorLogEntity', 'ErrorLogNotFoundError', 'ErrorRecoveryHealthIndicator', 'ErrorRecoveryModule', 'ErrorRecoveryStats',
+  'HealthService', 'InMemoryCircuitStateStore', 'InjectAlertChannels', 'InjectAlertOutboxStore', 'InjectCircuitStateStore', 'InjectDeadLetterStore',
   'InjectErrorLogStore', 'InjectErrorRecoveryOptions', 'InvalidAlertsOptionError', 'KubernetesScaler', 'PRIORITIES',
-  'RecoveryActionEntity', 'RecoveryEvents', 'RecoveryService', 'RegisterStrategy', 'RequestThrottledError',
+  'RecoveryActionEntity', 'RecoveryEvents', 'RecoveryService', 'RegisterHealthCheck', 'RegisterStrategy', 'RequestThrottledError',
   'RestartableTarget', 'RouteTimeoutError', 'SEVERITY_FALLBACK_PLAN', 'STRATEGY_NAMES', 'ScalerTarget', 'StaleCacheError',
-  'WebhookScaler', 'classifyError', 'isBulkheadRejectedError', 'isCircuitOpenError', 'isEmbeddedDatabaseInProductionError',
+  'WebhookScaler', 'classifyError', 'isBulkheadRejectedError', 'isCircuitOpenError', 'isDuplicateHealthCheckError', 'isEmbeddedDatabaseInProductionError',
   'isErrorLogNotFoundError', 'isInvalidAlertsOptionError', 'isRequestThrottledError', 'isRouteTimeoutError',
   'isStaleCacheError', 'planRecovery', 'signWebhook', 'verifyWebhookSignature', 'withRecovery',
   // The toolkit: retry policies and the transaction helper.

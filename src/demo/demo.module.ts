@@ -10,6 +10,8 @@ import { CatalogCache, SearchClient } from './demo-targets.js';
 import { TargetsDemoController } from './targets-demo.controller.js';
 import { RetryDemoController } from './retry-demo.controller.js';
 import { CheckpointDemoController } from './checkpoint-demo.controller.js';
+import { HealthDemoController } from './health-demo.controller.js';
+import { InventoryClient } from './inventory.client.js';
 
 /** The demo app: a few routes that fail on purpose, with the error-recovery module installed. */
 @Module({})
@@ -37,8 +39,8 @@ export class DemoModule {
           database: { url: config.databaseUrl, dataDir, embedded: true, ...config.errorRecovery?.database },
         }),
       ],
-      controllers: [DemoController, StrategiesDemoController, TargetsDemoController, RetryDemoController, CheckpointDemoController],
-      providers: [FlakyDependency, CatalogCache, SearchClient],
+      controllers: [DemoController, StrategiesDemoController, TargetsDemoController, RetryDemoController, CheckpointDemoController, HealthDemoController],
+      providers: [FlakyDependency, CatalogCache, SearchClient, InventoryClient],
     };
   }
 }

@@ -12,6 +12,7 @@ import type { DeadLetterStore } from './persistence/dead-letter-store.interface.
 import type { RetryPolicyOptions } from './toolkit/retry/retry-options.interface.js';
 import type { CheckpointsOptions } from './checkpoints/checkpoints-options.interface.js';
 import type { RedisOptions } from './redis/redis-options.interface.js';
+import type { HealthOptions } from './health/health-options.interface.js';
 
 /** Where the module keeps `error_logs`. The module always uses a DataSource (and pool) of its own. */
 export interface ErrorRecoveryDatabaseOptions {
@@ -282,4 +283,10 @@ export interface ErrorRecoveryModuleOptions {
   checkpoints?: CheckpointsOptions;
   /** Redis shared by the module's instances (checkpoints). Default: none; the module works without it. */
   redis?: RedisOptions;
+  /**
+   * Health checks of the store, the app's DataSources and registered dependencies: interval,
+   * timeout, freshness (see `HealthOptions`). `false`: no checks run (the readiness probe always
+   * answers ready). Default `{ intervalMs: 30000, timeoutMs: 2000, maxAgeMs: 5000 }`.
+   */
+  health?: HealthOptions | false;
 }

@@ -11,6 +11,7 @@ import type {
 import type { StrategyMap } from './plan/strategy-name.js';
 import type { AlertOutboxStore } from './alerts/outbox/alert-outbox-store.interface.js';
 import type { DeadLetterStore } from './persistence/dead-letter-store.interface.js';
+import { resolveHealthOptions, type ResolvedHealthOptions } from './health/health-options.interface.js';
 import { resolveAlertsOptions, type ResolvedAlertsOptions } from './alerts/resolve-alerts-options.js';
 import type { ErrorLogStore } from './persistence/error-log-store.interface.js';
 import { resolveWriterOptions, type ResolvedWriterOptions } from './persistence/resolve-writer-options.js';
@@ -65,6 +66,7 @@ export interface ResolvedErrorRecoveryOptions {
   checkpoints: ResolvedCheckpointsOptions;
   /** Absent when neither `redis.url` nor `redis.client` is set. */
   redis?: ResolvedRedisOptions;
+  health: ResolvedHealthOptions;
 }
 
 /** Retries of background work, every field set; `attempts` 1 means none. */
@@ -250,6 +252,7 @@ export function resolveOptions(
     retryPolicies: checkedRetryPolicies(options.retryPolicies ?? {}),
     checkpoints: resolveCheckpointsOptions(options.checkpoints),
     redis: resolveRedisOptions(options.redis),
+    health: resolveHealthOptions(options.health),
   };
 }
 

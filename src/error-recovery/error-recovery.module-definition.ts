@@ -5,6 +5,9 @@ import type { ErrorRecoveryModuleOptions } from './error-recovery-options.interf
 import { AdminTokenGuard } from './http/admin-token.guard.js';
 import { createErrorsController } from './http/errors.controller.js';
 import { createRetryPoliciesController } from './http/retry-policies.controller.js';
+import { createHealthController } from './http/health.controller.js';
+import { createHealthProbesController, type HealthProbePaths } from './http/health-probes.controller.js';
+import { DEFAULT_HEALTH_PROBES } from './health/health.constants.js';
 import { ERROR_RECOVERY_API_PATH } from './alerts/alerts.constants.js';
 import { ERROR_RECOVERY_WRAP_ALL_ROUTES } from './error-recovery.constants.js';
 
@@ -20,6 +23,11 @@ export interface ErrorRecoveryModuleExtras {
   apiPrefix?: string | false;
   /** Guard of the admin REST API, replacing the bearer-token guard. */
   adminGuard?: Type<CanActivate>;
+  /**
+   * Paths of the unauthenticated liveness and readiness probes; `false` leaves them out.
+   * Default `{ live: 'health/live', ready: 'health/ready' }`.
+   */
+  healthProbes?: Partial<HealthProbePaths> | false;
 }
 
 export const DEFAULT_API_PREFIX = 'api/errors';
@@ -36,18 +44,24 @@ export const {
     // path of a healthy route costs (almost) nothing.
     const enhancers: Provider[] = extras.global === false ? [] : [{ provide: APP_FILTER, useExisting: ErrorCaptureFilter }];
     const guard = extras.adminGuard ?? AdminTokenGuard;
+    const apiPrefix = extras.apiPrefix === false ? null : (extras.apiPrefix ?? DEFAULT_API_PREFIX);
     return {
       ...definition,
       // Global so that RecoveryService and the enhancers behind @AiErrorHandler() resolve in every module.
       global: true,
-      // The toolkit's controllers come first: the errors controller's `GET :id` would take their paths.
-      controllers: extras.apiPrefix === false ? [] : [createRetryPoliciesController(extras.apiPrefix ?? DEFAULT_API_PREFIX, guard), createErrorsController(extras.apiPrefix ?? DEFAULT_API_PREFIX, guard)],
+      controllers: [
+        // The toolkit's controllers come first: the errors controller's `GET :id` would take their paths on Express.
+        ...(apiPrefix === null
+          ? []
+          : [createRetryPoliciesController(apiPrefix, guard), createHealthController(apiPrefix, guard), createErrorsController(apiPrefix, guard)]),
+        ...(extras.healthProbes === false ? [] : [createHealthProbesController({ ...DEFAULT_HEALTH_PROBES, ...extras.healthProbes })]),
+      ],
       providers: [
         ...(definition.providers ?? []),
         ...enhancers,
         { provide: ERROR_RECOVERY_WRAP_ALL_ROUTES, useValue: extras.global !== false },
         ...(extras.adminGuard ? [extras.adminGuard] : []),
-        { provide: ERROR_RECOVERY_API_PATH, useValue: extras.apiPrefix === false ? null : (extras.apiPrefix ?? DEFAULT_API_PREFIX) },
+        { provide: ERROR_RECOVERY_API_PATH, useValue: apiPrefix },
       ],
     };
   })

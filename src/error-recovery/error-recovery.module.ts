@@ -65,6 +65,7 @@ import { TypeOrmDeadLetterStore } from './persistence/typeorm-dead-letter.store.
 import { DeadLetterWriter } from './persistence/dead-letter.writer.js';
 import { RecoveryService } from './recovery.service.js';
 import { RetryStrategy } from './strategies/retry.strategy.js';
+import { HEALTH_PROVIDERS, HEALTH_SERVICES } from './health/health.providers.js';
 import { StrategyRegistry } from './strategies/strategy-registry.js';
 import { RetryPolicies } from './toolkit/retry/retry-policies.service.js';
 import { CHECKPOINT_PROVIDERS } from './checkpoints/checkpoint-store.provider.js';
@@ -117,6 +118,7 @@ const SERVICES = [
   AlertDeliveryWorker,
   AlertsService,
   RetryPolicies,
+  ...HEALTH_SERVICES,
 ];
 
 /**
@@ -185,6 +187,7 @@ const SERVICES = [
     { provide: CONTEXT_ANSWERS, useFactory: (...answers: ContextAnswer[]) => answers, inject: CONTEXT_ANSWER_CLASSES },
     OperationExplorer,
     ProcessErrorNet,
+    ...HEALTH_PROVIDERS,
     ...BUILT_IN_STRATEGIES,
     ...SERVICES,
     ...CHECKPOINT_PROVIDERS,

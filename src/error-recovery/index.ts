@@ -148,3 +148,13 @@ export { CheckpointNotSerializableError, isCheckpointNotSerializableError } from
 export { CheckpointTooLargeError, isCheckpointTooLargeError } from './errors/checkpoint-too-large.error.js';
 export { CheckpointStoreUnavailableError, isCheckpointStoreUnavailableError } from './errors/checkpoint-store-unavailable.error.js';
 export { InvalidCheckpointArgumentError, isInvalidCheckpointArgumentError } from './errors/invalid-checkpoint-argument.error.js';
+export { DuplicateHealthCheckError, isDuplicateHealthCheckError } from './errors/duplicate-health-check.error.js';
+
+// Health: checks per dependency, the report, probes, and a terminus indicator.
+export { HealthService } from './health/health.service.js';
+export { RegisterHealthCheck } from './health/health-check.decorator.js';
+export { ErrorRecoveryHealthIndicator, type TerminusIndicatorResult } from './health/error-recovery.health-indicator.js';
+export type { HealthOptions } from './health/health-options.interface.js';
+export type { HealthCheckDefinition, HealthCheckFunction, HealthCheckOptions, HealthCheckSource } from './health/health-check.interface.js';
+export type { BreakerHealth, HealthReport, HealthStatus, ServiceHealth } from './health/health-report.interface.js';
+export type { HealthProbePaths } from './http/health-probes.controller.js';

@@ -16,7 +16,8 @@ export interface CircuitEvent {
   state: CircuitState;
   /**
    * Why: `threshold` (consecutive failures), `failure_rate`, `probe_failed`, `probe_succeeded`,
-   * `timeout_elapsed` (open → half-open), `reset`, `manual` (`CircuitBreakerRegistry.open`).
+   * `timeout_elapsed` (open → half-open), `health_check` (open → half-open: a health check of the
+   * dependency passed), `reset`, `manual` (`CircuitBreakerRegistry.open`).
    */
   reason: string;
 }

@@ -163,4 +163,13 @@ describe('CircuitMachine', () => {
     const states = [INITIAL_CIRCUIT_STATE, fail(INITIAL_CIRCUIT_STATE, 2, 3), openAt(1), half];
     for (const s of states) expect(JSON.parse(JSON.stringify(s))).toEqual(s);
   });
+
+  it('toHalfOpen lets the probes through before reopenAt, keeping the trips', () => {
+    const open = CircuitMachine.open(policy, 0, 1);
+    const half = CircuitMachine.toHalfOpen(open);
+    expect(half).toMatchObject({ kind: 'half_open', trips: 2, probes: [], probeSuccesses: 0 });
+    // Still long before reopenAt: the open breaker refuses, the half-open one admits a probe.
+    expect(CircuitMachine.admit(open, policy, 1).decision.allow).toBe(false);
+    expect(CircuitMachine.admit(half, policy, 1).decision).toMatchObject({ allow: true, probe: true });
+  });
 });

@@ -39,7 +39,7 @@ export const CircuitMachine = {
         return { decision: { allow: true, probe: false }, next: state };
       case 'open':
         if (now < state.reopenAt) return { decision: { allow: false, retryAfterMs: state.reopenAt - now }, next: state };
-        return CircuitMachine.admitProbe({ kind: 'half_open', openedAt: state.openedAt, trips: state.trips, probes: [], probeSuccesses: 0, admitted: 0 }, policy, now);
+        return CircuitMachine.admitProbe(CircuitMachine.toHalfOpen(state), policy, now);
       case 'half_open':
         return CircuitMachine.admitProbe(state, policy, now);
       default:
@@ -85,6 +85,14 @@ export const CircuitMachine = {
       default:
         return assertNever(state);
     }
+  },
+
+  /**
+   * An open breaker half-open now, with no probe yet: when its timeout elapses, or at once when a
+   * health check of its dependency passed (the dependency is back; the probes confirm it).
+   */
+  toHalfOpen(state: CircuitState & { kind: 'open' }): HalfOpen {
+    return { kind: 'half_open', openedAt: state.openedAt, trips: state.trips, probes: [], probeSuccesses: 0, admitted: 0 };
   },
 
   /** A probe that never ran its handler (refused after admission, client gone) gives its slot back. */

@@ -120,4 +120,21 @@ describe('CircuitBreakerRegistry', () => {
       probes: null,
     });
   });
+
+  it('toHalfOpen half-opens an open breaker at once with the reason, and leaves other states alone', () => {
+    const { registry, seen } = setup();
+    expect(registry.toHalfOpen('dep', 'health_check')).toBe(false);
+    registry.open('dep');
+    expect(registry.admit('dep').allow).toBe(false);
+    expect(registry.toHalfOpen('dep', 'health_check')).toBe(true);
+    expect(registry.list()[0]).toMatchObject({ name: 'dep', state: 'half_open' });
+    expect(seen.at(-1)).toMatchObject({ name: 'dep', from: 'open', to: 'half_open', reason: 'health_check' });
+    // The next call is a probe; its success closes the breaker (halfOpenRequests: 1).
+    const probe = admitted(registry, 'dep');
+    expect(probe.ticket).toBeDefined();
+    registry.settle(probe, 'success');
+    expect(seen.at(-1)).toMatchObject({ to: 'closed' });
+    expect(registry.toHalfOpen('dep', 'health_check')).toBe(false);
+  });
 });
+

@@ -225,6 +225,14 @@ export class CircuitBreakerRegistry {
     return open;
   }
 
+  /** Half-opens an open breaker now (`reason`: e.g. `health_check`). False when it is not open. */
+  toHalfOpen(name: string, reason: string): boolean {
+    const state = this.store.get(name);
+    if (state?.kind !== 'open') return false;
+    this.update(name, state, CircuitMachine.toHalfOpen(state), reason);
+    return true;
+  }
+
   /** Closes a breaker by hand and forgets its trips. False when no breaker has this name. */
   reset(name: string): boolean {
     const state = this.store.get(name);
