@@ -14,16 +14,20 @@ const SOURCES = ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'README
  * promise: adding or removing one is a deliberate change to this list and to the README.
  */
 const PUBLIC_RUNTIME_NAMES = [
-  'AdminTokenGuard', 'AiErrorHandler', 'BackgroundRetry', 'BulkheadRejectedError', 'CircuitOpenError', 'ClearableCacheTarget',
+  'AdminTokenGuard', 'AiErrorHandler', 'BackgroundRetry', 'BulkheadRejectedError', 'CIRCUIT_BREAKER_PRESETS',
+  'CallTimeoutError', 'CircuitBreaker', 'CircuitBreakers', 'CircuitOpenError', 'ClearableCacheTarget',
   'DEFAULT_STRATEGY_MAP', 'DuplicateStrategyError', 'EmbeddedDatabaseInProductionError', 'ErrorCaptureFilter',
-  'ErrorLogEntity', 'ErrorLogNotFoundError', 'ErrorRecoveryModule', 'ErrorRecoveryStats',
-  'InMemoryCircuitStateStore', 'InjectAlertChannels', 'InjectAlertOutboxStore', 'InjectCircuitStateStore', 'InjectDeadLetterStore',
-  'InjectErrorLogStore', 'InjectErrorRecoveryOptions', 'InvalidAlertsOptionError', 'KubernetesScaler', 'PRIORITIES',
-  'RecoveryActionEntity', 'RecoveryEvents', 'RecoveryService', 'RegisterStrategy', 'RequestThrottledError',
-  'RestartableTarget', 'RouteTimeoutError', 'SEVERITY_FALLBACK_PLAN', 'STRATEGY_NAMES', 'ScalerTarget', 'StaleCacheError',
-  'WebhookScaler', 'classifyError', 'isBulkheadRejectedError', 'isCircuitOpenError', 'isEmbeddedDatabaseInProductionError',
-  'isErrorLogNotFoundError', 'isInvalidAlertsOptionError', 'isRequestThrottledError', 'isRouteTimeoutError',
-  'isStaleCacheError', 'planRecovery', 'signWebhook', 'verifyWebhookSignature', 'withRecovery',
+  'ErrorLogEntity', 'ErrorLogNotFoundError', 'ErrorRecoveryModule', 'ErrorRecoveryStats', 'FallbackChainExhaustedError',
+  'FallbackChains', 'InMemoryCircuitStateStore', 'InjectAlertChannels', 'InjectAlertOutboxStore',
+  'InjectCircuitStateStore', 'InjectDeadLetterStore', 'InjectErrorLogStore', 'InjectErrorRecoveryOptions',
+  'InvalidAlertsOptionError', 'KubernetesScaler', 'PRIORITIES', 'RecoveryActionEntity', 'RecoveryEvents',
+  'RecoveryService', 'RegisterStrategy', 'RequestThrottledError', 'RestartableTarget', 'RouteTimeoutError',
+  'SEVERITY_FALLBACK_PLAN', 'STRATEGY_NAMES', 'ScalerTarget', 'StaleCacheError', 'UnknownCircuitBreakerError',
+  'UnknownFallbackChainError', 'WebhookScaler', 'classifyError', 'isBulkheadRejectedError', 'isCallTimeoutError',
+  'isCircuitOpenError', 'isEmbeddedDatabaseInProductionError', 'isErrorLogNotFoundError',
+  'isFallbackChainExhaustedError', 'isInvalidAlertsOptionError', 'isRequestThrottledError', 'isRouteTimeoutError',
+  'isStaleCacheError', 'isUnknownCircuitBreakerError', 'isUnknownFallbackChainError', 'planRecovery', 'signWebhook',
+  'verifyWebhookSignature', 'withRecovery',
 ];
 
 /**

@@ -18,6 +18,8 @@ import type { CircuitPolicy } from './resilience/circuit-state.js';
 import { systemClock, type Clock } from './resilience/clock.js';
 import type { CircuitStateStore } from './state/circuit-state.store.js';
 import type { RecoveryTargets, StrategyParameters } from './strategies/strategy-parameters.interface.js';
+import type { CircuitBreakerSpec } from './toolkit/breakers/call-breaker-options.interface.js';
+import type { FallbackChainDefinition } from './toolkit/fallback/fallback-chain-options.interface.js';
 
 /** Options after defaults were applied: what every provider of the module reads. */
 export interface ResolvedErrorRecoveryOptions {
@@ -54,6 +56,8 @@ export interface ResolvedErrorRecoveryOptions {
   alertOutboxStore?: AlertOutboxStore;
   deadLetterStore?: DeadLetterStore;
   contexts: ResolvedContextsOptions;
+  breakers: Readonly<Record<string, CircuitBreakerSpec>>;
+  fallbackChains: Readonly<Record<string, FallbackChainDefinition>>;
 }
 
 /** Retries of background work, every field set; `attempts` 1 means none. */
@@ -236,6 +240,8 @@ export function resolveOptions(
     alertOutboxStore: options.alertOutboxStore,
     deadLetterStore: options.deadLetterStore,
     contexts: resolveContexts(options.contexts),
+    breakers: options.breakers ?? {},
+    fallbackChains: options.fallbackChains ?? {},
   };
 }
 

@@ -66,6 +66,9 @@ import { DeadLetterWriter } from './persistence/dead-letter.writer.js';
 import { RecoveryService } from './recovery.service.js';
 import { RetryStrategy } from './strategies/retry.strategy.js';
 import { StrategyRegistry } from './strategies/strategy-registry.js';
+import { CircuitBreakers } from './toolkit/breakers/circuit-breakers.service.js';
+import { CircuitBreakerExplorer } from './toolkit/breakers/circuit-breaker.explorer.js';
+import { FallbackChains } from './toolkit/fallback/fallback-chains.service.js';
 
 const logger = new ModuleLogger();
 
@@ -112,6 +115,8 @@ const SERVICES = [
   AlertQueue,
   AlertDeliveryWorker,
   AlertsService,
+  CircuitBreakers,
+  FallbackChains,
 ];
 
 /**
@@ -180,6 +185,7 @@ const SERVICES = [
     { provide: CONTEXT_ANSWERS, useFactory: (...answers: ContextAnswer[]) => answers, inject: CONTEXT_ANSWER_CLASSES },
     OperationExplorer,
     ProcessErrorNet,
+    CircuitBreakerExplorer,
     ...BUILT_IN_STRATEGIES,
     ...SERVICES,
   ],

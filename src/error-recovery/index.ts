@@ -117,3 +117,22 @@ export { RouteTimeoutError, isRouteTimeoutError, type InFlightRun } from './erro
 export { ErrorLogNotFoundError, isErrorLogNotFoundError } from './errors/error-log-not-found.error.js';
 export { InvalidAlertsOptionError, isInvalidAlertsOptionError } from './errors/invalid-alerts-option.error.js';
 export { EmbeddedDatabaseInProductionError, isEmbeddedDatabaseInProductionError } from './errors/embedded-database-in-production.error.js';
+
+// The toolkit: circuit breakers for any call, fallback chains.
+export { CircuitBreakers } from './toolkit/breakers/circuit-breakers.service.js';
+export { CircuitBreaker } from './toolkit/breakers/circuit-breaker.decorator.js';
+export { CIRCUIT_BREAKER_PRESETS, type CircuitBreakerPresetName } from './toolkit/breakers/circuit-breaker-presets.js';
+export type { CallBreakerOptions, CircuitBreakerDecoratorOptions, CircuitBreakerSpec } from './toolkit/breakers/call-breaker-options.interface.js';
+export type { CallBreakerCounts, CircuitBreakerStatus } from './toolkit/breakers/circuit-breaker-status.js';
+export { FallbackChains, type FallbackExecuteOptions } from './toolkit/fallback/fallback-chains.service.js';
+export type {
+  FallbackChainDefinition,
+  FallbackChainStats,
+  FallbackProvider,
+  FallbackResult,
+  FallbackTierStats,
+} from './toolkit/fallback/fallback-chain-options.interface.js';
+export { UnknownCircuitBreakerError, isUnknownCircuitBreakerError } from './errors/unknown-circuit-breaker.error.js';
+export { UnknownFallbackChainError, isUnknownFallbackChainError } from './errors/unknown-fallback-chain.error.js';
+export { FallbackChainExhaustedError, isFallbackChainExhaustedError, type FallbackTierFailure } from './errors/fallback-chain-exhausted.error.js';
+export { CallTimeoutError, isCallTimeoutError } from './errors/call-timeout.error.js';
