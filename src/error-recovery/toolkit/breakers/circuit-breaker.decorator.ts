@@ -41,6 +41,8 @@ export function CircuitBreaker(nameOrOptions: string | CircuitBreakerDecoratorOp
     const options = typeof nameOrOptions === 'string' ? undefined : nameOrOptions;
     const name = typeof nameOrOptions === 'string' ? nameOrOptions : (nameOrOptions.name ?? `${target.constructor.name}.${String(key)}`);
     const method = original as (...args: unknown[]) => unknown;
+    // An open breaker must reject, not throw, where the caller awaits a promise.
+    const returnsPromise = method.constructor.name === 'AsyncFunction' || Reflect.getMetadata('design:returntype', target, key) === Promise;
     const guarded = function (this: unknown, ...args: unknown[]): unknown {
       const breakers = typeof this === 'object' && this !== null ? bound.get(this) : undefined;
       if (breakers === undefined) {
@@ -51,7 +53,12 @@ export function CircuitBreaker(nameOrOptions: string | CircuitBreakerDecoratorOp
         }
         return method.apply(this, args);
       }
-      return breakers.guard(name, () => method.apply(this, args));
+      if (!returnsPromise) return breakers.guard(name, () => method.apply(this, args));
+      try {
+        return breakers.guard(name, () => method.apply(this, args));
+      } catch (error) {
+        return Promise.reject(error);
+      }
     };
     for (const metadataKey of Reflect.getMetadataKeys(method)) Reflect.defineMetadata(metadataKey, Reflect.getMetadata(metadataKey, method), guarded);
     Object.defineProperty(guarded, 'name', { value: method.name });
