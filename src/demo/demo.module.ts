@@ -8,6 +8,9 @@ import { FlakyDependency } from './flaky.dependency.js';
 import { StrategiesDemoController } from './strategies-demo.controller.js';
 import { CatalogCache, SearchClient } from './demo-targets.js';
 import { TargetsDemoController } from './targets-demo.controller.js';
+import { FallbackDemoController } from './fallback-demo.controller.js';
+import { FakeModelServers } from './fake-model.servers.js';
+import { InventoryClient } from './inventory.client.js';
 
 /** The demo app: a few routes that fail on purpose, with the error-recovery module installed. */
 @Module({})
@@ -35,8 +38,8 @@ export class DemoModule {
           database: { url: config.databaseUrl, dataDir, embedded: true, ...config.errorRecovery?.database },
         }),
       ],
-      controllers: [DemoController, StrategiesDemoController, TargetsDemoController],
-      providers: [FlakyDependency, CatalogCache, SearchClient],
+      controllers: [DemoController, StrategiesDemoController, TargetsDemoController, FallbackDemoController],
+      providers: [FlakyDependency, CatalogCache, SearchClient, FakeModelServers, InventoryClient],
     };
   }
 }
