@@ -9,7 +9,7 @@ import type { RecoveryContext, RecoveryStrategy, StrategyOutcome, StrategyStep }
 import { RegisterStrategy } from './register-strategy.decorator.js';
 import { steps } from './strategy-steps.js';
 
-const NOTHING_APPLIES = 'no fallback: the route has no chain and none of its own, no fresh stale response, no fallback upstream configured';
+const NOTHING_APPLIES = 'no fallback: the route has none, no fresh stale response, no fallback upstream configured';
 
 /**
  * Answers the request another way, in this order: (0) the route's fallback chain, (a) the route's own fallback, (b) for GET, the
