@@ -1,15 +1,7 @@
 import type { FallbackChainStats, FallbackTierStats } from './fallback-chain-options.interface.js';
 
-interface TierCounter {
-  provider: string;
-  calls: number;
-  successes: number;
-  failures: number;
-  timeouts: number;
-  skippedOpen: number;
-  timedCalls: number;
-  totalMs: number;
-}
+/** A tier's counters; the mean latency is derived from the total when read. */
+type TierCounter = Omit<FallbackTierStats, 'meanLatencyMs'> & { totalMs: number };
 
 /** Running statistics of one chain and its tiers (counters only: constant memory). */
 export class FallbackChainCounters {
@@ -22,7 +14,7 @@ export class FallbackChainCounters {
     private readonly name: string,
     providers: readonly string[],
   ) {
-    this.tiers = providers.map((provider) => ({ provider, calls: 0, successes: 0, failures: 0, timeouts: 0, skippedOpen: 0, timedCalls: 0, totalMs: 0 }));
+    this.tiers = providers.map((provider) => ({ provider, calls: 0, successes: 0, failures: 0, timeouts: 0, skippedOpen: 0, totalMs: 0 }));
   }
 
   started(): void {
@@ -37,7 +29,6 @@ export class FallbackChainCounters {
   called(tier: number, ms: number, outcome: 'success' | 'failure' | 'timeout'): void {
     const t = this.tiers[tier];
     t.calls++;
-    t.timedCalls++;
     t.totalMs += Math.max(0, ms);
     if (outcome === 'success') t.successes++;
     else t.failures++;
@@ -53,14 +44,9 @@ export class FallbackChainCounters {
   }
 
   snapshot(): FallbackChainStats {
-    const tiers: FallbackTierStats[] = this.tiers.map((t) => ({
-      provider: t.provider,
-      calls: t.calls,
-      successes: t.successes,
-      failures: t.failures,
-      timeouts: t.timeouts,
-      skippedOpen: t.skippedOpen,
-      meanLatencyMs: t.timedCalls === 0 ? null : Math.round(t.totalMs / t.timedCalls),
+    const tiers: FallbackTierStats[] = this.tiers.map(({ totalMs, ...counts }) => ({
+      ...counts,
+      meanLatencyMs: counts.calls === 0 ? null : Math.round(totalMs / counts.calls),
     }));
     return { name: this.name, executions: this.executions, tiers, staticAnswers: this.staticAnswers, exhausted: this.exhausted };
   }
