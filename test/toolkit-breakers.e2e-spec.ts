@@ -80,6 +80,11 @@ describe('toolkit: call breakers and fallback chains declared in forRoot', () =>
     });
     const row = (await rowsOf(service)).find((r) => r.id === res.body.error.error_id);
     expect(row).toMatchObject({ recovery_attempted: true, recovery_success: false });
-    expect(app.get(FallbackChains).stats('quotes')).toMatchObject({ executions: 2, exhausted: 1, tiers: [{ failures: 2 }, { successes: 1, failures: 1 }] });
+    const stats = { name: 'quotes', executions: 2, exhausted: 1, tiers: [{ provider: 'main', failures: 2 }, { provider: 'replica', successes: 1, failures: 1 }] };
+    expect(app.get(FallbackChains).stats('quotes')).toMatchObject(stats);
+    expect((await get('/api/errors/fallback-chains/quotes').set(auth).expect(200)).body).toMatchObject(stats);
+    expect((await get('/api/errors/fallback-chains').set(auth).expect(200)).body.items).toMatchObject([stats]);
+    await get('/api/errors/fallback-chains').expect(401);
+    expect((await get('/api/errors/fallback-chains/nope').set(auth).expect(404)).body.message).toMatch(/No fallback chain named "nope"/);
   });
 });

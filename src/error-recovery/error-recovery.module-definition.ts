@@ -4,6 +4,7 @@ import { ErrorCaptureFilter } from './capture/error-capture.filter.js';
 import type { ErrorRecoveryModuleOptions } from './error-recovery-options.interface.js';
 import { AdminTokenGuard } from './http/admin-token.guard.js';
 import { createErrorsController } from './http/errors.controller.js';
+import { createFallbackChainsController } from './http/fallback-chains.controller.js';
 import { ERROR_RECOVERY_API_PATH } from './alerts/alerts.constants.js';
 import { ERROR_RECOVERY_WRAP_ALL_ROUTES } from './error-recovery.constants.js';
 
@@ -39,7 +40,11 @@ export const {
       ...definition,
       // Global so that RecoveryService and the enhancers behind @AiErrorHandler() resolve in every module.
       global: true,
-      controllers: extras.apiPrefix === false ? [] : [createErrorsController(extras.apiPrefix ?? DEFAULT_API_PREFIX, guard)],
+      controllers:
+        extras.apiPrefix === false
+          ? []
+          : // Before the errors controller: its `GET :id` would take `GET fallback-chains` on Express.
+            [createFallbackChainsController(extras.apiPrefix ?? DEFAULT_API_PREFIX, guard), createErrorsController(extras.apiPrefix ?? DEFAULT_API_PREFIX, guard)],
       providers: [
         ...(definition.providers ?? []),
         ...enhancers,
