@@ -168,7 +168,7 @@ export class CircuitBreakers {
     };
   }
 
-  /** Admits a call of breaker `name` or throws `CircuitOpenError` (counted as rejected). */
+  /** Admits a call of breaker `name` or throws `CircuitOpenError` (counted as rejected). @internal For the toolkit (fallback chains). */
   enter(name: string): BreakerCall {
     const entry = this.entry(name);
     const admission = this.registry.admit(name);
@@ -177,7 +177,7 @@ export class CircuitBreakers {
     throw new CircuitOpenError(name, admission.retryAfterMs);
   }
 
-  /** Counts how an admitted call ended, once. */
+  /** Counts how an admitted call ended, once. @internal For the toolkit (fallback chains). */
   leave(call: BreakerCall, end: CallEnd): void {
     const entry = this.entry(call.name);
     if (call.settled) return;
@@ -192,7 +192,7 @@ export class CircuitBreakers {
     }
   }
 
-  /** An admitted call that never reached the dependency (the caller gave up): a probe frees its slot. */
+  /** An admitted call that never reached the dependency (the caller gave up): a probe frees its slot. @internal */
   release(call: BreakerCall): void {
     this.registry.release(call);
   }
