@@ -87,6 +87,7 @@ export {
   type CircuitEvent,
   type ErrorCapturedEvent,
   type ErrorsDroppedEvent,
+  type FallbackEvent,
   type InitializationFailedEvent,
   type RecoveryEventMap,
   type ThrottleRejectedEvent,

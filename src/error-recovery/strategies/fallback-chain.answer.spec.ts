@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { ModuleRef } from '@nestjs/core';
 import { resolveOptions } from '../error-recovery-options.js';
+import { RecoveryEvents } from '../events/recovery-events.js';
 import { specContext } from '../execute/recovery-test-context.spec-helper.js';
 import { RecoveryBudget } from '../resilience/recovery-budget.js';
 import { systemClock } from '../resilience/clock.js';
@@ -17,7 +18,7 @@ describe('fallback strategy with a route fallbackChain', () => {
   const options = resolveOptions({}, {});
   function strategy() {
     const { breakers } = breakersSetup();
-    const chains = new FallbackChains(breakers, options);
+    const chains = new FallbackChains(breakers, options, new RecoveryEvents());
     return { chains, fallback: new FallbackStrategy({} as ModuleRef, new StaleResponseCache(options), chains) };
   }
 

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { isFallbackChainExhaustedError, type FallbackChainExhaustedError } from '../../errors/fallback-chain-exhausted.error.js';
 import { isUnknownFallbackChainError } from '../../errors/unknown-fallback-chain.error.js';
 import { resolveOptions } from '../../error-recovery-options.js';
-import { RecoveryEvents } from '../../events/recovery-events.js';
+import { RecoveryEvents, type FallbackEvent } from '../../events/recovery-events.js';
 import { SteppedClock } from '../../resilience/stepped-clock.spec-helper.js';
 import { CircuitBreakerRegistry } from '../../state/circuit-breaker.registry.js';
 import { InMemoryCircuitStateStore } from '../../state/circuit-state.store.js';
@@ -16,9 +16,13 @@ function setup() {
   const clock = new SteppedClock();
   clock.t = 1_000_000;
   const options = resolveOptions({ clock }, {});
-  const registry = new CircuitBreakerRegistry(new InMemoryCircuitStateStore(), options, new RecoveryEvents());
+  const events = new RecoveryEvents();
+  const seen: [string, FallbackEvent][] = [];
+  events.on('fallback.degraded', (e) => seen.push(['degraded', e]));
+  events.on('fallback.exhausted', (e) => seen.push(['exhausted', e]));
+  const registry = new CircuitBreakerRegistry(new InMemoryCircuitStateStore(), options, events);
   const breakers = new CircuitBreakers(registry, options);
-  return { clock, registry, breakers, chains: new FallbackChains(breakers, options) };
+  return { clock, registry, breakers, seen, chains: new FallbackChains(breakers, options, events) };
 }
 
 /** A provider whose behaviour the test switches: `up`, `down` (throws) or `hang` (never answers). */
@@ -41,11 +45,15 @@ function model(name: string, mode: { now: 'up' | 'down' | 'hang' }, clock: Stepp
 
 describe('FallbackChains', () => {
   it('answers from the first provider that answers and names its tier', async () => {
-    const { chains, clock } = setup();
-    const a = { now: 'down' as const };
+    const { chains, clock, seen } = setup();
+    const a = { now: 'up' as 'up' | 'down' };
     const b = { now: 'up' as const };
     chains.define('llm', { providers: [model('primary', a, clock), model('secondary', b, clock, 40)] });
+    await expect(chains.execute('llm')).resolves.toEqual({ value: 'primary says hi', tier: 1, provider: 'primary' });
+    expect(seen).toEqual([]);
+    a.now = 'down';
     await expect(chains.execute('llm')).resolves.toEqual({ value: 'secondary says hi', tier: 2, provider: 'secondary' });
+    expect(seen).toEqual([['degraded', { chain: 'llm', tier: 2, provider: 'secondary', failures: [{ provider: 'primary', reason: 'error', message: 'read ECONNRESET (primary)' }] }]]);
   });
 
   it('skips a provider whose breaker is open without calling it, and keeps per-tier statistics', async () => {
@@ -82,7 +90,7 @@ describe('FallbackChains', () => {
   });
 
   it('serves the static answer when every provider fails, else rejects with each tier’s reason', async () => {
-    const { chains, clock } = setup();
+    const { chains, clock, seen } = setup();
     const down = { now: 'down' as const };
     chains.define('canned', { providers: [model('a', down, clock)], staticAnswer: 'Sorry, try later' });
     await expect(chains.execute('canned')).resolves.toEqual({ value: 'Sorry, try later', tier: 2, provider: 'static' });
@@ -97,6 +105,7 @@ describe('FallbackChains', () => {
     expect(third.message).toMatch(/Fallback chain "bare" has no answer: a: open/);
     expect(chains.stats('bare')).toMatchObject({ executions: 4, exhausted: 4 });
     expect(chains.stats('canned')).toMatchObject({ staticAnswers: 1 });
+    expect(seen.map(([kind, e]) => [kind, e.chain, e.provider])).toEqual([['degraded', 'canned', 'static'], ...Array(4).fill(['exhausted', 'bare', null])]);
   });
 
   it("stops when the caller gives up, without counting it against the provider", async () => {

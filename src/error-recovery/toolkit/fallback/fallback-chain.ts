@@ -4,6 +4,7 @@ import { CallTimeoutError, isCallTimeoutError } from '../../errors/call-timeout.
 import { isCircuitOpenError } from '../../errors/circuit-open.error.js';
 import { FallbackChainExhaustedError, type FallbackTierFailure } from '../../errors/fallback-chain-exhausted.error.js';
 import { callWithin } from '../../resilience/call-within.js';
+import type { RecoveryEvents } from '../../events/recovery-events.js';
 import type { Clock } from '../../resilience/clock.js';
 import type { BreakerCall } from '../../state/circuit-breaker.registry.js';
 import type { CircuitBreakers } from '../breakers/circuit-breakers.service.js';
@@ -30,6 +31,7 @@ export class FallbackChain<T = unknown, I = unknown> {
     private readonly definition: FallbackChainDefinition<T, I>,
     private readonly breakers: CircuitBreakers,
     private readonly clock: Clock,
+    private readonly events: RecoveryEvents,
   ) {
     const names = new Set<string>();
     for (const p of definition.providers) {
@@ -67,6 +69,7 @@ export class FallbackChain<T = unknown, I = unknown> {
         const value = await callWithin((s) => provider.call(input, s), timeoutMs, this.clock, onTimeout, signal);
         this.breakers.leave(call, { ok: true });
         this.counters.called(tier, this.clock.now() - startedAt, 'success');
+        if (tier > 0) this.announce('fallback.degraded', tier + 1, provider.name, failures);
         return { value, tier: tier + 1, provider: provider.name };
       } catch (error) {
         if (signal?.aborted && error === signal.reason) {
@@ -82,10 +85,16 @@ export class FallbackChain<T = unknown, I = unknown> {
     }
     if (this.definition.staticAnswer !== undefined) {
       this.counters.servedStatic();
+      this.announce('fallback.degraded', this.definition.providers.length + 1, 'static', failures);
       return { value: this.definition.staticAnswer, tier: this.definition.providers.length + 1, provider: 'static' };
     }
     this.counters.failedAll();
+    this.announce('fallback.exhausted', null, null, failures);
     throw new FallbackChainExhaustedError(this.name, failures);
+  }
+
+  private announce(event: 'fallback.degraded' | 'fallback.exhausted', tier: number | null, provider: string | null, failures: readonly FallbackTierFailure[]): void {
+    this.events.emit(event, { chain: this.name, tier, provider, failures: failures.map((f) => ({ provider: f.provider, reason: f.reason, message: f.message })) });
   }
 
   stats(): FallbackChainStats {

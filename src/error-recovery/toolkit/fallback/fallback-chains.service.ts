@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ERROR_RECOVERY_OPTIONS } from '../../error-recovery.constants.js';
 import type { ResolvedErrorRecoveryOptions } from '../../error-recovery-options.js';
+import { RecoveryEvents } from '../../events/recovery-events.js';
 import { UnknownFallbackChainError } from '../../errors/unknown-fallback-chain.error.js';
 import { CircuitBreakers } from '../breakers/circuit-breakers.service.js';
 import type { FallbackChainDefinition, FallbackChainStats, FallbackResult } from './fallback-chain-options.interface.js';
@@ -25,6 +26,7 @@ export class FallbackChains {
   constructor(
     private readonly breakers: CircuitBreakers,
     @Inject(ERROR_RECOVERY_OPTIONS) private readonly options: ResolvedErrorRecoveryOptions,
+    private readonly events: RecoveryEvents,
   ) {
     for (const [name, definition] of Object.entries(options.fallbackChains)) this.define(name, definition);
   }
@@ -34,7 +36,7 @@ export class FallbackChains {
    * declared on the shared registry, so it shows in `GET /api/errors/circuit-breakers`.
    */
   define<T, I = unknown>(name: string, definition: FallbackChainDefinition<T, I>): void {
-    this.chains.set(name, new FallbackChain(name, definition, this.breakers, this.options.clock) as FallbackChain<unknown, unknown>);
+    this.chains.set(name, new FallbackChain(name, definition, this.breakers, this.options.clock, this.events) as FallbackChain<unknown, unknown>);
   }
 
   /** Whether chain `name` is defined. */
