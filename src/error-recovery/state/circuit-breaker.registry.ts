@@ -66,11 +66,6 @@ export class CircuitBreakerRegistry {
     this.declared.add(name);
   }
 
-  /** Whether `name` was declared as a call breaker. */
-  isDeclared(name: string): boolean {
-    return this.declared.has(name);
-  }
-
   policy(name: string): CircuitPolicy {
     return this.policies.get(name) ?? this.options.circuitBreaker;
   }
