@@ -126,6 +126,8 @@ describe('FallbackChains', () => {
     expect(breakers.getStatus('shared-model').counts.successes).toBe(1);
     const unknown = await chains.execute('nope').catch((e: unknown) => e);
     expect(isUnknownFallbackChainError(unknown)).toBe(true);
+    expect(() => chains.define('bad', {} as never)).toThrow(/Fallback chain "bad" needs providers/);
+    expect(() => chains.define('bad', { providers: [{ name: 'x' }] } as never)).toThrow(/needs a name and a call/);
     expect(() => chains.define('dup', { providers: [model('x', { now: 'up' }, clock), model('x', { now: 'up' }, clock)] })).toThrow(/names provider "x" twice/);
   });
 });

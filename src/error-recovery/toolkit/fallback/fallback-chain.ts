@@ -33,8 +33,10 @@ export class FallbackChain<T = unknown, I = unknown> {
     private readonly clock: Clock,
     private readonly events: RecoveryEvents,
   ) {
+    if (!Array.isArray(definition?.providers)) throw new TypeError(`Fallback chain "${name}" needs providers: { providers: [{ name, call }] }.`);
     const names = new Set<string>();
     for (const p of definition.providers) {
+      if (typeof p?.name !== 'string' || typeof p.call !== 'function') throw new TypeError(`Every provider of fallback chain "${name}" needs a name and a call(input, signal) function.`);
       if (names.has(p.name)) throw new TypeError(`Fallback chain "${name}" names provider "${p.name}" twice; give each provider its own name.`);
       names.add(p.name);
     }
