@@ -29,6 +29,10 @@ const PUBLIC_RUNTIME_NAMES = [
   // The toolkit: checkpoints.
   'CheckpointNotSerializableError', 'CheckpointStoreUnavailableError', 'CheckpointTooLargeError', 'InjectCheckpointStore', 'InvalidCheckpointArgumentError',
   'isCheckpointNotSerializableError', 'isCheckpointStoreUnavailableError', 'isCheckpointTooLargeError', 'isInvalidCheckpointArgumentError',
+  // The toolkit: call breakers and fallback chains.
+  'CIRCUIT_BREAKER_PRESETS', 'CallTimeoutError', 'CircuitBreaker', 'CircuitBreakers', 'FallbackChainExhaustedError', 'FallbackChains',
+  'UnknownCircuitBreakerError', 'UnknownFallbackChainError', 'isCallTimeoutError', 'isFallbackChainExhaustedError',
+  'isUnknownCircuitBreakerError', 'isUnknownFallbackChainError',
 ].sort();
 
 /**

@@ -11,6 +11,9 @@ import { TargetsDemoController } from './targets-demo.controller.js';
 import { RetryDemoController } from './retry-demo.controller.js';
 import { CheckpointDemoController } from './checkpoint-demo.controller.js';
 import { HealthDemoController } from './health-demo.controller.js';
+import { FallbackDemoController } from './fallback-demo.controller.js';
+import { FakeModelServers } from './fake-model.servers.js';
+import { StockApiClient } from './stock-api.client.js';
 import { InventoryClient } from './inventory.client.js';
 
 /** The demo app: a few routes that fail on purpose, with the error-recovery module installed. */
@@ -39,8 +42,8 @@ export class DemoModule {
           database: { url: config.databaseUrl, dataDir, embedded: true, ...config.errorRecovery?.database },
         }),
       ],
-      controllers: [DemoController, StrategiesDemoController, TargetsDemoController, RetryDemoController, CheckpointDemoController, HealthDemoController],
-      providers: [FlakyDependency, CatalogCache, SearchClient, InventoryClient],
+      controllers: [DemoController, StrategiesDemoController, TargetsDemoController, RetryDemoController, CheckpointDemoController, HealthDemoController, FallbackDemoController],
+      providers: [FlakyDependency, CatalogCache, SearchClient, InventoryClient, FakeModelServers, StockApiClient],
     };
   }
 }

@@ -25,6 +25,8 @@ import type { ResolvedCheckpointsOptions } from './checkpoints/checkpoints-optio
 import { resolveCheckpointsOptions } from './checkpoints/resolve-checkpoints-options.js';
 import type { ResolvedRedisOptions } from './redis/redis-options.interface.js';
 import { resolveRedisOptions } from './redis/resolve-redis-options.js';
+import type { CircuitBreakerSpec } from './toolkit/breakers/call-breaker-options.interface.js';
+import type { FallbackChainDefinition } from './toolkit/fallback/fallback-chain-options.interface.js';
 
 /** Options after defaults were applied: what every provider of the module reads. */
 export interface ResolvedErrorRecoveryOptions {
@@ -67,6 +69,8 @@ export interface ResolvedErrorRecoveryOptions {
   /** Absent when neither `redis.url` nor `redis.client` is set. */
   redis?: ResolvedRedisOptions;
   health: ResolvedHealthOptions;
+  breakers: Readonly<Record<string, CircuitBreakerSpec>>;
+  fallbackChains: Readonly<Record<string, FallbackChainDefinition>>;
 }
 
 /** Retries of background work, every field set; `attempts` 1 means none. */
@@ -253,6 +257,8 @@ export function resolveOptions(
     checkpoints: resolveCheckpointsOptions(options.checkpoints),
     redis: resolveRedisOptions(options.redis),
     health: resolveHealthOptions(options.health),
+    breakers: options.breakers ?? {},
+    fallbackChains: options.fallbackChains ?? {},
   };
 }
 

@@ -8,6 +8,7 @@ import { createRetryPoliciesController } from './http/retry-policies.controller.
 import { createHealthController } from './http/health.controller.js';
 import { createHealthProbesController, type HealthProbePaths } from './http/health-probes.controller.js';
 import { DEFAULT_HEALTH_PROBES } from './health/health.constants.js';
+import { createFallbackChainsController } from './http/fallback-chains.controller.js';
 import { ERROR_RECOVERY_API_PATH } from './alerts/alerts.constants.js';
 import { ERROR_RECOVERY_WRAP_ALL_ROUTES } from './error-recovery.constants.js';
 
@@ -53,7 +54,12 @@ export const {
         // The toolkit's controllers come first: the errors controller's `GET :id` would take their paths on Express.
         ...(apiPrefix === null
           ? []
-          : [createRetryPoliciesController(apiPrefix, guard), createHealthController(apiPrefix, guard), createErrorsController(apiPrefix, guard)]),
+          : [
+              createRetryPoliciesController(apiPrefix, guard),
+              createHealthController(apiPrefix, guard),
+              createFallbackChainsController(apiPrefix, guard),
+              createErrorsController(apiPrefix, guard),
+            ]),
         ...(extras.healthProbes === false ? [] : [createHealthProbesController({ ...DEFAULT_HEALTH_PROBES, ...extras.healthProbes })]),
       ],
       providers: [

@@ -71,6 +71,9 @@ import { RetryPolicies } from './toolkit/retry/retry-policies.service.js';
 import { CHECKPOINT_PROVIDERS } from './checkpoints/checkpoint-store.provider.js';
 import { CHECKPOINT_STORE } from './checkpoints/checkpoints.constants.js';
 import { RedisConnection } from './redis/redis-connection.js';
+import { CircuitBreakers } from './toolkit/breakers/circuit-breakers.service.js';
+import { CircuitBreakerExplorer } from './toolkit/breakers/circuit-breaker.explorer.js';
+import { FallbackChains } from './toolkit/fallback/fallback-chains.service.js';
 
 const logger = new ModuleLogger();
 
@@ -119,6 +122,8 @@ const SERVICES = [
   AlertsService,
   RetryPolicies,
   ...HEALTH_SERVICES,
+  CircuitBreakers,
+  FallbackChains,
 ];
 
 /**
@@ -188,6 +193,7 @@ const SERVICES = [
     OperationExplorer,
     ProcessErrorNet,
     ...HEALTH_PROVIDERS,
+    CircuitBreakerExplorer,
     ...BUILT_IN_STRATEGIES,
     ...SERVICES,
     ...CHECKPOINT_PROVIDERS,

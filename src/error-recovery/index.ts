@@ -104,6 +104,7 @@ export {
   type CircuitEvent,
   type ErrorCapturedEvent,
   type ErrorsDroppedEvent,
+  type FallbackEvent,
   type InitializationFailedEvent,
   type RecoveryEventMap,
   type RetryAttemptEvent,
@@ -158,3 +159,22 @@ export type { HealthOptions } from './health/health-options.interface.js';
 export type { HealthCheckDefinition, HealthCheckFunction, HealthCheckOptions, HealthCheckSource } from './health/health-check.interface.js';
 export type { BreakerHealth, HealthReport, HealthStatus, ServiceHealth } from './health/health-report.interface.js';
 export type { HealthProbePaths } from './http/health-probes.controller.js';
+
+// The toolkit: circuit breakers for any call, fallback chains.
+export { CircuitBreakers } from './toolkit/breakers/circuit-breakers.service.js';
+export { CircuitBreaker } from './toolkit/breakers/circuit-breaker.decorator.js';
+export { CIRCUIT_BREAKER_PRESETS, type CircuitBreakerPresetName } from './toolkit/breakers/circuit-breaker-presets.js';
+export type { CallBreakerOptions, CircuitBreakerDecoratorOptions, CircuitBreakerSpec } from './toolkit/breakers/call-breaker-options.interface.js';
+export type { CallBreakerCounts, CircuitBreakerStatus } from './toolkit/breakers/circuit-breaker-status.js';
+export { FallbackChains, type FallbackExecuteOptions } from './toolkit/fallback/fallback-chains.service.js';
+export type {
+  FallbackChainDefinition,
+  FallbackChainStats,
+  FallbackProvider,
+  FallbackResult,
+  FallbackTierStats,
+} from './toolkit/fallback/fallback-chain-options.interface.js';
+export { UnknownCircuitBreakerError, isUnknownCircuitBreakerError } from './errors/unknown-circuit-breaker.error.js';
+export { UnknownFallbackChainError, isUnknownFallbackChainError } from './errors/unknown-fallback-chain.error.js';
+export { FallbackChainExhaustedError, isFallbackChainExhaustedError, type FallbackTierFailure } from './errors/fallback-chain-exhausted.error.js';
+export { CallTimeoutError, isCallTimeoutError } from './errors/call-timeout.error.js';

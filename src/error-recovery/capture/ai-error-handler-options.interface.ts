@@ -37,6 +37,11 @@ export interface AiErrorHandlerOptions {
    */
   fallback?: string | ((error: unknown, request: unknown) => unknown);
   /**
+   * Name of a fallback chain (`forRoot({ fallbackChains })` or `FallbackChains.define`) the fallback
+   * strategy answers with, before the route's own `fallback`; its providers get `{ error, request }`.
+   */
+  fallbackChain?: string;
+  /**
    * A concurrency limit for the route with a priority queue (used by queue_priority). The priority
    * of a request comes from the module's `priorityHeader` when set, else `bulkhead.priority`.
    */

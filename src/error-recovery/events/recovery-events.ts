@@ -74,6 +74,17 @@ export interface RetryGaveUpEvent {
   error: string;
 }
 
+/** A fallback chain answered from a tier below its first (`fallback.degraded`) or not at all (`fallback.exhausted`). */
+export interface FallbackEvent {
+  chain: string;
+  /** The tier that answered (2 for the second provider…, providers + 1 for the static answer); null when none did. */
+  tier: number | null;
+  /** The provider that answered (`static` for the static answer); null when none did. */
+  provider: string | null;
+  /** Why each tier before it did not answer: `open` (skipped), `timeout` or `error`, with the scrubbed message. */
+  failures: { provider: string; reason: 'open' | 'timeout' | 'error'; message: string }[];
+}
+
 /** Every event the module emits, by name. */
 export interface RecoveryEventMap {
   'circuit.opened': CircuitEvent;
@@ -85,6 +96,8 @@ export interface RecoveryEventMap {
   'errors.dropped': ErrorsDroppedEvent;
   'retry.attempt': RetryAttemptEvent;
   'retry.gave_up': RetryGaveUpEvent;
+  'fallback.degraded': FallbackEvent;
+  'fallback.exhausted': FallbackEvent;
 }
 
 /**

@@ -6,25 +6,9 @@ import { CircuitMachine } from '../resilience/circuit-breaker.js';
 import { CircuitOpeningPolicy } from '../resilience/circuit-opening.policy.js';
 import { INITIAL_CIRCUIT_STATE, type CircuitOutcome, type CircuitPolicy, type CircuitState } from '../resilience/circuit-state.js';
 import type { CircuitStateStore } from './circuit-state.store.js';
+import { circuitBreakerView, type CircuitBreakerView, type BreakerCounts } from './circuit-breaker.view.js';
 
-/** One breaker as the API lists it. */
-export interface CircuitBreakerView {
-  name: string;
-  state: CircuitState['kind'];
-  consecutive_failures: number;
-  /** Outcomes in the rolling window now (closed breakers; zeros otherwise). */
-  window: { seconds: number; calls: number; failures: number; failure_rate_percent: number | null };
-  /** Consecutive trips remembered (sets the next open duration; forgiven while closed). */
-  trips: number;
-  /** How long the next (or current) opening lasts, ms. */
-  open_duration_ms: number;
-  opened_at: string | null;
-  reopen_at: string | null;
-  /** Half-open only: probes running and probes that succeeded. */
-  probes: { in_flight: number; succeeded: number } | null;
-  policy: CircuitPolicy;
-  counts: { successes: number; failures: number; rejected: number; opened: number };
-}
+export type { CircuitBreakerView } from './circuit-breaker.view.js';
 
 /** A request the breaker let through; its outcome is counted once (`settled`). */
 export interface BreakerCall {
@@ -49,13 +33,6 @@ export interface BreakerSettlement {
   window: { calls: number; failures: number };
 }
 
-interface Counts {
-  successes: number;
-  failures: number;
-  rejected: number;
-  opened: number;
-}
-
 /**
  * Per-route (or per named dependency) circuit breakers. The rules are the pure `CircuitMachine` and
  * `CircuitOpeningPolicy`; this keeps the states in a `CircuitStateStore`, counts each admitted
@@ -63,8 +40,10 @@ interface Counts {
  */
 @Injectable()
 export class CircuitBreakerRegistry {
-  private readonly counts = new Map<string, Counts>();
+  private readonly counts = new Map<string, BreakerCounts>();
   private readonly policies = new Map<string, CircuitPolicy>();
+  /** Call breakers declared by name (`CircuitBreakers.define`): listed and resettable while stateless. */
+  private readonly declared = new Set<string>();
   /** The call of each request in flight, so the circuit_break strategy counts the same one. */
   private readonly calls = new WeakMap<object, BreakerCall>();
   /** When {@link idle} may next look for forgotten states (module clock, ms). */
@@ -79,6 +58,12 @@ export class CircuitBreakerRegistry {
   /** Sets the policy of one breaker (from `@AiErrorHandler({ circuitBreaker })`) unless it has one. */
   configureOnce(name: string, policy: Partial<CircuitPolicy>): void {
     if (!this.policies.has(name)) this.policies.set(name, { ...this.options.circuitBreaker, ...policy });
+  }
+
+  /** Declares a call breaker with its full policy: it is listed (closed) before any failure. */
+  declare(name: string, policy: CircuitPolicy): void {
+    this.policies.set(name, policy);
+    this.declared.add(name);
   }
 
   policy(name: string): CircuitPolicy {
@@ -236,35 +221,22 @@ export class CircuitBreakerRegistry {
   /** Closes a breaker by hand and forgets its trips. False when no breaker has this name. */
   reset(name: string): boolean {
     const state = this.store.get(name);
-    if (state === undefined) return false;
+    if (state === undefined) return this.declared.has(name);
     this.update(name, state, INITIAL_CIRCUIT_STATE, 'reset');
     return true;
   }
 
+  /** Every breaker with a state, and every declared call breaker (closed while it has none). */
   list(): CircuitBreakerView[] {
-    const now = this.options.clock.now();
-    return [...this.store.entries()].map(([name, state]) => {
-      const policy = this.policy(name);
-      const window = state.kind === 'closed' ? CircuitOpeningPolicy.counts(state.buckets, policy, now) : { calls: 0, failures: 0 };
-      const trips = CircuitMachine.trips(state, policy, now);
-      return {
-        name,
-        state: state.kind,
-        consecutive_failures: state.kind === 'closed' ? state.consecutiveFailures : 0,
-        window: {
-          seconds: policy.windowMs / 1000,
-          ...window,
-          failure_rate_percent: window.calls === 0 ? null : Math.round((window.failures * 100) / window.calls),
-        },
-        trips,
-        open_duration_ms: state.kind === 'open' ? state.reopenAt - state.openedAt : CircuitOpeningPolicy.openDurationMs(trips + 1, policy),
-        opened_at: state.kind === 'open' ? new Date(state.openedAt).toISOString() : null,
-        reopen_at: state.kind === 'open' ? new Date(state.reopenAt).toISOString() : null,
-        probes: state.kind === 'half_open' ? { in_flight: state.probes.length, succeeded: state.probeSuccesses } : null,
-        policy,
-        counts: { ...this.count(name) },
-      };
-    });
+    const names = new Set([...[...this.store.entries()].map(([name]) => name), ...this.declared]);
+    return [...names].map((name) => this.status(name)).filter((view): view is CircuitBreakerView => view !== undefined);
+  }
+
+  /** Breaker `name` as the API lists it; undefined when it has no state and was not declared. */
+  status(name: string): CircuitBreakerView | undefined {
+    const state = this.store.get(name) ?? (this.declared.has(name) ? INITIAL_CIRCUIT_STATE : undefined);
+    if (state === undefined) return undefined;
+    return circuitBreakerView(name, state, this.policy(name), { ...this.count(name) }, this.options.clock.now());
   }
 
   private update(name: string, from: CircuitState, to: CircuitState, reason: string): void {
@@ -276,7 +248,7 @@ export class CircuitBreakerRegistry {
     this.events.emit(event, { name, from: from.kind, to: to.kind, state: to, reason });
   }
 
-  private count(name: string): Counts {
+  private count(name: string): BreakerCounts {
     let counts = this.counts.get(name);
     if (!counts) {
       counts = { successes: 0, failures: 0, rejected: 0, opened: 0 };

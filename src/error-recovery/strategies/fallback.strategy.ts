@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { messageOf } from '../common/error-text.js';
 import { StaleResponseCache } from '../state/stale-response.cache.js';
+import { FallbackChains } from '../toolkit/fallback/fallback-chains.service.js';
+import { answerFromChain } from './fallback-chain.answer.js';
 import { callRouteFallback, degraded, forwardToUpstream } from './fallback-answers.js';
 import type { RecoveryContext, RecoveryStrategy, StrategyOutcome, StrategyStep } from './recovery-strategy.interface.js';
 import { RegisterStrategy } from './register-strategy.decorator.js';
@@ -10,7 +12,7 @@ import { steps } from './strategy-steps.js';
 const NOTHING_APPLIES = 'no fallback: the route has none, no fresh stale response, no fallback upstream configured';
 
 /**
- * Answers the request another way, in this order: (a) the route's own fallback, (b) for GET, the
+ * Answers the request another way, in this order: (0) the route's fallback chain, (a) the route's own fallback, (b) for GET, the
  * last good response of the same route and query (served stale with its age), (c) the configured
  * fallback upstream (path and query only, body size-limited). Each answer is marked degraded. A
  * route fallback that returns `undefined` has served nothing: a failed step, and the next source is
@@ -24,11 +26,12 @@ export class FallbackStrategy implements RecoveryStrategy {
   constructor(
     private readonly moduleRef: ModuleRef,
     private readonly stale: StaleResponseCache,
+    private readonly chains: FallbackChains,
   ) {}
 
   /** {@link execute}'s "nothing applies", decided without running it (see RecoveryStrategy.skipReason). */
   skipReason(ctx: Omit<RecoveryContext, 'budget'>): string | undefined {
-    if (ctx.routeOptions?.fallback !== undefined) return undefined;
+    if (ctx.routeOptions?.fallback !== undefined || ctx.routeOptions?.fallbackChain !== undefined) return undefined;
     if (ctx.request?.method === 'GET' && ctx.route && this.stale.get(StaleResponseCache.key(ctx.route.key, ctx.request.url), ctx.parameters.fallback.staleMaxAgeMs)) return undefined;
     if (ctx.parameters.fallback.upstreamUrl && ctx.request) return undefined;
     return NOTHING_APPLIES;
@@ -37,6 +40,12 @@ export class FallbackStrategy implements RecoveryStrategy {
   async execute(ctx: RecoveryContext): Promise<StrategyOutcome> {
     const tried: StrategyStep[] = [];
     const p = ctx.parameters.fallback;
+
+    if (ctx.routeOptions?.fallbackChain !== undefined) {
+      const { step, answer } = await answerFromChain(ctx, this.chains, ctx.routeOptions.fallbackChain);
+      tried.push(step);
+      if (answer) return { resolved: true, result: answer.value, headers: degraded('fallback-chain'), steps: tried };
+    }
 
     if (ctx.routeOptions?.fallback !== undefined) {
       const startedAt = ctx.clock.now();

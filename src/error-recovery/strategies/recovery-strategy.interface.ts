@@ -40,6 +40,8 @@ export interface RouteRecoveryOptions {
   timeoutMs?: number;
   /** The route's fallback: a method name of its controller, or a function called as `(error, request)`. */
   fallback?: string | ((error: unknown, request: unknown) => unknown);
+  /** Name of the fallback chain the fallback strategy answers with first. */
+  fallbackChain?: string;
 }
 
 /** The request in hand, for strategies that answer it another way (fallback) or forward it. */

@@ -9,6 +9,7 @@ import { systemClock } from '../resilience/clock.js';
 import { StaleResponseCache } from '../state/stale-response.cache.js';
 import { ThrottleRegistry } from '../state/throttle.registry.js';
 import { FallbackStrategy } from './fallback.strategy.js';
+import type { FallbackChains } from '../toolkit/fallback/fallback-chains.service.js';
 import type { RecoveryContext, RecoveryStrategy } from './recovery-strategy.interface.js';
 import { RequestThrottleStrategy } from './request-throttle.strategy.js';
 
@@ -33,7 +34,7 @@ async function agrees(strategy: RecoveryStrategy, ctx: Omit<RecoveryContext, 'bu
 describe('skipReason agrees with execute', () => {
   it('fallback: nothing applies → the reason; a fresh stale response or a fallback upstream → may act', async () => {
     const stale = new StaleResponseCache(options);
-    const fallback = new FallbackStrategy({} as ModuleRef, stale);
+    const fallback = new FallbackStrategy({} as ModuleRef, stale, {} as FallbackChains);
     const boom = (c: Partial<Omit<RecoveryContext, 'budget'>> = {}) => specContext({ route, request: get, classification: classifyError(new Error('x'), { environment: 'production' }), ...c });
     expect(await agrees(fallback, boom())).toMatch(/^no fallback/);
     expect(await agrees(fallback, boom({ request: undefined }))).toMatch(/^no fallback/);
@@ -42,6 +43,7 @@ describe('skipReason agrees with execute', () => {
     const upstream = { ...options.parameters, fallback: { ...options.parameters.fallback, upstreamUrl: 'http://127.0.0.1:9/' } };
     expect(fallback.skipReason(boom({ route: { ...route, key: 'GET /other' }, parameters: upstream }))).toBeUndefined();
     expect(fallback.skipReason(boom({ routeOptions: { fallback: () => ({}) } }))).toBeUndefined();
+    expect(fallback.skipReason(boom({ routeOptions: { fallbackChain: 'llm' } }))).toBeUndefined();
   });
 
   it('request_throttle: no route, a bug, an unknown client → the reason; an overload signal → may act', async () => {
