@@ -4,6 +4,7 @@ import { ErrorCaptureFilter } from './capture/error-capture.filter.js';
 import type { ErrorRecoveryModuleOptions } from './error-recovery-options.interface.js';
 import { AdminTokenGuard } from './http/admin-token.guard.js';
 import { createErrorsController } from './http/errors.controller.js';
+import { createDeadLettersController } from './http/dead-letters.controller.js';
 import { ERROR_RECOVERY_API_PATH } from './alerts/alerts.constants.js';
 import { ERROR_RECOVERY_WRAP_ALL_ROUTES } from './error-recovery.constants.js';
 
@@ -39,7 +40,8 @@ export const {
       ...definition,
       // Global so that RecoveryService and the enhancers behind @AiErrorHandler() resolve in every module.
       global: true,
-      controllers: extras.apiPrefix === false ? [] : [createErrorsController(extras.apiPrefix ?? DEFAULT_API_PREFIX, guard)],
+      // The dead-letter routes first: `GET <prefix>/dead-letters` must not be taken for `GET <prefix>/:id`.
+      controllers: extras.apiPrefix === false ? [] : [createDeadLettersController(extras.apiPrefix ?? DEFAULT_API_PREFIX, guard), createErrorsController(extras.apiPrefix ?? DEFAULT_API_PREFIX, guard)],
       providers: [
         ...(definition.providers ?? []),
         ...enhancers,

@@ -105,7 +105,7 @@ export type {
 export type { AlertChannel } from './alerts/channels/alert-channel.interface.js';
 export { InjectAlertChannels, InjectAlertOutboxStore } from './alerts/alerts.constants.js';
 export type { AlertOutboxStore, OutboxQuery } from './alerts/outbox/alert-outbox-store.interface.js';
-export type { DeadLetterQuery, DeadLetterRecord, DeadLetterStore } from './persistence/dead-letter-store.interface.js';
+export type { DeadLetterQuery, DeadLetterRecord, DeadLetterStore } from './dead-letters/dead-letter-store.interface.js';
 export type { AlertCandidate, AlertRoute, OutboxRow, OutboxStatus } from './alerts/outbox/alert-candidate.js';
 
 // Errors, each with its `isX` guard.
