@@ -15,15 +15,15 @@ const SOURCES = ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'README
  */
 const PUBLIC_RUNTIME_NAMES = [
   'AdminTokenGuard', 'AiErrorHandler', 'BackgroundRetry', 'BulkheadRejectedError', 'CircuitOpenError', 'ClearableCacheTarget',
-  'DEFAULT_STRATEGY_MAP', 'DuplicateStrategyError', 'EmbeddedDatabaseInProductionError', 'ErrorCaptureFilter',
+  'DEFAULT_STRATEGY_MAP', 'DeadLetterHandler', 'DeadLetterQueue', 'DuplicateDeadLetterHandlerError', 'DuplicateStrategyError', 'EmbeddedDatabaseInProductionError', 'ErrorCaptureFilter',
   'ErrorLogEntity', 'ErrorLogNotFoundError', 'ErrorRecoveryModule', 'ErrorRecoveryStats',
   'InMemoryCircuitStateStore', 'InjectAlertChannels', 'InjectAlertOutboxStore', 'InjectCircuitStateStore', 'InjectDeadLetterStore',
-  'InjectErrorLogStore', 'InjectErrorRecoveryOptions', 'InvalidAlertsOptionError', 'KubernetesScaler', 'PRIORITIES',
+  'InjectErrorLogStore', 'InjectErrorRecoveryOptions', 'InvalidAlertsOptionError', 'KubernetesScaler', 'PRIORITIES', 'PayloadTooLargeError',
   'RecoveryActionEntity', 'RecoveryEvents', 'RecoveryService', 'RegisterStrategy', 'RequestThrottledError',
   'RestartableTarget', 'RouteTimeoutError', 'SEVERITY_FALLBACK_PLAN', 'STRATEGY_NAMES', 'ScalerTarget', 'StaleCacheError',
-  'WebhookScaler', 'classifyError', 'isBulkheadRejectedError', 'isCircuitOpenError', 'isEmbeddedDatabaseInProductionError',
-  'isErrorLogNotFoundError', 'isInvalidAlertsOptionError', 'isRequestThrottledError', 'isRouteTimeoutError',
-  'isStaleCacheError', 'planRecovery', 'signWebhook', 'verifyWebhookSignature', 'withRecovery',
+  'UnknownDeadLetterHandlerError', 'WebhookScaler', 'classifyError', 'isBulkheadRejectedError', 'isCircuitOpenError', 'isDuplicateDeadLetterHandlerError', 'isEmbeddedDatabaseInProductionError',
+  'isErrorLogNotFoundError', 'isInvalidAlertsOptionError', 'isPayloadTooLargeError', 'isRequestThrottledError', 'isRouteTimeoutError',
+  'isStaleCacheError', 'isUnknownDeadLetterHandlerError', 'planRecovery', 'signWebhook', 'verifyWebhookSignature', 'withRecovery',
 ];
 
 /**

@@ -27,9 +27,10 @@ export interface DeadLetterQueueOptions {
 /** {@link DeadLetterQueueOptions} with every default applied. */
 export type ResolvedDeadLetterQueueOptions = Required<DeadLetterQueueOptions>;
 
-const positive = (v: number | undefined, d: number, min = 1): number => (typeof v === 'number' && Number.isFinite(v) && v >= min ? Math.floor(v) : d);
+/** `v` brought to at least `min`; `d` when it is not a finite number. */
+const positive = (v: number | undefined, d: number, min = 1): number => (typeof v === 'number' && Number.isFinite(v) ? Math.max(min, Math.floor(v)) : d);
 
-/** The defaults, defined once. Out-of-range numbers fall back to them. */
+/** The defaults, defined once. Numbers below their minimum are raised to it (a poll every 10 ms at most, a lease of 100 ms at least). */
 export function resolveDeadLetterQueueOptions(options: DeadLetterQueueOptions = {}): ResolvedDeadLetterQueueOptions {
   return {
     process: options.process ?? true,

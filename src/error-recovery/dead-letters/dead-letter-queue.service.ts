@@ -21,8 +21,6 @@ export interface EnqueueOptions {
   maxAttempts?: number;
   /** The `@DeadLetterHandler()` that runs it. Default the operation. */
   handler?: string;
-  /** Default the module's `service`. */
-  service?: string;
   /** Runs already made before it was enqueued (counted in `attempts`). Default 0. */
   attempts?: number;
   /** First run not before this delay, ms. Default 0 (at the next poll). */
@@ -39,7 +37,6 @@ export interface KeptWork {
   attempts: number;
   error: unknown;
   errorLogId: string | null;
-  service?: string;
 }
 
 /** `GET /api/errors/dead-letters/stats`: counted in SQL, so the same from every instance. */
@@ -88,7 +85,7 @@ export class DeadLetterQueue {
     const now = this.options.clock.now();
     const attempts = Math.max(0, Math.floor(options.attempts ?? 0));
     const letter: DeadLetterRecord = {
-      ...this.base(operation, handlerName, options.service, options.contextType ?? 'job'),
+      ...this.base(operation, handlerName, options.contextType ?? 'job'),
       payload: stored,
       attempts,
       maxAttempts: attempts + Math.max(1, Math.floor(options.maxAttempts ?? this.options.deadLetters.maxAttempts)),
@@ -112,7 +109,7 @@ export class DeadLetterQueue {
     const queueRuns = this.options.deadLetters.maxAttempts;
     const error = this.errorText(work.error);
     const letter: DeadLetterRecord = {
-      ...this.base(work.operation, work.operation, work.service, work.contextType),
+      ...this.base(work.operation, work.operation, work.contextType),
       payload: storedPayload(work.payload, handler?.keepFields ?? [], DEAD_LETTER_PAYLOAD_LIMITS),
       attempts: work.attempts,
       maxAttempts: handler ? work.attempts + queueRuns : work.attempts,
@@ -167,13 +164,14 @@ export class DeadLetterQueue {
     };
   }
 
-  private base(operation: string, handler: string, service: string | undefined, contextType: ContextType): Omit<DeadLetterRecord, 'payload' | 'attempts' | 'maxAttempts' | 'status' | 'nextAttemptAt' | 'errorMessage'> {
+  /** The item belongs to this app (its module `service`): only its instances run it. */
+  private base(operation: string, handler: string, contextType: ContextType): Omit<DeadLetterRecord, 'payload' | 'attempts' | 'maxAttempts' | 'status' | 'nextAttemptAt' | 'errorMessage'> {
     const now = new Date(this.options.clock.now());
     return {
       id: randomUUID(),
       createdAt: now,
       updatedAt: now,
-      service: service ?? this.options.service,
+      service: this.options.service,
       contextType,
       operation,
       handler,

@@ -20,6 +20,7 @@ export const DEAD_LETTER_STATUSES: readonly DeadLetterStatus[] = ['pending', 're
 export interface DeadLetterRecord {
   id: string;
   createdAt: Date;
+  /** The app (module `service`) that kept it: only its instances run it. */
   service: string;
   contextType: ContextType;
   /** What identifies the work: the event pattern, the job name, the enqueued operation. */
@@ -87,14 +88,14 @@ export interface DeadLetterStore {
   list(query: DeadLetterQuery): Promise<Page<DeadLetterRecord>>;
   findById(id: string): Promise<DeadLetterRecord | null>;
   /**
-   * Takes up to `limit` pending items due at `now` whose handler is one of `handlers`, marks them
-   * `retrying` with a lease for `owner` until `leaseUntil`, and returns them.
+   * Takes up to `limit` pending items of `service` due at `now` whose handler is one of `handlers`,
+   * marks them `retrying` with a lease for `owner` until `leaseUntil`, and returns them.
    */
-  claimDue(handlers: readonly string[], owner: string, now: Date, leaseUntil: Date, limit: number): Promise<DeadLetterRecord[]>;
+  claimDue(service: string, handlers: readonly string[], owner: string, now: Date, leaseUntil: Date, limit: number): Promise<DeadLetterRecord[]>;
   /** Ends a run; false when `owner` no longer holds the item (reclaimed, discarded). */
   settle(id: string, owner: string, outcome: DeadLetterSettlement, now: Date): Promise<boolean>;
-  /** `retrying` items whose lease ran out by `now`: the crashed run counts as an attempt. */
-  reclaimExpired(now: Date): Promise<ReclaimResult>;
+  /** `retrying` items of `service` whose lease ran out by `now`: the crashed run counts as an attempt. */
+  reclaimExpired(service: string, now: Date): Promise<ReclaimResult>;
   /** Due now and allowed one more run; null when no such item or it is running. */
   retryNow(id: string, now: Date): Promise<DeadLetterRecord | null>;
   /** `discarded`; null when no such item or it already succeeded. */

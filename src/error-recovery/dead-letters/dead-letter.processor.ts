@@ -59,22 +59,27 @@ export class DeadLetterProcessor implements OnApplicationBootstrap, BeforeApplic
     return this.recovery;
   }
 
-  /** One poll: recovery (until it succeeded once), reclaim, claim and run, threshold. Never throws. Exposed for tests. */
-  async poll(): Promise<void> {
+  /**
+   * One poll: recovery (until it succeeded once), reclaim, claim and run, threshold. Never throws.
+   * True when it claimed a full batch (more may be due: the next poll follows at once). Exposed for tests.
+   */
+  async poll(): Promise<boolean> {
     try {
       await this.store.connect();
       if (!this.recovery) await this.recover();
       else await this.reclaim();
-      if (this.options.deadLetters.process && !this.stopping.signal.aborted) await this.runDue();
+      const claimed = this.options.deadLetters.process && !this.stopping.signal.aborted ? await this.runDue() : 0;
       await this.checkThreshold();
+      return claimed >= this.options.deadLetters.batchSize;
     } catch (error) {
       this.logger.warn(`dead-letter queue: poll failed, trying again in ${this.options.deadLetters.pollIntervalMs} ms: ${messageOf(error, 300)}`);
+      return false;
     }
   }
 
   private async run(): Promise<void> {
     while (!this.stopping.signal.aborted) {
-      await this.poll();
+      if (await this.poll()) continue;
       try {
         await this.options.clock.sleep(this.options.deadLetters.pollIntervalMs, this.stopping.signal, { unref: true });
       } catch {
@@ -84,7 +89,7 @@ export class DeadLetterProcessor implements OnApplicationBootstrap, BeforeApplic
   }
 
   private async recover(): Promise<void> {
-    const result = await this.store.reclaimExpired(this.now());
+    const result = await this.store.reclaimExpired(this.options.service, this.now());
     const counts = await this.store.counts();
     this.recovery = { reclaimed: result.reclaimed, exhausted: result.exhausted.length, pending: counts.pending };
     this.logger.log(`dead-letter queue: ${result.reclaimed} item(s) left running by a stopped process reclaimed, ${result.exhausted.length} exhausted by it; ${counts.pending} pending`);
@@ -93,18 +98,20 @@ export class DeadLetterProcessor implements OnApplicationBootstrap, BeforeApplic
   }
 
   private async reclaim(): Promise<void> {
-    const result = await this.store.reclaimExpired(this.now());
+    const result = await this.store.reclaimExpired(this.options.service, this.now());
     if (result.reclaimed + result.exhausted.length > 0) this.logger.warn(`dead-letter queue: ${result.reclaimed} item(s) of a stopped process reclaimed, ${result.exhausted.length} exhausted`);
     await this.announceExhausted(result.exhausted);
   }
 
-  private async runDue(): Promise<void> {
+  /** Claims and runs one batch; how many items it claimed. */
+  private async runDue(): Promise<number> {
     const names = this.handlers.names();
-    if (names.length === 0) return;
+    if (names.length === 0) return 0;
     const now = this.now();
     const { batchSize, leaseMs } = this.options.deadLetters;
-    const items = await this.store.claimDue(names, this.owner, now, new Date(now.getTime() + leaseMs), batchSize);
+    const items = await this.store.claimDue(this.options.service, names, this.owner, now, new Date(now.getTime() + leaseMs), batchSize);
     await Promise.all(items.map((item) => this.runOne(item)));
+    return items.length;
   }
 
   /** Runs one claimed item and settles it. Never throws: a failed settle leaves the lease to expire and the item to be reclaimed. */

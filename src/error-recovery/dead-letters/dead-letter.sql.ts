@@ -16,7 +16,7 @@ export const INSERT_DEAD_LETTER = `INSERT INTO "dead_letters"
 export const CLAIM_DUE = `UPDATE "dead_letters" SET "status" = 'retrying', "lease_owner" = $2, "lease_expires_at" = $4, "updated_at" = $3
   WHERE "id" IN (
     SELECT "id" FROM "dead_letters"
-    WHERE "status" = 'pending' AND "next_attempt_at" <= $3 AND "handler" = ANY($1::varchar[])
+    WHERE "status" = 'pending' AND "next_attempt_at" <= $3 AND "service" = $6 AND "handler" = ANY($1::varchar[])
     ORDER BY "next_attempt_at", "id" LIMIT $5
     FOR UPDATE SKIP LOCKED)
   RETURNING *`;
@@ -38,7 +38,7 @@ export const RECLAIM_EXPIRED = `UPDATE "dead_letters" SET "attempts" = "attempts
     "next_attempt_at" = CASE WHEN "attempts" + 1 >= "max_attempts" THEN NULL ELSE $1 END,
     "error_message" = 'the process running it (' || COALESCE("lease_owner", '?') || ') stopped before the run ended; last error: ' || "error_message",
     "lease_owner" = NULL, "lease_expires_at" = NULL, "updated_at" = $1
-  WHERE "status" = 'retrying' AND "lease_expires_at" <= $1
+  WHERE "status" = 'retrying' AND "lease_expires_at" <= $1 AND "service" = $2
   RETURNING "id", "status"`;
 
 /** Due now, with one more run allowed whatever it used; never a running or succeeded item. */

@@ -75,9 +75,9 @@ export class TypeOrmDeadLetterStore implements DeadLetterStore {
     return rows.length === 0 ? null : deadLetterFromRow(rows[0]);
   }
 
-  async claimDue(handlers: readonly string[], owner: string, now: Date, leaseUntil: Date, limit: number): Promise<DeadLetterRecord[]> {
+  async claimDue(service: string, handlers: readonly string[], owner: string, now: Date, leaseUntil: Date, limit: number): Promise<DeadLetterRecord[]> {
     if (handlers.length === 0 || limit <= 0) return [];
-    const rows = returned(await this.write(CLAIM_DUE, [handlers, owner.slice(0, 100), now.toISOString(), leaseUntil.toISOString(), limit]));
+    const rows = returned(await this.write(CLAIM_DUE, [handlers, owner.slice(0, 100), now.toISOString(), leaseUntil.toISOString(), limit, service]));
     return rows.map(deadLetterFromRow);
   }
 
@@ -88,8 +88,8 @@ export class TypeOrmDeadLetterStore implements DeadLetterStore {
     return rows.length > 0;
   }
 
-  async reclaimExpired(now: Date): Promise<ReclaimResult> {
-    const rows = returned(await this.write(RECLAIM_EXPIRED, [now.toISOString()]));
+  async reclaimExpired(service: string, now: Date): Promise<ReclaimResult> {
+    const rows = returned(await this.write(RECLAIM_EXPIRED, [now.toISOString(), service]));
     return { reclaimed: rows.filter((r) => r.status === 'pending').length, exhausted: rows.filter((r) => r.status === 'exhausted').map((r) => String(r.id)) };
   }
 

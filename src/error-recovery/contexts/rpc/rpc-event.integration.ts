@@ -119,7 +119,6 @@ export class RpcEventIntegration implements OperationIntegration {
         attempts: outcome.attempts,
         error: outcome.error,
         errorLogId: outcome.captured?.id ?? null,
-        service: plan.service,
       });
       // The module's filter answers the rethrown error without Nest's log line: this one says where the payload went.
       logger.warn(`event ${operation} failed ${outcome.attempts} time(s); payload kept as dead letter ${letter.id} (${letter.status}, error ${outcome.captured?.id ?? 'not captured'})`);
