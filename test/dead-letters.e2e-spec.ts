@@ -131,27 +131,28 @@ describe('dead-letter queue', () => {
     expect(String((thrown as Error).message)).toMatch(/"save_invoice" is declared twice/);
   });
 
-  it('reclaims at start-up an item a dead process left running, and runs it once', async () => {
+  it('reclaims an item a dead process left running (at start-up on PostgreSQL), and runs it once', async () => {
     const service = uniqueService('dlq-crash');
     const id = randomUUID();
     const itemId = randomUUID();
-    // The table exists once an app ran its migrations; this one is only here for that.
-    if (!usingPostgres) await (await start(options(uniqueService('dlq-migrate')))).close();
-    await rawQuery(
-      `INSERT INTO dead_letters (id, created_at, updated_at, service, context_type, operation, handler, payload, attempts, max_attempts, error_message, status, lease_owner, lease_expires_at)
-       VALUES ($1, now() - interval '1 hour', now() - interval '1 hour', $2, 'job', 'save_invoice', 'save_invoice', $3::jsonb, 1, 5, 'first failure', 'retrying', 'dead-host:1', now() - interval '10 minutes')`,
-      [itemId, service, JSON.stringify({ id })],
-    );
-    const recovered: unknown[] = [];
-    const app = await startApp([DeadLettersModule.forRoot(options(service))]);
-    apps.push(app);
-    app.get(RecoveryEvents).on('dead_letter.recovered', (e) => recovered.push(e));
+    const insert = (): Promise<unknown> =>
+      rawQuery(
+        `INSERT INTO dead_letters (id, created_at, updated_at, service, context_type, operation, handler, payload, attempts, max_attempts, error_message, status, lease_owner, lease_expires_at)
+         VALUES ($1, now() - interval '1 hour', now() - interval '1 hour', $2, 'job', 'save_invoice', 'save_invoice', $3::jsonb, 1, 5, 'first failure', 'retrying', 'dead-host:1', now() - interval '10 minutes')`,
+        [itemId, service, JSON.stringify({ id })],
+      );
+    // The embedded database lives and dies with its app: there the row is left while the app runs,
+    // and its next poll reclaims it (the same statement as at start-up).
+    if (usingPostgres) await insert();
+    const app = await start(options(service));
+    if (!usingPostgres) await insert();
     const [row] = await eventually(() => itemsOf(service), (rows) => rows[0]?.status === 'succeeded');
     // The crashed run counted: 1 before, 1 crashed, 1 that succeeded.
     expect(row).toMatchObject({ attempts: 3, lease_owner: null });
+    expect(String(row.error_message)).toContain('dead-host:1');
     expect(handlerRuns.get(id)).toBe(1);
     const stats = (await request(app.getHttpServer()).get('/api/errors/dead-letters/stats').set(AUTH).expect(200)).body as { startup_recovery: { reclaimed: number } };
-    expect(stats.startup_recovery.reclaimed).toBe(1);
+    expect(stats.startup_recovery.reclaimed).toBe(usingPostgres ? 1 : 0);
   });
 
   (usingPostgres ? it : it.skip)('two instances on one database share the work and run each item exactly once', async () => {
