@@ -9,7 +9,7 @@ import {
   isUnknownDeadLetterHandlerError,
   type ErrorRecoveryModuleOptions,
 } from '../src/error-recovery/index.js';
-import { DeadLettersModule, DuplicateHandler, InvoiceHandlers, handlerRuns } from './fixtures/dead-letters.module.js';
+import { Billing, DeadLettersModule, DuplicateHandler, InvoiceHandlers, NightlyExport, handlerRuns } from './fixtures/dead-letters.module.js';
 import { rawQuery, startApp } from './support/app.js';
 import { testDatabase, uniqueService, usingPostgres } from './support/database.js';
 import { eventually } from './support/polling.js';
@@ -153,6 +153,26 @@ describe('dead-letter queue', () => {
     expect(handlerRuns.get(id)).toBe(1);
     const stats = (await request(app.getHttpServer()).get('/api/errors/dead-letters/stats').set(AUTH).expect(200)).body as { startup_recovery: { reclaimed: number } };
     expect(stats.startup_recovery.reclaimed).toBe(usingPostgres ? 1 : 0);
+  });
+
+  it('keeps a withRecovery call that failed for good, and its handler runs it', async () => {
+    const service = uniqueService('dlq-with');
+    const app = await start(options(service), [InvoiceHandlers, Billing]);
+    const id = randomUUID();
+    await expect(app.get(Billing).charge(id)).rejects.toThrow(`payment gateway refused ${id}`);
+    const [row] = await eventually(() => itemsOf(service), (rows) => rows[0]?.status === 'succeeded');
+    expect(row).toMatchObject({ operation: 'save_invoice', attempts: 2, payload: { id, card_token: 'tok_9', password: '[Filtered]' } });
+    expect(row.error_log_id).toEqual(expect.any(String));
+    expect(handlerRuns.get(id)).toBe(1);
+  });
+
+  it('keeps a job that failed every @BackgroundRetry() attempt; without a handler it waits, exhausted, for an operator', async () => {
+    const service = uniqueService('dlq-job');
+    const app = await start(options(service), [InvoiceHandlers, NightlyExport]);
+    const [row] = await eventually(() => itemsOf(service), (rows) => rows.length === 1);
+    expect(app.get(NightlyExport).runs).toBe(2);
+    expect(row).toMatchObject({ operation: 'nightly_export', context_type: 'job', status: 'exhausted', attempts: 2, max_attempts: 2, payload: { args: [] } });
+    expect(String(row.error_message)).toContain(`no @DeadLetterHandler('nightly_export')`);
   });
 
   (usingPostgres ? it : it.skip)('two instances on one database share the work and run each item exactly once', async () => {
