@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { ContextType } from '../common/context-type.js';
 import { messageOf } from '../common/error-text.js';
+import { ModuleLogger } from '../common/log-line.js';
 import { scrubString } from '../common/scrub.js';
 import { DEAD_LETTER_STORE, ERROR_RECOVERY_OPTIONS } from '../error-recovery.constants.js';
 import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
@@ -12,6 +13,7 @@ import { DeadLetterHandlers } from './dead-letter-handlers.registry.js';
 import { jsonBytes, storedPayload } from './dead-letter-payload.js';
 import type { DeadLetterCounts, DeadLetterQuery, DeadLetterRecord, DeadLetterStore } from './dead-letter-store.interface.js';
 import { DEAD_LETTER_PAYLOAD_LIMITS, DeadLetterWriter } from './dead-letter.writer.js';
+import { DeadLetterProcessor } from './dead-letter.processor.js';
 
 /** Options of {@link DeadLetterQueue.enqueue}. */
 export interface EnqueueOptions {
@@ -59,11 +61,13 @@ export interface DeadLetterQueueStats {
  */
 @Injectable()
 export class DeadLetterQueue {
+  private readonly logger = new ModuleLogger();
   constructor(
     @Inject(ERROR_RECOVERY_OPTIONS) private readonly options: ResolvedErrorRecoveryOptions,
     @Inject(DEAD_LETTER_STORE) private readonly store: DeadLetterStore,
     private readonly handlers: DeadLetterHandlers,
     private readonly writer: DeadLetterWriter,
+    @Optional() private readonly processor?: DeadLetterProcessor,
   ) {}
 
   /**
@@ -96,7 +100,10 @@ export class DeadLetterQueue {
     return this.store
       .connect()
       .then(() => this.store.insert(letter))
-      .then(() => letter);
+      .then(() => {
+        this.processor?.afterKept();
+        return letter;
+      });
   }
 
   /**
@@ -116,9 +123,10 @@ export class DeadLetterQueue {
       status: handler ? 'pending' : 'exhausted',
       nextAttemptAt: handler ? new Date(this.options.clock.now()) : null,
       errorLogId: work.errorLogId,
-      errorMessage: handler ? error : `${error} (no @DeadLetterHandler('${work.operation.slice(0, 200)}'): kept for an operator; retry it once a handler exists)`,
+      errorMessage: error,
     };
-    void this.writer.record(letter);
+    if (!handler) this.logger.warn(`dead letter ${letter.id}: no @DeadLetterHandler('${work.operation.slice(0, 200)}') here, kept as exhausted for an operator (retry it once a handler exists)`);
+    void this.writer.record(letter).then(() => this.processor?.afterKept());
     return letter;
   }
 

@@ -80,6 +80,9 @@ export class DeadLetterProcessor implements OnApplicationBootstrap, BeforeApplic
   private async run(): Promise<void> {
     while (!this.stopping.signal.aborted) {
       if (await this.poll()) continue;
+      // Without a handler this app runs nothing and leaves nothing running: once recovery ran, it
+      // stops polling (an app that does not use the queue pays nothing); the threshold is then checked as items are kept.
+      if (this.recovery && this.handlers.names().length === 0) return;
       try {
         await this.options.clock.sleep(this.options.deadLetters.pollIntervalMs, this.stopping.signal, { unref: true });
       } catch {
@@ -162,6 +165,11 @@ export class DeadLetterProcessor implements OnApplicationBootstrap, BeforeApplic
   private exhausted(item: DeadLetterRecord, attempts: number, errorMessage: string): void {
     this.logger.warn(`dead letter ${item.id} (${item.operation}) exhausted after ${attempts} attempt(s): ${errorMessage.slice(0, 300)}`);
     this.events.emit('dead_letter.exhausted', { id: item.id, service: item.service, operation: item.operation, handler: item.handler, attempts, errorMessage });
+  }
+
+  /** {@link checkThreshold} after an item was kept, in the background; never throws. */
+  afterKept(): void {
+    this.checkThreshold().catch((error: unknown) => this.logger.warn(`dead-letter queue: threshold not checked: ${messageOf(error, 300)}`));
   }
 
   /** Edge-triggered: told when the waiting items reach the threshold, again only after they fell below it. */

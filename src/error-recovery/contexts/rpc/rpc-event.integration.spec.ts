@@ -114,7 +114,7 @@ describe('RpcEventIntegration', () => {
     const failure = (await Promise.resolve(handler(orders, [4, { id: 4, token: 't' }, context], method('created'))).catch((e: unknown) => e)) as Error;
     expect(failure.message).toBe('order 4 failed (run 3)');
     expect(letters).toEqual([
-      expect.objectContaining({ service: 'orders', contextType: 'rpc', operation: 'orders.created', payload: { id: 4, token: '[Filtered]' }, attempts: 3, errorLogId: 'error-1', errorMessage: 'order 4 failed (run 3)' }),
+      expect.objectContaining({ service: 'orders', contextType: 'rpc', operation: 'orders.created', payload: { id: 4, token: '[Filtered]' }, attempts: 3, errorLogId: 'error-1', errorMessage: 'order 4 failed (run 3)', status: 'exhausted' }),
     ]);
     // The filter answers with this capture: the failure is stored once.
     expect(answer.earlier(failure)).toEqual(expect.objectContaining({ id: 'error-1' }));
