@@ -10,6 +10,7 @@ import {
   type ErrorRecoveryModuleOptions,
 } from '../src/error-recovery/index.js';
 import { Billing, DeadLettersModule, DuplicateHandler, InvoiceHandlers, NightlyExport, handlerRuns } from './fixtures/dead-letters.module.js';
+import { HttpReceiver } from '../src/error-recovery/alerts/channels/http-receiver.spec-helper.js';
 import { rawQuery, startApp } from './support/app.js';
 import { testDatabase, uniqueService, usingPostgres } from './support/database.js';
 import { eventually } from './support/polling.js';
@@ -83,6 +84,35 @@ describe('dead-letter queue', () => {
     await request(server).post(`/api/errors/dead-letters/${randomUUID()}/retry`).set(AUTH).expect(404);
     await request(server).get('/api/errors/dead-letters?status=lost').set(AUTH).expect(400);
     await request(server).get('/api/errors/dead-letters').expect(401);
+  });
+
+  it('alerts through the outbox when an item is exhausted and when the queue reaches its threshold', async () => {
+    const webhook = new HttpReceiver();
+    await webhook.start();
+    try {
+      const service = uniqueService('dlq-alerts');
+      const app = await start(
+        options(service, {
+          deadLetters: { pollIntervalMs: 20, baseDelayMs: 60_000, maxAttempts: 2, alertThreshold: 2 },
+          alerts: { webhook: { url: webhook.url('/hook'), secret: 's'.repeat(32), timeoutMs: 2000 }, pollIntervalMs: 50 },
+        }),
+      );
+      const queue = app.get(DeadLetterQueue);
+      // Two items that wait a minute after their first failure: the queue holds 2, its threshold.
+      await queue.enqueue('always_fails', { id: randomUUID() });
+      await queue.enqueue('always_fails', { id: randomUUID() });
+      // One that fails at once for good.
+      const doomed = await queue.enqueue('always_fails', { id: randomUUID() }, { maxAttempts: 1 });
+      const kinds = (): { kind?: string; facts?: Record<string, string> }[] => webhook.received.map((r) => JSON.parse(r.body) as { kind?: string; facts?: Record<string, string> });
+      const posts = await eventually(
+        async () => kinds(),
+        (p) => p.some((a) => a.kind === 'dead_letter_exhausted') && p.some((a) => a.kind === 'dead_letter_queue_high'),
+      );
+      expect(posts.find((a) => a.kind === 'dead_letter_exhausted')?.facts).toMatchObject({ Item: doomed.id, Operation: 'always_fails', Attempts: '1', 'Last error': 'the ledger refuses it' });
+      expect(posts.find((a) => a.kind === 'dead_letter_queue_high')?.facts).toMatchObject({ Threshold: '2' });
+    } finally {
+      await webhook.stop();
+    }
   });
 
   it('refuses an unknown handler and a payload too large, storing nothing', async () => {
