@@ -8,6 +8,7 @@ import { FlakyDependency } from './flaky.dependency.js';
 import { StrategiesDemoController } from './strategies-demo.controller.js';
 import { CatalogCache, SearchClient } from './demo-targets.js';
 import { TargetsDemoController } from './targets-demo.controller.js';
+import { DeadLetterDemoModule } from './dead-letter-demo.controller.js';
 
 /** The demo app: a few routes that fail on purpose, with the error-recovery module installed. */
 @Module({})
@@ -34,6 +35,7 @@ export class DemoModule {
           // The demo runs with no set-up whatever NODE_ENV is: the embedded database is its choice.
           database: { url: config.databaseUrl, dataDir, embedded: true, ...config.errorRecovery?.database },
         }),
+        DeadLetterDemoModule,
       ],
       controllers: [DemoController, StrategiesDemoController, TargetsDemoController],
       providers: [FlakyDependency, CatalogCache, SearchClient],
