@@ -3,6 +3,8 @@ import { closeDataSource, connectDataSource } from '../persistence/connect-data-
 import { serialiseEmbedded } from '../persistence/embedded-serial.js';
 import type { Page } from '../persistence/error-log-store.interface.js';
 import { storableJson, storableText } from '../persistence/storable-text.js';
+import { returned } from '../persistence/returned-rows.js';
+import { whereEquals } from '../persistence/where-equals.js';
 import {
   DEAD_LETTER_STATUSES,
   type DeadLetterCounts,
@@ -15,12 +17,6 @@ import {
 import { CLAIM_DUE, DISCARD, INSERT_DEAD_LETTER, RECLAIM_EXPIRED, RETRY_NOW, SETTLE, deadLetterFromRow } from './dead-letter.sql.js';
 
 type Row = Record<string, unknown>;
-
-/** The rows an UPDATE … RETURNING gave: TypeORM's postgres driver answers `[rows, count]`, PGlite's the rows. */
-function returned(result: unknown): Row[] {
-  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as Row[];
-  return Array.isArray(result) ? (result as Row[]) : [];
-}
 
 /** The default dead-letter store: the table `dead_letters` (migrations 1765000000000 and 1765100000000) next to `error_logs`. */
 export class TypeOrmDeadLetterStore implements DeadLetterStore {
@@ -54,13 +50,7 @@ export class TypeOrmDeadLetterStore implements DeadLetterStore {
   }
 
   async list(query: DeadLetterQuery): Promise<Page<DeadLetterRecord>> {
-    const clauses: string[] = [];
-    const params: unknown[] = [];
-    for (const [column, value] of [['service', query.service], ['status', query.status], ['operation', query.operation]] as const) {
-      if (value === undefined) continue;
-      params.push(value);
-      clauses.push(`"${column}" = $${params.length}`);
-    }
+    const { clauses, params } = whereEquals([['service', query.service], ['status', query.status], ['operation', query.operation]]);
     const where = clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`;
     const [{ count }] = await this.dataSource.query<{ count: string | number }[]>(`SELECT count(*) AS "count" FROM "dead_letters" ${where}`, params);
     const rows: Row[] = await this.dataSource.query(
