@@ -130,11 +130,13 @@ export class DeadLetterQueue {
     return letter;
   }
 
-  list(query: DeadLetterQuery): Promise<Page<DeadLetterRecord>> {
+  async list(query: DeadLetterQuery): Promise<Page<DeadLetterRecord>> {
+    await this.store.connect();
     return this.store.list(query);
   }
 
-  findById(id: string): Promise<DeadLetterRecord | null> {
+  async findById(id: string): Promise<DeadLetterRecord | null> {
+    await this.store.connect();
     return this.store.findById(id);
   }
 
@@ -149,12 +151,14 @@ export class DeadLetterQueue {
   }
 
   /** Due now with one more run allowed; null when there is no such item or it is running or succeeded. */
-  retryNow(id: string): Promise<DeadLetterRecord | null> {
+  async retryNow(id: string): Promise<DeadLetterRecord | null> {
+    await this.store.connect();
     return this.store.retryNow(id, new Date(this.options.clock.now()));
   }
 
   /** `discarded`; null when there is no such item or it succeeded. */
-  discard(id: string): Promise<DeadLetterRecord | null> {
+  async discard(id: string): Promise<DeadLetterRecord | null> {
+    await this.store.connect();
     return this.store.discard(id, new Date(this.options.clock.now()));
   }
 
