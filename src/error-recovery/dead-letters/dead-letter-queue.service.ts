@@ -82,8 +82,10 @@ export class DeadLetterQueue {
     const handler = this.handlers.get(handlerName);
     if (!handler) throw new UnknownDeadLetterHandlerError(handlerName, this.handlers.names());
     const max = this.options.deadLetters.maxPayloadBytes;
-    // Strings longer than the cap would be cut by the serialiser and then pass: cut them just past it instead.
-    const stored = storedPayload(payload, handler.keepFields, { ...DEAD_LETTER_PAYLOAD_LIMITS, maxStringLength: max + 1 });
+    // Nothing may be cut silently here: every count limit is set where the JSON would already be over
+    // the byte cap (a key, an item or a character takes at least a byte), so a payload is whole or refused.
+    const limits = { ...DEAD_LETTER_PAYLOAD_LIMITS, maxStringLength: max + 1, maxKeys: max + 1, maxArrayLength: max + 1, maxNodes: max + 1 };
+    const stored = storedPayload(payload, handler.keepFields, limits);
     const bytes = jsonBytes(stored);
     if (bytes > max) throw new PayloadTooLargeError(operation, bytes, max);
     const now = this.options.clock.now();
