@@ -12,7 +12,8 @@ import {
 import { Billing, DeadLettersModule, DuplicateHandler, InvoiceHandlers, NightlyExport, handlerRuns } from './fixtures/dead-letters.module.js';
 import { HttpReceiver } from '../src/error-recovery/alerts/channels/http-receiver.spec-helper.js';
 import { rawQuery, startApp } from './support/app.js';
-import { testDatabase, uniqueService, usingPostgres } from './support/database.js';
+import { DATABASE_URL, testDatabase, uniqueService, usingPostgres } from './support/database.js';
+import { TcpProxy } from './support/tcp-proxy.js';
 import { eventually } from './support/polling.js';
 
 const AUTH = { Authorization: 'Bearer dl-token' };
@@ -39,6 +40,10 @@ describe('dead-letter queue', () => {
   };
   afterEach(async () => {
     for (const app of apps.splice(0)) await app.close();
+  });
+  // Tests that write rows before their app starts need the tables: one app migrates them first.
+  beforeAll(async () => {
+    if (usingPostgres) await (await startApp([DeadLettersModule.forRoot(options(uniqueService('dlq-migrate')))])).close();
   });
 
   it('runs an enqueued item with backoff until its handler succeeds; the secret is scrubbed, the declared field kept', async () => {
@@ -67,9 +72,16 @@ describe('dead-letter queue', () => {
     expect(exhausted).toEqual([item.id]);
     const server = app.getHttpServer();
 
-    const stats = (await request(server).get('/api/errors/dead-letters/stats').set(AUTH).expect(200)).body as Record<string, unknown>;
-    expect(stats).toMatchObject({ handlers: ['save_invoice', 'always_fails'] });
-    expect(stats).toEqual(expect.objectContaining({ total_enqueued: expect.any(Number), total_failed: expect.any(Number), status_breakdown: expect.objectContaining({ exhausted: expect.any(Number) }) }));
+    const stats = (await request(server).get(`/api/errors/dead-letters/stats?service=${service}`).set(AUTH).expect(200)).body as Record<string, unknown>;
+    expect(stats).toMatchObject({
+      total_enqueued: 1,
+      total_success: 0,
+      total_failed: 1,
+      total_discarded: 0,
+      current_items: 0,
+      status_breakdown: { pending: 0, retrying: 0, succeeded: 0, exhausted: 1, discarded: 0 },
+      handlers: ['save_invoice', 'always_fails'],
+    });
 
     const retried = (await request(server).post(`/api/errors/dead-letters/${item.id}/retry`).set(AUTH).expect(200)).body as Record<string, unknown>;
     expect(retried).toMatchObject({ status: 'pending', attempts: 2, max_attempts: 3 });
@@ -203,6 +215,38 @@ describe('dead-letter queue', () => {
     expect(app.get(NightlyExport).runs).toBe(2);
     expect(row).toMatchObject({ operation: 'nightly_export', context_type: 'job', status: 'exhausted', attempts: 2, max_attempts: 2, payload: { args: [] } });
     expect(row.error_message).toBe('export target unreachable');
+  });
+
+  (usingPostgres ? it : it.skip)('starts while its database is down, and recovers the crashed item once it is back', async () => {
+    const service = uniqueService('dlq-down');
+    const id = randomUUID();
+    await rawQuery(
+      `INSERT INTO dead_letters (id, created_at, updated_at, service, context_type, operation, handler, payload, attempts, max_attempts, error_message, status, lease_owner, lease_expires_at)
+       VALUES ($1, now(), now(), $2, 'job', 'save_invoice', 'save_invoice', $3::jsonb, 1, 5, 'first failure', 'retrying', 'dead-host:2', now() - interval '1 minute')`,
+      [randomUUID(), service, JSON.stringify({ id })],
+    );
+    const target = new URL(DATABASE_URL!);
+    const proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
+    await proxy.start();
+    await proxy.stop();
+    const viaProxy = new URL(DATABASE_URL!);
+    viaProxy.hostname = '127.0.0.1';
+    viaProxy.port = String(proxy.port);
+    try {
+      const app = await start(options(service, { database: { url: viaProxy.toString(), poolSize: 1, connectTimeoutMs: 300 } }));
+      const recovered: unknown[] = [];
+      app.get(RecoveryEvents).on('dead_letter.recovered', (e) => recovered.push(e));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(recovered).toEqual([]);
+      expect((await itemsOf(service))[0]).toMatchObject({ status: 'retrying' });
+      await proxy.start();
+      await eventually(() => itemsOf(service), (rows) => rows[0]?.status === 'succeeded');
+      expect(recovered).toEqual([{ reclaimed: 1, exhausted: 0, pending: 1 }]);
+      expect(handlerRuns.get(id)).toBe(1);
+    } finally {
+      for (const app of apps.splice(0)) await app.close();
+      await proxy.stop();
+    }
   });
 
   (usingPostgres ? it : it.skip)('two instances on one database share the work and run each item exactly once', async () => {

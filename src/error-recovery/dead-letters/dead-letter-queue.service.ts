@@ -164,10 +164,11 @@ export class DeadLetterQueue {
     return this.store.discard(id, new Date(this.options.clock.now()));
   }
 
-  async stats(): Promise<DeadLetterQueueStats> {
+  /** Of one service (`service`), or of every app writing to the table. */
+  async stats(service?: string): Promise<DeadLetterQueueStats> {
     await this.writer.drain(1000);
     await this.store.connect();
-    const counts = await this.store.counts();
+    const counts = await this.store.counts(service);
     return {
       total_enqueued: Object.values(counts).reduce((a, b) => a + b, 0),
       total_success: counts.succeeded,

@@ -100,7 +100,8 @@ export interface DeadLetterStore {
   retryNow(id: string, now: Date): Promise<DeadLetterRecord | null>;
   /** `discarded`; null when no such item or it already succeeded. */
   discard(id: string, now: Date): Promise<DeadLetterRecord | null>;
-  counts(): Promise<DeadLetterCounts>;
+  /** Items by status, of one service or of all. */
+  counts(service?: string): Promise<DeadLetterCounts>;
   /** Release connections. */
   close(): Promise<void>;
 }

@@ -52,9 +52,9 @@ class MemoryStore {
   async findById(id: string): Promise<DeadLetterRecord | null> {
     return this.rows.get(id) ?? null;
   }
-  async counts(): Promise<DeadLetterCounts> {
+  async counts(service?: string): Promise<DeadLetterCounts> {
     const counts: DeadLetterCounts = { pending: 0, retrying: 0, succeeded: 0, exhausted: 0, discarded: 0 };
-    for (const r of this.rows.values()) counts[r.status]++;
+    for (const r of this.rows.values()) if (service === undefined || r.service === service) counts[r.status]++;
     return counts;
   }
 }

@@ -93,7 +93,7 @@ export class DeadLetterProcessor implements OnApplicationBootstrap, BeforeApplic
 
   private async recover(): Promise<void> {
     const result = await this.store.reclaimExpired(this.options.service, this.now());
-    const counts = await this.store.counts();
+    const counts = await this.store.counts(this.options.service);
     this.recovery = { reclaimed: result.reclaimed, exhausted: result.exhausted.length, pending: counts.pending };
     this.logger.log(`dead-letter queue: ${result.reclaimed} item(s) left running by a stopped process reclaimed, ${result.exhausted.length} exhausted by it; ${counts.pending} pending`);
     this.events.emit('dead_letter.recovered', this.recovery);
@@ -176,7 +176,7 @@ export class DeadLetterProcessor implements OnApplicationBootstrap, BeforeApplic
   private async checkThreshold(): Promise<void> {
     const threshold = this.options.deadLetters.alertThreshold;
     if (threshold <= 0) return;
-    const counts = await this.store.counts();
+    const counts = await this.store.counts(this.options.service);
     const current = counts.pending + counts.retrying;
     const above = current >= threshold;
     if (above && !this.aboveThreshold) this.events.emit('dead_letter.queue_high', { current, threshold });

@@ -93,8 +93,10 @@ export class TypeOrmDeadLetterStore implements DeadLetterStore {
     return rows.length === 0 ? null : deadLetterFromRow(rows[0]);
   }
 
-  async counts(): Promise<DeadLetterCounts> {
-    const rows = await this.dataSource.query<{ status: string; count: string | number }[]>(`SELECT "status", count(*) AS "count" FROM "dead_letters" GROUP BY "status"`);
+  async counts(service?: string): Promise<DeadLetterCounts> {
+    const { clauses, params } = whereEquals([['service', service]]);
+    const where = clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`;
+    const rows = await this.dataSource.query<{ status: string; count: string | number }[]>(`SELECT "status", count(*) AS "count" FROM "dead_letters" ${where} GROUP BY "status"`, params);
     const counts = Object.fromEntries(DEAD_LETTER_STATUSES.map((s) => [s, 0])) as DeadLetterCounts;
     for (const row of rows) if (row.status in counts) counts[row.status as keyof DeadLetterCounts] = Number(row.count);
     return counts;

@@ -19,7 +19,7 @@ import type { DeadLetterRecord } from '../dead-letters/dead-letter-store.interfa
 import { DeadLetterWriter } from '../dead-letters/dead-letter.writer.js';
 import { DeadLetterProcessor } from '../dead-letters/dead-letter.processor.js';
 import { deadLetterJson } from './dead-letter.json.js';
-import { ListDeadLettersQueryDto } from './dto/list-dead-letters-query.dto.js';
+import { DeadLetterStatsQueryDto, ListDeadLettersQueryDto } from './dto/list-dead-letters-query.dto.js';
 import { StorableInputPipe } from './storable-input.pipe.js';
 
 /** How long a read waits for dead letters on their way to the store, so the API shows what was just kept. */
@@ -51,9 +51,9 @@ export function createDeadLettersController(prefix: string, guard: Type<CanActiv
 
     /** Counts from the table (every instance), with this process's writer and start-up recovery. */
     @Get('stats')
-    async stats(): Promise<DeadLetterQueueStats & Record<string, unknown>> {
+    async stats(@Query() query: DeadLetterStatsQueryDto): Promise<DeadLetterQueueStats & Record<string, unknown>> {
       const recovery = this.processor.lastRecovery();
-      return { ...(await this.queue.stats()), handlers: this.queue.handlerNames(), writer: this.writer.stats(), startup_recovery: recovery ?? null };
+      return { ...(await this.queue.stats(query.service)), handlers: this.queue.handlerNames(), writer: this.writer.stats(), startup_recovery: recovery ?? null };
     }
 
     @Get(':id')

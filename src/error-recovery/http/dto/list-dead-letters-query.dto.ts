@@ -13,3 +13,8 @@ export class ListDeadLettersQueryDto {
   /** Newest first. Default 20, at most 100. */
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) limit?: number;
 }
+
+/** `GET /api/errors/dead-letters/stats?service=`: one app's items, or (without it) every app's in the table. */
+export class DeadLetterStatsQueryDto {
+  @IsOptional() @IsString() @MaxLength(100) service?: string;
+}
