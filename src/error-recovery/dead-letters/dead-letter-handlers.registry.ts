@@ -57,10 +57,12 @@ export class DeadLetterHandlers implements OnModuleInit {
     this.byName.set(handler.name, handler);
   }
 
+  /** The handler of this name; undefined when none was declared. */
   get(name: string): RegisteredDeadLetterHandler | undefined {
     return this.byName.get(name);
   }
 
+  /** Every declared name, in discovery order. */
   names(): string[] {
     return [...this.byName.keys()];
   }

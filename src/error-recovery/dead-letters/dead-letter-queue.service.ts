@@ -132,11 +132,13 @@ export class DeadLetterQueue {
     return letter;
   }
 
+  /** Items newest first, filtered by service, status and operation. */
   async list(query: DeadLetterQuery): Promise<Page<DeadLetterRecord>> {
     await this.store.connect();
     return this.store.list(query);
   }
 
+  /** One item; null when no item has this id. */
   async findById(id: string): Promise<DeadLetterRecord | null> {
     await this.store.connect();
     return this.store.findById(id);

@@ -10,6 +10,7 @@ import type { Page } from '../persistence/error-log-store.interface.js';
  */
 export type DeadLetterStatus = 'pending' | 'retrying' | 'succeeded' | 'exhausted' | 'discarded';
 
+/** Every {@link DeadLetterStatus}, in the order of an item's life. */
 export const DEAD_LETTER_STATUSES: readonly DeadLetterStatus[] = ['pending', 'retrying', 'succeeded', 'exhausted', 'discarded'];
 
 /**
