@@ -15,6 +15,7 @@ import { FallbackDemoController } from './fallback-demo.controller.js';
 import { FakeModelServers } from './fake-model.servers.js';
 import { StockApiClient } from './stock-api.client.js';
 import { InventoryClient } from './inventory.client.js';
+import { DeadLetterDemoModule } from './dead-letter-demo.controller.js';
 
 /** The demo app: a few routes that fail on purpose, with the error-recovery module installed. */
 @Module({})
@@ -41,6 +42,7 @@ export class DemoModule {
           // The demo runs with no set-up whatever NODE_ENV is: the embedded database is its choice.
           database: { url: config.databaseUrl, dataDir, embedded: true, ...config.errorRecovery?.database },
         }),
+        DeadLetterDemoModule,
       ],
       controllers: [DemoController, StrategiesDemoController, TargetsDemoController, RetryDemoController, CheckpointDemoController, HealthDemoController, FallbackDemoController],
       providers: [FlakyDependency, CatalogCache, SearchClient, InventoryClient, FakeModelServers, StockApiClient],

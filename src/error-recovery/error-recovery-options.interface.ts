@@ -8,7 +8,6 @@ import type { RecoveryTargets, StrategyParameters } from './strategies/strategy-
 import type { StrategyMap } from './plan/strategy-name.js';
 import type { AlertsOptions } from './alerts/alerts-options.interface.js';
 import type { AlertOutboxStore } from './alerts/outbox/alert-outbox-store.interface.js';
-import type { DeadLetterStore } from './persistence/dead-letter-store.interface.js';
 import type { RetryPolicyOptions } from './toolkit/retry/retry-options.interface.js';
 import type { CheckpointsOptions } from './checkpoints/checkpoints-options.interface.js';
 import type { RedisOptions } from './redis/redis-options.interface.js';
@@ -18,6 +17,8 @@ import type { CircuitBreakerSpec } from './toolkit/breakers/call-breaker-options
 import type { FallbackChainDefinition } from './toolkit/fallback/fallback-chain-options.interface.js';
 
 export type { CircuitBreakerOptions } from './resilience/circuit-breaker-options.interface.js';
+import type { DeadLetterStore } from './dead-letters/dead-letter-store.interface.js';
+import type { DeadLetterQueueOptions } from './dead-letters/dead-letter-options.interface.js';
 
 /** Where the module keeps `error_logs`. The module always uses a DataSource (and pool) of its own. */
 export interface ErrorRecoveryDatabaseOptions {
@@ -248,6 +249,8 @@ export interface ErrorRecoveryModuleOptions {
   alertOutboxStore?: AlertOutboxStore;
   /** Replace the dead-letter store (default: the table `dead_letters` next to `error_logs`). */
   deadLetterStore?: DeadLetterStore;
+  /** The persistent dead-letter queue: its processor, backoff, payload cap and alert threshold. See `DeadLetterQueueOptions`. */
+  deadLetters?: DeadLetterQueueOptions;
   /** GraphQL, microservices, WebSockets, jobs, queues, event listeners and the process's last net. */
   contexts?: ContextsOptions;
   /**

@@ -10,8 +10,9 @@ import type {
 } from './error-recovery-options.interface.js';
 import type { StrategyMap } from './plan/strategy-name.js';
 import type { AlertOutboxStore } from './alerts/outbox/alert-outbox-store.interface.js';
-import type { DeadLetterStore } from './persistence/dead-letter-store.interface.js';
 import { resolveHealthOptions, type ResolvedHealthOptions } from './health/health-options.interface.js';
+import type { DeadLetterStore } from './dead-letters/dead-letter-store.interface.js';
+import { resolveDeadLetterQueueOptions, type ResolvedDeadLetterQueueOptions } from './dead-letters/dead-letter-options.interface.js';
 import { resolveAlertsOptions, type ResolvedAlertsOptions } from './alerts/resolve-alerts-options.js';
 import type { ErrorLogStore } from './persistence/error-log-store.interface.js';
 import { resolveWriterOptions, type ResolvedWriterOptions } from './persistence/resolve-writer-options.js';
@@ -62,6 +63,7 @@ export interface ResolvedErrorRecoveryOptions {
   alerts: ResolvedAlertsOptions;
   alertOutboxStore?: AlertOutboxStore;
   deadLetterStore?: DeadLetterStore;
+  deadLetters: ResolvedDeadLetterQueueOptions;
   contexts: ResolvedContextsOptions;
   /** The configured retry policies by name, each checked. */
   retryPolicies: Readonly<Record<string, RetryPolicyOptions>>;
@@ -252,6 +254,7 @@ export function resolveOptions(
     alerts: resolveAlertsOptions(options.alerts, env, warn),
     alertOutboxStore: options.alertOutboxStore,
     deadLetterStore: options.deadLetterStore,
+    deadLetters: resolveDeadLetterQueueOptions(options.deadLetters),
     contexts: resolveContexts(options.contexts),
     retryPolicies: checkedRetryPolicies(options.retryPolicies ?? {}),
     checkpoints: resolveCheckpointsOptions(options.checkpoints),

@@ -7,8 +7,8 @@ import type { AlertOutboxStore } from './alerts/outbox/alert-outbox-store.interf
 import { DEAD_LETTER_STORE, ERROR_RECOVERY_OPTIONS } from './error-recovery.constants.js';
 import type { ResolvedErrorRecoveryOptions } from './error-recovery-options.js';
 import { ErrorLogWriter } from './persistence/error-log.writer.js';
-import { DeadLetterWriter } from './persistence/dead-letter.writer.js';
-import type { DeadLetterStore } from './persistence/dead-letter-store.interface.js';
+import { DeadLetterWriter } from './dead-letters/dead-letter.writer.js';
+import type { DeadLetterStore } from './dead-letters/dead-letter-store.interface.js';
 import { settlesWithin } from './resilience/settles-within.js';
 import { BackgroundRunner } from './contexts/background-runner.js';
 

@@ -9,6 +9,7 @@ import { createHealthController } from './http/health.controller.js';
 import { createHealthProbesController, type HealthProbePaths } from './http/health-probes.controller.js';
 import { DEFAULT_HEALTH_PROBES } from './health/health.constants.js';
 import { createFallbackChainsController } from './http/fallback-chains.controller.js';
+import { createDeadLettersController } from './http/dead-letters.controller.js';
 import { ERROR_RECOVERY_API_PATH } from './alerts/alerts.constants.js';
 import { ERROR_RECOVERY_WRAP_ALL_ROUTES } from './error-recovery.constants.js';
 
@@ -58,6 +59,7 @@ export const {
               createRetryPoliciesController(apiPrefix, guard),
               createHealthController(apiPrefix, guard),
               createFallbackChainsController(apiPrefix, guard),
+              createDeadLettersController(apiPrefix, guard),
               createErrorsController(apiPrefix, guard),
             ]),
         ...(extras.healthProbes === false ? [] : [createHealthProbesController({ ...DEFAULT_HEALTH_PROBES, ...extras.healthProbes })]),

@@ -61,8 +61,9 @@ import { ErrorLogWriter } from './persistence/error-log.writer.js';
 import { createErrorRecoveryDataSource, isEmbedded } from './persistence/error-recovery-data-source.js';
 import { assertRealStoreInProduction } from './production-store.js';
 import { TypeOrmErrorLogStore } from './persistence/typeorm-error-log.store.js';
-import { TypeOrmDeadLetterStore } from './persistence/typeorm-dead-letter.store.js';
-import { DeadLetterWriter } from './persistence/dead-letter.writer.js';
+import { TypeOrmDeadLetterStore } from './dead-letters/typeorm-dead-letter.store.js';
+import { DeadLetterWriter } from './dead-letters/dead-letter.writer.js';
+import { DEAD_LETTER_SERVICES } from './dead-letters/dead-letter-services.js';
 import { RecoveryService } from './recovery.service.js';
 import { RetryStrategy } from './strategies/retry.strategy.js';
 import { HEALTH_PROVIDERS, HEALTH_SERVICES } from './health/health.providers.js';
@@ -115,6 +116,7 @@ const SERVICES = [
   RouteRecovery,
   BackgroundRunner,
   DeadLetterWriter,
+  ...DEAD_LETTER_SERVICES,
   AdminTokenGuard,
   AlertRouter,
   AlertQueue,

@@ -102,6 +102,9 @@ export type { CircuitPolicy, CircuitState } from './resilience/circuit-state.js'
 export {
   RecoveryEvents,
   type CircuitEvent,
+  type DeadLetterExhaustedEvent,
+  type DeadLetterQueueHighEvent,
+  type DeadLetterRecoveredEvent,
   type ErrorCapturedEvent,
   type ErrorsDroppedEvent,
   type FallbackEvent,
@@ -125,11 +128,27 @@ export type {
 export type { AlertChannel } from './alerts/channels/alert-channel.interface.js';
 export { InjectAlertChannels, InjectAlertOutboxStore } from './alerts/alerts.constants.js';
 export type { AlertOutboxStore, OutboxQuery } from './alerts/outbox/alert-outbox-store.interface.js';
-export type { DeadLetterQuery, DeadLetterRecord, DeadLetterStore } from './persistence/dead-letter-store.interface.js';
+export type {
+  DeadLetterCounts,
+  DeadLetterQuery,
+  DeadLetterRecord,
+  DeadLetterSettlement,
+  DeadLetterStatus,
+  DeadLetterStore,
+  ReclaimResult,
+} from './dead-letters/dead-letter-store.interface.js';
+
+// The dead-letter queue.
+export { DeadLetterHandler, type DeadLetterHandlerOptions } from './dead-letters/dead-letter-handler.decorator.js';
+export { DeadLetterQueue, type DeadLetterQueueStats, type EnqueueOptions } from './dead-letters/dead-letter-queue.service.js';
+export type { DeadLetterQueueOptions } from './dead-letters/dead-letter-options.interface.js';
 export type { AlertCandidate, AlertRoute, OutboxRow, OutboxStatus } from './alerts/outbox/alert-candidate.js';
 
 // Errors, each with its `isX` guard.
 export { CircuitOpenError, isCircuitOpenError } from './errors/circuit-open.error.js';
+export { DuplicateDeadLetterHandlerError, isDuplicateDeadLetterHandlerError } from './errors/duplicate-dead-letter-handler.error.js';
+export { PayloadTooLargeError, isPayloadTooLargeError } from './errors/payload-too-large.error.js';
+export { UnknownDeadLetterHandlerError, isUnknownDeadLetterHandlerError } from './errors/unknown-dead-letter-handler.error.js';
 export { RequestThrottledError, isRequestThrottledError } from './errors/request-throttled.error.js';
 export { BulkheadRejectedError, isBulkheadRejectedError } from './errors/bulkhead-full.error.js';
 export { StaleCacheError, isStaleCacheError } from './errors/stale-cache.error.js';

@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Optional, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { AiErrorHandlerOptions } from './capture/ai-error-handler-options.interface.js';
 import { SelfReplay } from './capture/self-replay.js';
 import { NO_REQUEST } from './capture/request-snapshot.js';
@@ -8,6 +8,7 @@ import { ErrorPipeline } from './error-pipeline.js';
 import { ERROR_LOG_STORE, ERROR_RECOVERY_OPTIONS } from './error-recovery.constants.js';
 import type { ResolvedErrorRecoveryOptions } from './error-recovery-options.js';
 import { ErrorRecoveryStats } from './error-recovery.stats.js';
+import { DeadLetterQueue } from './dead-letters/dead-letter-queue.service.js';
 import { ErrorLogNotFoundError } from './errors/error-log-not-found.error.js';
 import { RecoveryExecutor } from './execute/recovery-executor.js';
 import { recoverySummary, type RecoverySummary } from './execute/recovery-report.js';
@@ -29,6 +30,13 @@ export interface WithRecoveryOptions extends Omit<AiErrorHandlerOptions, 'captur
   replaySafe?: boolean;
   /** Extra data stored with the error (scrubbed), e.g. a job id. */
   context?: Record<string, unknown>;
+  /**
+   * When recovery does not save the call, keep the work in the dead-letter queue: `operation` names
+   * the `@DeadLetterHandler()` that will run `payload` again (scrubbed as error rows, except the
+   * handler's `keepFields`). Without a handler of that name the item is kept `exhausted`, for an
+   * operator. The error is rethrown either way. Default: nothing is kept.
+   */
+  deadLetter?: { operation: string; payload: unknown };
 }
 
 /** Result of a manual recovery run, as `POST /api/errors/recovery/trigger` returns it. */
@@ -66,6 +74,7 @@ export class RecoveryService implements OnModuleInit, OnModuleDestroy {
     @Inject(ERROR_LOG_STORE) private readonly store: ErrorLogStore,
     @Inject(ERROR_RECOVERY_OPTIONS) private readonly options: ResolvedErrorRecoveryOptions,
     private readonly selfReplay: SelfReplay,
+    @Optional() private readonly deadLetters?: DeadLetterQueue,
   ) {}
 
   /** The instance `withRecovery()` uses: the one of the running app. */
@@ -131,6 +140,7 @@ export class RecoveryService implements OnModuleInit, OnModuleDestroy {
       return await fn();
     } catch (error) {
       let recovered: { value: T } | undefined;
+      let errorLogId: string | null = null;
       try {
         const snapshot = options.context ? { ...NO_REQUEST, context: { extra: scrub(options.context) } } : NO_REQUEST;
         const captured = await this.capture.capture(error, snapshot, {
@@ -139,13 +149,24 @@ export class RecoveryService implements OnModuleInit, OnModuleDestroy {
           replaySafe: options.replaySafe === true,
           routeOptions: options,
         });
+        errorLogId = captured.id;
         if (captured.report.success) recovered = { value: captured.report.result as T };
         else this.capture.rethrown(error, captured);
       } catch (fault) {
         this.stats.fault('capture', fault);
       }
       if (recovered) return recovered.value;
+      if (options.deadLetter) this.keep(options.deadLetter, error, errorLogId);
       throw error;
+    }
+  }
+
+  /** Kept for its handler; a fault of the queue is counted and never replaces the call's own error. */
+  private keep(work: { operation: string; payload: unknown }, error: unknown, errorLogId: string | null): void {
+    try {
+      this.deadLetters?.keep({ operation: work.operation, payload: work.payload, contextType: 'job', attempts: 1, error, errorLogId });
+    } catch (fault) {
+      this.stats.fault('capture', fault);
     }
   }
 }

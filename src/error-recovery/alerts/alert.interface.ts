@@ -10,6 +10,8 @@ export type AlertKind =
   | 'rate_limit_exceeded'
   | 'initialization_failed'
   | 'errors_dropped'
+  | 'dead_letter_exhausted'
+  | 'dead_letter_queue_high'
   | 'digest';
 
 export const ALERT_KINDS: readonly AlertKind[] = [
@@ -21,6 +23,8 @@ export const ALERT_KINDS: readonly AlertKind[] = [
   'rate_limit_exceeded',
   'initialization_failed',
   'errors_dropped',
+  'dead_letter_exhausted',
+  'dead_letter_queue_high',
   'digest',
 ];
 

@@ -7,6 +7,7 @@ import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js'
 import {
   RecoveryEvents,
   type CircuitEvent,
+  type DeadLetterExhaustedEvent,
   type ErrorCapturedEvent,
   type ErrorsDroppedEvent,
   type InitializationFailedEvent,
@@ -17,7 +18,7 @@ import { AlertQueue } from './alert-queue.js';
 import { AlertRouter } from './alert-router.js';
 import { ERROR_RECOVERY_API_PATH } from './alerts.constants.js';
 import { errorAlert } from './error-alert.js';
-import { circuitAlert, errorsDroppedAlert, initializationFailedAlert, rateLimitAlert, recoveryFailingAlert, type EventOrigin } from './event-alerts.js';
+import { circuitAlert, deadLetterExhaustedAlert, deadLetterQueueHighAlert, errorsDroppedAlert, initializationFailedAlert, rateLimitAlert, recoveryFailingAlert, type EventOrigin } from './event-alerts.js';
 import { newOutboxRow } from './outbox/alert-outbox.rows.js';
 import { StrategyFailureStreaks } from './strategy-failure-streaks.js';
 
@@ -50,6 +51,8 @@ export class AlertsService {
     events.on('throttle.rejected', (e) => this.onThrottle(e));
     events.on('initialization.failed', (e) => this.onInitializationFailed(e));
     events.on('errors.dropped', (e) => this.onErrorsDropped(e));
+    events.on('dead_letter.exhausted', (e) => this.onDeadLetterExhausted(e));
+    events.on('dead_letter.queue_high', (e) => this.add(deadLetterQueueHighAlert(e, this.origin()), 'dead_letter_queue_high', true));
   }
 
   private origin(service = this.options.service): EventOrigin {
@@ -107,6 +110,11 @@ export class AlertsService {
     // The journal (or, without one, the queue) fills only while the store, where the outbox lives,
     // is down or far behind: an alert queued there would wait for the store. Send directly.
     this.sendDirectly(alert).catch((error: unknown) => this.logger.error(`errors_dropped alert not sent: ${String(error)}`));
+  }
+
+  private onDeadLetterExhausted(event: DeadLetterExhaustedEvent): void {
+    // One key per operation: a handler that fails every item is one alert and a count, not one per item.
+    this.add(deadLetterExhaustedAlert(event, this.origin(event.service)), `dead_letter_exhausted:${event.operation}`, true);
   }
 
   private add(alert: Alert, subject: string, summarize: boolean, state?: string): void {

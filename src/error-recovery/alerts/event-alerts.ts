@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Severity } from '../classify/classification.interface.js';
-import type { CircuitEvent } from '../events/recovery-events.js';
+import type { CircuitEvent, DeadLetterExhaustedEvent, DeadLetterQueueHighEvent } from '../events/recovery-events.js';
 import type { Alert, AlertKind } from './alert.interface.js';
 import { scrubString } from '../common/scrub.js';
 import { oneLine } from './templates/escape.js';
@@ -79,5 +79,27 @@ export function errorsDroppedAlert(reason: string, count: number, origin: EventO
     Reason: oneLine(reason, 100),
     Dropped: String(count),
     'What to do': 'see GET /api/errors/stats (writer): free disk for the journal or raise writer.journal.maxBytes, and check the error store',
+  });
+}
+
+/** A dead-letter item failed every run it was allowed: the work is kept, and waits for an operator. */
+export function deadLetterExhaustedAlert(event: DeadLetterExhaustedEvent, origin: EventOrigin): Alert {
+  const operation = oneLine(event.operation, 200);
+  return eventAlert('dead_letter_exhausted', 'high', null, `Dead letter exhausted in ${origin.service}: ${operation} failed ${event.attempts} times`, origin, {
+    Item: event.id,
+    Operation: operation,
+    Handler: oneLine(event.handler, 200),
+    Attempts: String(event.attempts),
+    'Last error': oneLine(event.errorMessage, 300),
+    'What to do': `fix the cause, then POST /api/errors/dead-letters/${event.id}/retry (or /discard)`,
+  });
+}
+
+/** The dead-letter queue holds more items than its threshold: handlers fail or fall behind. */
+export function deadLetterQueueHighAlert(event: DeadLetterQueueHighEvent, origin: EventOrigin): Alert {
+  return eventAlert('dead_letter_queue_high', 'high', null, `Dead-letter queue high in ${origin.service}: ${event.current} items waiting`, origin, {
+    Waiting: String(event.current),
+    Threshold: String(event.threshold),
+    'What to do': 'see GET /api/errors/dead-letters/stats and the last errors of the pending items',
   });
 }

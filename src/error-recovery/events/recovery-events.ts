@@ -85,6 +85,33 @@ export interface FallbackEvent {
   failures: { provider: string; reason: 'open' | 'timeout' | 'error'; message: string }[];
 }
 
+/** A dead-letter item used every run it was allowed; it stays `exhausted` until an operator retries or discards it. */
+export interface DeadLetterExhaustedEvent {
+  id: string;
+  service: string;
+  operation: string;
+  handler: string;
+  attempts: number;
+  /** The last failure, scrubbed. */
+  errorMessage: string;
+}
+
+/** Pending + retrying dead-letter items reached `deadLetters.alertThreshold` (told again only after falling below). */
+export interface DeadLetterQueueHighEvent {
+  current: number;
+  threshold: number;
+}
+
+/** Crash recovery of the dead-letter queue at start-up: items left `retrying` by a dead process, reclaimed. */
+export interface DeadLetterRecoveredEvent {
+  /** Back to `pending`. */
+  reclaimed: number;
+  /** Their crashed run was their last: now `exhausted`. */
+  exhausted: number;
+  /** Pending items after the reclaim (across every instance). */
+  pending: number;
+}
+
 /** Every event the module emits, by name. */
 export interface RecoveryEventMap {
   'circuit.opened': CircuitEvent;
@@ -98,6 +125,9 @@ export interface RecoveryEventMap {
   'retry.gave_up': RetryGaveUpEvent;
   'fallback.degraded': FallbackEvent;
   'fallback.exhausted': FallbackEvent;
+  'dead_letter.exhausted': DeadLetterExhaustedEvent;
+  'dead_letter.queue_high': DeadLetterQueueHighEvent;
+  'dead_letter.recovered': DeadLetterRecoveredEvent;
 }
 
 /**

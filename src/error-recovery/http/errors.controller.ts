@@ -16,7 +16,7 @@ import {
   type CanActivate,
   type Type,
 } from '@nestjs/common';
-import { DEAD_LETTER_STORE, ERROR_LOG_STORE, ERROR_RECOVERY_OPTIONS } from '../error-recovery.constants.js';
+import { ERROR_LOG_STORE, ERROR_RECOVERY_OPTIONS } from '../error-recovery.constants.js';
 import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
 import { ErrorRecoveryStats } from '../error-recovery.stats.js';
 import { isErrorLogNotFoundError } from '../errors/error-log-not-found.error.js';
@@ -44,10 +44,7 @@ import type { AlertOutboxStore } from '../alerts/outbox/alert-outbox-store.inter
 import { outboxRowJson } from './alert-json.view.js';
 import { ListAlertsQueryDto } from './dto/list-alerts-query.dto.js';
 import { StorableInputPipe } from './storable-input.pipe.js';
-import type { DeadLetterStore } from '../persistence/dead-letter-store.interface.js';
-import { DeadLetterWriter } from '../persistence/dead-letter.writer.js';
-import { deadLetterJson } from './dead-letter.json.js';
-import { ListDeadLettersQueryDto } from './dto/list-dead-letters-query.dto.js';
+import { DeadLetterWriter } from '../dead-letters/dead-letter.writer.js';
 
 const HOUR_MS = 3_600_000;
 /** How long a read waits for queued rows to be written, so the API shows what was just captured. */
@@ -82,7 +79,6 @@ export function createErrorsController(prefix: string, guard: Type<CanActivate>)
       @Inject(ALERT_OUTBOX_STORE) private readonly outbox: AlertOutboxStore,
       private readonly alertQueue: AlertQueue,
       private readonly alertWorker: AlertDeliveryWorker,
-      @Inject(DEAD_LETTER_STORE) private readonly deadLetterStore: DeadLetterStore,
       private readonly deadLetters: DeadLetterWriter,
     ) {}
 
@@ -112,15 +108,6 @@ export function createErrorsController(prefix: string, guard: Type<CanActivate>)
       await this.outbox.connect();
       const rows = await this.outbox.list({ status: query.status, channel: query.channel, kind: query.kind, limit: query.limit ?? 50 });
       return { items: rows.map(outboxRowJson) };
-    }
-
-    /** Work that failed every retry (a microservice event), newest first, with its scrubbed payload. */
-    @Get('dead-letters')
-    async deadLetterList(@Query() query: ListDeadLettersQueryDto): Promise<Record<string, unknown>> {
-      await this.deadLetters.drain(READ_FLUSH_MS);
-      await this.deadLetterStore.connect();
-      const page = await this.deadLetterStore.list({ service: query.service, page: query.page ?? 1, limit: query.limit ?? 20 });
-      return { ...page, items: page.items.map(deadLetterJson) };
     }
 
     /** Every shared effect recovery has put in place and that has not reverted yet. */

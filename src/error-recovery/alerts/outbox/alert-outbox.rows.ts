@@ -2,14 +2,6 @@ import { storableJson, storableOrNull } from '../../persistence/storable-text.js
 import type { Alert } from '../alert.interface.js';
 import type { OutboxRow, OutboxStatus } from './alert-candidate.js';
 
-/** pg returns `[rows, count]` for UPDATE … RETURNING through TypeORM; PGlite returns the rows. */
-export function returned(result: unknown): Record<string, unknown>[] {
-  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') {
-    return result[0] as Record<string, unknown>[];
-  }
-  return Array.isArray(result) ? (result as Record<string, unknown>[]) : [];
-}
-
 const date = (v: unknown): Date => (v instanceof Date ? v : new Date(String(v)));
 const dateOrNull = (v: unknown): Date | null => (v === null || v === undefined ? null : date(v));
 const json = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));

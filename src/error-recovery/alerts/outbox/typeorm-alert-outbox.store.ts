@@ -5,7 +5,9 @@ import { serialiseEmbedded } from '../../persistence/embedded-serial.js';
 import { storableJson, storableText } from '../../persistence/storable-text.js';
 import type { Alert } from '../alert.interface.js';
 import type { OutboxRow, PendingCandidate } from './alert-candidate.js';
-import { insertRowsStatement, newOutboxRow, returned, toOutboxRow } from './alert-outbox.rows.js';
+import { insertRowsStatement, newOutboxRow, toOutboxRow } from './alert-outbox.rows.js';
+import { returned } from '../../persistence/returned-rows.js';
+import { whereEquals } from '../../persistence/where-equals.js';
 import {
   BURST_UPSERT,
   CLAIM,
@@ -179,13 +181,7 @@ export class TypeOrmAlertOutboxStore implements AlertOutboxStore {
   }
 
   async list(query: OutboxQuery): Promise<OutboxRow[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    for (const [column, value] of [['status', query.status], ['channel', query.channel], ['kind', query.kind]] as const) {
-      if (value === undefined) continue;
-      params.push(value);
-      where.push(`"${column}" = $${params.length}`);
-    }
+    const { clauses: where, params } = whereEquals([['status', query.status], ['channel', query.channel], ['kind', query.kind]]);
     const rows: Record<string, unknown>[] = await this.dataSource.query(
       `SELECT * FROM "alert_outbox" ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY "created_at" DESC, "id" LIMIT ${Math.max(1, Math.floor(query.limit))}`,

@@ -5,6 +5,7 @@ import { isThenable } from '../../common/safe-read.js';
 import type { ResolvedBackgroundRetry } from '../../error-recovery-options.js';
 import type { ErrorRecoveryStats } from '../../error-recovery.stats.js';
 import type { BackgroundOutcome, BackgroundRunner } from '../background-runner.js';
+import type { DeadLetterQueue } from '../../dead-letters/dead-letter-queue.service.js';
 
 const logger = new ModuleLogger();
 
@@ -17,6 +18,8 @@ export interface JobRunsSetup {
   stats: ErrorRecoveryStats;
   /** `@AiErrorHandler({ service })` on the job or its class. */
   service?: string;
+  /** Where a job that failed every `@BackgroundRetry()` attempt is kept (under its operation name). */
+  deadLetters?: Pick<DeadLetterQueue, 'keep'>;
 }
 
 /** Through a safe read: a job may return anything, a Proxy whose traps throw included. */
@@ -67,8 +70,25 @@ export class JobRuns {
       if (this.skipped > 0) logger.debug(`job ${this.setup.operation}: ${this.skipped} run(s) skipped while its retry was pending`);
       this.skipped = 0;
       if (outcome.ok) return outcome.value;
+      this.keep(outcome, args);
       throw outcome.error;
     });
+  }
+
+  /** A job that used every retry: kept in the dead-letter queue (its arguments as payload), never failing the run's own error path. */
+  private keep(outcome: Extract<BackgroundOutcome<unknown>, { ok: false }>, args: unknown[]): void {
+    try {
+      this.setup.deadLetters?.keep({
+        operation: this.setup.operation,
+        payload: { args },
+        contextType: 'job',
+        attempts: outcome.attempts,
+        error: outcome.error,
+        errorLogId: outcome.captured?.id ?? null,
+      });
+    } catch (fault) {
+      this.setup.stats.fault('operation', fault);
+    }
   }
 
   /** The runner's outcome; a fault of the module (a clock that rejects) counts, and the job's own error goes on. */

@@ -11,6 +11,7 @@ import { ErrorRecoveryStats } from '../../error-recovery.stats.js';
 import { BACKGROUND_RETRY_METADATA } from '../background-retry.decorator.js';
 import { BackgroundRunner } from '../background-runner.js';
 import { JobRuns } from './job-runs.js';
+import { DeadLetterQueue } from '../../dead-letters/dead-letter-queue.service.js';
 import { jobKind, scheduledJob } from './scheduled-job.js';
 
 /**
@@ -27,6 +28,7 @@ export class JobIntegration implements OperationIntegration {
     @Inject(ERROR_RECOVERY_OPTIONS) private readonly options: ResolvedErrorRecoveryOptions,
     private readonly runner: BackgroundRunner,
     private readonly stats: ErrorRecoveryStats,
+    private readonly deadLetters: DeadLetterQueue,
   ) {}
 
   selects(_classRef: ClassRef, _methodName: string, method: OperationMethod): boolean {
@@ -47,6 +49,7 @@ export class JobIntegration implements OperationIntegration {
       runner: this.runner,
       stats: this.stats,
       service: handlerOptions?.service,
+      deadLetters: this.deadLetters,
     });
     return (self, args, original) => runs.run(self, args, original);
   }

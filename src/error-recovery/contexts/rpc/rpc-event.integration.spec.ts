@@ -8,8 +8,10 @@ import type { ContextsOptions } from '../../error-recovery-options.interface.js'
 import { resolveOptions } from '../../error-recovery-options.js';
 import type { ErrorPipeline } from '../../error-pipeline.js';
 import { ErrorRecoveryStats } from '../../error-recovery.stats.js';
-import type { DeadLetterRecord } from '../../persistence/dead-letter-store.interface.js';
-import type { DeadLetterWriter } from '../../persistence/dead-letter.writer.js';
+import type { DeadLetterRecord, DeadLetterStore } from '../../dead-letters/dead-letter-store.interface.js';
+import { DeadLetterQueue } from '../../dead-letters/dead-letter-queue.service.js';
+import { DeadLetterHandlers } from '../../dead-letters/dead-letter-handlers.registry.js';
+import type { DeadLetterWriter } from '../../dead-letters/dead-letter.writer.js';
 import type { ErrorLogWriter } from '../../persistence/error-log.writer.js';
 import { BackgroundRetry } from '../background-retry.decorator.js';
 import { BackgroundRunner } from '../background-runner.js';
@@ -58,7 +60,8 @@ function setup(contexts: ContextsOptions = {}) {
   } as unknown as ErrorPipeline;
   const writer = { appendLate: jest.fn() } as unknown as ErrorLogWriter;
   const letters: DeadLetterRecord[] = [];
-  const deadLetters = { record: async (l: DeadLetterRecord) => void letters.push(l) } as unknown as DeadLetterWriter;
+  const writer2 = { record: async (l: DeadLetterRecord) => void letters.push(l) } as unknown as DeadLetterWriter;
+  const deadLetters = new DeadLetterQueue(options, {} as DeadLetterStore, new DeadLetterHandlers({} as never, {} as never), writer2);
   const stats = new ErrorRecoveryStats();
   const answer = new RpcAnswer(options);
   const integration = new RpcEventIntegration(options, new BackgroundRunner(pipeline, writer, stats, options), deadLetters, stats, answer);
@@ -111,7 +114,7 @@ describe('RpcEventIntegration', () => {
     const failure = (await Promise.resolve(handler(orders, [4, { id: 4, token: 't' }, context], method('created'))).catch((e: unknown) => e)) as Error;
     expect(failure.message).toBe('order 4 failed (run 3)');
     expect(letters).toEqual([
-      expect.objectContaining({ service: 'orders', contextType: 'rpc', operation: 'orders.created', payload: { id: 4, token: '[Filtered]' }, attempts: 3, errorLogId: 'error-1', errorMessage: 'order 4 failed (run 3)' }),
+      expect.objectContaining({ service: 'orders', contextType: 'rpc', operation: 'orders.created', payload: { id: 4, token: '[Filtered]' }, attempts: 3, errorLogId: 'error-1', errorMessage: 'order 4 failed (run 3)', status: 'exhausted' }),
     ]);
     // The filter answers with this capture: the failure is stored once.
     expect(answer.earlier(failure)).toEqual(expect.objectContaining({ id: 'error-1' }));

@@ -1,17 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { AiErrorHandlerOptions } from '../../capture/ai-error-handler-options.interface.js';
 import type { ClassRef, OperationIntegration } from '../../capture/operation-integration.js';
 import type { OperationHandler, OperationMethod } from '../../capture/operation-wrapping.js';
 import { operationSnapshot, type RequestSnapshot } from '../../capture/request-snapshot.js';
-import { messageOf } from '../../common/error-text.js';
 import { ModuleLogger } from '../../common/log-line.js';
 import { isThenable } from '../../common/safe-read.js';
-import { scrub, scrubString } from '../../common/scrub.js';
 import { AI_ERROR_HANDLER_METADATA, ERROR_RECOVERY_OPTIONS } from '../../error-recovery.constants.js';
 import { resolveBackgroundRetry, type ResolvedBackgroundRetry, type ResolvedErrorRecoveryOptions } from '../../error-recovery-options.js';
 import { ErrorRecoveryStats } from '../../error-recovery.stats.js';
-import { DEAD_LETTER_PAYLOAD_LIMITS, DeadLetterWriter } from '../../persistence/dead-letter.writer.js';
+import { DeadLetterQueue } from '../../dead-letters/dead-letter-queue.service.js';
 import { BACKGROUND_RETRY_METADATA } from '../background-retry.decorator.js';
 import { BackgroundRunner, type BackgroundOutcome } from '../background-runner.js';
 import { eventArguments, type EventArguments } from './rpc-event-arguments.js';
@@ -54,7 +51,7 @@ export class RpcEventIntegration implements OperationIntegration {
   constructor(
     @Inject(ERROR_RECOVERY_OPTIONS) private readonly options: ResolvedErrorRecoveryOptions,
     private readonly runner: BackgroundRunner,
-    private readonly deadLetters: DeadLetterWriter,
+    private readonly deadLetters: DeadLetterQueue,
     private readonly stats: ErrorRecoveryStats,
     private readonly answer: RpcAnswer,
   ) {}
@@ -114,22 +111,17 @@ export class RpcEventIntegration implements OperationIntegration {
     }
     if (outcome.ok) return outcome.value;
     try {
-      const id = randomUUID();
       const operation = snapshotOnce().operation ?? 'unknown';
-      // The module's filter answers the rethrown error without Nest's log line: this one says where the payload went.
-      logger.warn(`event ${operation} failed ${outcome.attempts} time(s); payload kept as dead letter ${id} (error ${outcome.captured?.id ?? 'not captured'})`);
-      void this.deadLetters.record({
-        id,
-        createdAt: new Date(this.options.clock.now()),
-        service: plan.service ?? this.options.service,
-        contextType: 'rpc',
+      const letter = this.deadLetters.keep({
         operation,
-        payload: scrub(call.payload, DEAD_LETTER_PAYLOAD_LIMITS),
+        payload: call.payload,
+        contextType: 'rpc',
         attempts: outcome.attempts,
+        error: outcome.error,
         errorLogId: outcome.captured?.id ?? null,
-        errorMessage: scrubString(messageOf(outcome.error, this.options.capture.maxMessageLength)),
-        replayedAt: null,
       });
+      // The module's filter answers the rethrown error without Nest's log line: this one says where the payload went.
+      logger.warn(`event ${operation} failed ${outcome.attempts} time(s); payload kept as dead letter ${letter.id} (${letter.status}, error ${outcome.captured?.id ?? 'not captured'})`);
       if (outcome.captured) this.answer.handOn(outcome.error, outcome.captured);
     } catch (fault) {
       this.stats.fault('operation', fault);

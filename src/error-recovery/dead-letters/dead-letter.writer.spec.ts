@@ -16,6 +16,13 @@ const letter = (id: string): DeadLetterRecord => ({
   errorLogId: null,
   errorMessage: 'failed',
   replayedAt: null,
+  handler: 'orders.created',
+  maxAttempts: 3,
+  status: 'exhausted',
+  nextAttemptAt: null,
+  updatedAt: new Date('2026-12-03T10:00:00Z'),
+  leaseOwner: null,
+  leaseExpiresAt: null,
 });
 
 /** A store whose first `failures` inserts fail (a database that is down for a while). */
@@ -25,13 +32,13 @@ function flakyStore(failures: number): DeadLetterStore & { rows: DeadLetterRecor
   return {
     rows,
     connect: async () => undefined,
-    insert: async (l) => {
+    insert: async (l: DeadLetterRecord) => {
       if (left-- > 0) throw new Error('connection terminated unexpectedly');
       rows.push(l);
     },
     list: async () => ({ items: rows, total: rows.length, page: 1, limit: 50 }),
     close: async () => undefined,
-  };
+  } as unknown as DeadLetterStore & { rows: DeadLetterRecord[] };
 }
 
 function writerWith(store: DeadLetterStore): { writer: DeadLetterWriter; slept: number[] } {
