@@ -171,11 +171,13 @@ describe('a job retry pending when the app closes', () => {
 
   it('is not run on the closed app: the first failure is stored, the job runs once', async () => {
     const ref = await Test.createTestingModule({
-      imports: [JobsModule.forRoot({ service, environment: 'production', database: testDatabase(), clock, writer: { flushIntervalMs: 10 } }, [RetryingJob])],
+      // No health interval: its waits on this clock would be counted with the retry's.
+      imports: [JobsModule.forRoot({ service, environment: 'production', database: testDatabase(), clock, writer: { flushIntervalMs: 10 }, health: false }, [RetryingJob])],
     }).compile();
     const app = await initApp(await createApp(ref, { logger: new ErrorLog() }));
     const job = app.get(RetryingJob);
-    await eventually(async () => clock.waiting, (n) => n === 1, 5000);
+    // The first run failed and its retry waits on the clock.
+    await eventually(async () => [job.runs, clock.waiting], ([runs, waiting]) => runs === 1 && waiting === 1, 5000);
     await flushed(app);
     const rows = await rowsOf(service);
     expect(rows.map((r) => [r.operation, r.message])).toEqual([['retrying-job', 'first run failed']]);
