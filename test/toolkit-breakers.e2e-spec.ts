@@ -87,4 +87,21 @@ describe('toolkit: call breakers and fallback chains declared in forRoot', () =>
     await get('/api/errors/fallback-chains').expect(401);
     expect((await get('/api/errors/fallback-chains/nope').set(auth).expect(404)).body.message).toMatch(/No fallback chain named "nope"/);
   });
+
+  it("the route's own breaker open: the chain still answers (a 503 only when no tier does)", async () => {
+    quoteApis.main = true;
+    quoteApis.replica = true;
+    for (const name of ['quotes/main', 'quotes/replica']) {
+      await request(app.getHttpServer()).post(`/api/errors/circuit-breakers/${encodeURIComponent(name)}/reset`).set(auth).expect(200);
+    }
+    // Each answer served by a fallback counts as a failure of the route: the 5th opens its breaker.
+    for (let i = 0; i < 7; i++) {
+      const res = await get('/tk/quote').expect(200, { quote: 'from main' });
+      expect(res.headers).toMatchObject({ 'x-recovery': 'fallback-chain', 'x-degraded': 'true' });
+    }
+    expect((await listed('GET /tk/quote'))?.state).toBe('open');
+    quoteApis.main = false;
+    quoteApis.replica = false;
+    expect((await get('/tk/quote').expect(503)).body.error.message).not.toContain('replica');
+  });
 });

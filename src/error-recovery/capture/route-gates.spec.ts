@@ -5,12 +5,13 @@ import type { CircuitBreakerRegistry } from '../state/circuit-breaker.registry.j
 import { RouteTimeouts } from '../state/route-timeouts.registry.js';
 import { StaleResponseCache } from '../state/stale-response.cache.js';
 import type { ThrottleRegistry } from '../state/throttle.registry.js';
+import type { FallbackChains } from '../toolkit/fallback/fallback-chains.service.js';
 import { RouteGates } from './route-gates.js';
 import type { RouteSetup } from './route-resolver.js';
 
 describe('RouteGates.answerOpen (an open breaker on a route with a fallback)', () => {
   const options = resolveOptions({}, {});
-  const gates = new RouteGates({} as CircuitBreakerRegistry, {} as ThrottleRegistry, {} as RouteTimeouts, new StaleResponseCache(options), {} as ModuleRef, options);
+  const gates = new RouteGates({} as CircuitBreakerRegistry, {} as ThrottleRegistry, {} as RouteTimeouts, new StaleResponseCache(options), {} as ModuleRef, options, {} as FallbackChains);
   const context = { controller: class Orders {} };
   const setup = (fallback: () => unknown): RouteSetup => ({ route: { key: 'GET /orders', method: 'GET', pattern: '/orders' }, options: { fallback }, breaker: 'GET /orders' });
   const open = new CircuitOpenError('GET /orders', 5000);
@@ -36,7 +37,7 @@ describe('RouteGates.answerOpen (an open breaker on a route with a fallback)', (
 
 describe('RouteGates.timeoutFor', () => {
   const options = resolveOptions({}, {});
-  const gates = new RouteGates({} as CircuitBreakerRegistry, {} as ThrottleRegistry, new RouteTimeouts(options), new StaleResponseCache(options), {} as ModuleRef, options);
+  const gates = new RouteGates({} as CircuitBreakerRegistry, {} as ThrottleRegistry, new RouteTimeouts(options), new StaleResponseCache(options), {} as ModuleRef, options, {} as FallbackChains);
   const route = { key: 'GET /x', method: 'GET', pattern: '/x' };
 
   it.each<[number, number]>([

@@ -12,6 +12,7 @@ import { baseRouteTimeout, RouteTimeouts } from '../state/route-timeouts.registr
 import { StaleResponseCache } from '../state/stale-response.cache.js';
 import { ThrottleRegistry } from '../state/throttle.registry.js';
 import { callRouteFallback, degraded } from '../strategies/fallback-answers.js';
+import { FallbackChains } from '../toolkit/fallback/fallback-chains.service.js';
 import { isObservable } from 'rxjs';
 import type { HandlerRoutes, RouteSetup } from './route-resolver.js';
 
@@ -49,6 +50,7 @@ export class RouteGates {
     private readonly stale: StaleResponseCache,
     private readonly moduleRef: ModuleRef,
     @Inject(ERROR_RECOVERY_OPTIONS) private readonly options: ResolvedErrorRecoveryOptions,
+    private readonly chains: FallbackChains,
   ) {}
 
   /**
@@ -70,9 +72,10 @@ export class RouteGates {
       const decision = this.breakers.admit(setup.breaker);
       if (!decision.allow) {
         const open = new CircuitOpenError(setup.breaker, decision.retryAfterMs);
-        // The fallbacks a failing handler gets (own fallback, last good response) answer while it is open too.
+        // The fallbacks a failing handler gets (its chain, own fallback, last good response) answer while it is open too.
         const staleKey = this.staleKey(h, request, setup);
-        return setup.options?.fallback === undefined && staleKey === null ? { kind: 'refuse', error: open } : { kind: 'fallback', open, staleKey };
+        const none = setup.options?.fallback === undefined && setup.options?.fallbackChain === undefined && staleKey === null;
+        return none ? { kind: 'refuse', error: open } : { kind: 'fallback', open, staleKey };
       }
       breaker = decision.call;
     }
@@ -82,10 +85,10 @@ export class RouteGates {
   }
 
   /**
-   * An open breaker on a route with a fallback: the route's own fallback answers, else the last good
-   * response kept under `staleKey` (when the route keeps them), marked degraded as the fallback
-   * strategy marks them. Rejects with `open` when neither has anything to send (a fallback that
-   * returns `undefined` or throws has nothing).
+   * An open breaker on a route with a fallback: the route's fallback chain answers, else its own
+   * fallback, else the last good response kept under `staleKey` (when the route keeps them), marked
+   * degraded as the fallback strategy marks them. Rejects with `open` when none has anything to send
+   * (a chain with no answer, a fallback that returns `undefined` or throws has nothing).
    */
   async answerOpen(
     h: Pick<HandlerRoutes, 'controller'>,
@@ -94,6 +97,12 @@ export class RouteGates {
     open: CircuitOpenError,
     staleKey: string | null = null,
   ): Promise<{ value: unknown; headers: Record<string, string> }> {
+    const chain = setup.options?.fallbackChain;
+    if (chain !== undefined) {
+      // Its providers have breakers of their own: the route's being open says nothing about them.
+      const answer = await this.chains.execute(chain, { input: { error: open, request } }).catch(() => undefined);
+      if (answer?.value !== undefined) return { value: answer.value, headers: degraded('fallback-chain') };
+    }
     let answer: { value: unknown } | undefined;
     try {
       answer = await callRouteFallback(

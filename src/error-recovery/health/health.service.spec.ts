@@ -129,6 +129,17 @@ describe('HealthService', () => {
     expect(await health.check(0)).toBe(first);
   });
 
+  it('a breaker store that is down: the checks are still reported (breakers left out), never a rejection', async () => {
+    const { health, breakers } = setup();
+    health.register('payments', () => 'ok', { breaker: 'payments-api' });
+    const fail = (): never => {
+      throw new Error('breaker store unreachable');
+    };
+    for (const method of ['list', 'toHalfOpen'] as const) (breakers as unknown as Record<string, unknown>)[method] = fail;
+    const report = await health.check(0);
+    expect(report).toMatchObject({ status: 'healthy', services: { payments: { status: 'healthy' }, error_store: { status: 'healthy' } }, circuit_breakers: {} });
+  });
+
   it('runs on the interval on the clock and stops at shutdown', async () => {
     const { health, store, clock } = setup({ health: { intervalMs: 30_000 } });
     health.onApplicationBootstrap();

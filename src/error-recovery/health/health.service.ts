@@ -3,7 +3,7 @@ import { ERROR_RECOVERY_OPTIONS } from '../error-recovery.constants.js';
 import type { ResolvedErrorRecoveryOptions } from '../error-recovery-options.js';
 import { messageOf } from '../common/error-text.js';
 import { ModuleLogger } from '../common/log-line.js';
-import { CircuitBreakerRegistry } from '../state/circuit-breaker.registry.js';
+import { CircuitBreakerRegistry, type CircuitBreakerView } from '../state/circuit-breaker.registry.js';
 import type { HealthCheckFunction, HealthCheckOptions, HealthCheckSource } from './health-check.interface.js';
 import { HealthCheckRegistry } from './health-check.registry.js';
 import type { HealthReport } from './health-report.interface.js';
@@ -98,15 +98,34 @@ export class HealthService implements OnApplicationBootstrap, OnApplicationShutd
         })),
       );
       for (const o of outcomes) {
-        if (o.ok && o.breaker !== undefined) this.breakers.toHalfOpen(o.breaker, 'health_check');
+        if (o.ok && o.breaker !== undefined) this.halfOpen(o.breaker);
       }
-      this.last = healthReport(outcomes, this.breakers.list(), clock.now());
+      this.last = healthReport(outcomes, this.breakerViews(), clock.now());
     } catch (fault) {
       // A fault of the module (a source that throws) must not fail the caller: the last report stands.
       logger.error(`health checks could not run (the last report stands): ${messageOf(fault, 500)}`);
-      this.last ??= healthReport([], this.breakers.list(), clock.now());
+      this.last ??= healthReport([], this.breakerViews(), clock.now());
     }
     this.lastAt = clock.now();
     return this.last;
+  }
+
+  /** Health-driven recovery; a breaker store that fails leaves the breaker as it is (said by {@link breakerViews}). */
+  private halfOpen(breaker: string): void {
+    try {
+      this.breakers.toHalfOpen(breaker, 'health_check');
+    } catch {
+      // The report still comes: the checks' outcomes do not depend on the breakers.
+    }
+  }
+
+  /** The breakers for the report; none when their store fails (the checks are still reported). */
+  private breakerViews(): CircuitBreakerView[] {
+    try {
+      return this.breakers.list();
+    } catch (fault) {
+      logger.error(`health report without circuit breakers: their state store failed (${messageOf(fault, 300)})`);
+      return [];
+    }
   }
 }

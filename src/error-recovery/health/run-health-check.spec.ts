@@ -1,3 +1,5 @@
+import { jest } from '@jest/globals';
+import { systemClock } from '../resilience/clock.js';
 import { ManualClock, flush } from './manual-clock.spec-helper.js';
 import { runHealthCheck } from './run-health-check.js';
 
@@ -36,5 +38,16 @@ describe('runHealthCheck', () => {
     await clock.advance(1);
     await expect(run).resolves.toMatchObject({ ok: false, error: 'timed out after 1000 ms', latencyMs: 1000 });
     expect(signal?.aborted).toBe(true);
+  });
+
+  describe('on real timers', () => {
+    beforeEach(() => jest.useFakeTimers({ now: 0 }));
+    afterEach(() => jest.useRealTimers());
+
+    it.each([Infinity, Number.MAX_SAFE_INTEGER, 2 ** 31])('a timeout beyond what a timer can hold (%d ms) is a very long one, not 1 ms', async (ms) => {
+      const run = runHealthCheck({ name: 'slow', check: () => new Promise((resolve) => setTimeout(resolve, 60_000)) }, ms, systemClock, 300);
+      await jest.advanceTimersByTimeAsync(60_000);
+      await expect(run).resolves.toMatchObject({ ok: true, latencyMs: 60_000 });
+    });
   });
 });

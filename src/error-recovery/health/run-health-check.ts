@@ -1,7 +1,7 @@
 import { messageOf } from '../common/error-text.js';
 import { truncate } from '../common/safe-serialize.js';
 import { scrubString } from '../common/scrub.js';
-import type { Clock } from '../resilience/clock.js';
+import { MAX_TIMER_MS, type Clock } from '../resilience/clock.js';
 import type { HealthCheckDefinition } from './health-check.interface.js';
 
 /** How one check ended, before breakers are looked at. */
@@ -28,7 +28,8 @@ export async function runHealthCheck(definition: HealthCheckDefinition, timeoutM
   const started = clock.now();
   const abort = new AbortController();
   const stopTimer = new AbortController();
-  const deadline = clock.sleep(timeoutMs, stopTimer.signal, { unref: true }).then(
+  // Beyond a timer's range (Infinity included) the timeout is that range: a longer timer fires at once.
+  const deadline = clock.sleep(Math.min(timeoutMs, MAX_TIMER_MS), stopTimer.signal, { unref: true }).then(
     () => TIMED_OUT,
     () => undefined,
   );

@@ -1,4 +1,6 @@
+import { jest } from '@jest/globals';
 import { callWithin } from './call-within.js';
+import { systemClock } from './clock.js';
 import { SteppedClock } from './stepped-clock.spec-helper.js';
 
 const timeout = (): Error => new Error('too slow');
@@ -40,5 +42,18 @@ describe('callWithin', () => {
     outer.abort(new Error('client gone'));
     await expect(result).rejects.toThrow('client gone');
     await expect(callWithin(async () => 1, 10, clock, timeout, outer.signal)).rejects.toThrow('client gone');
+  });
+
+  describe('on real timers', () => {
+    beforeEach(() => jest.useFakeTimers({ now: 0 }));
+    afterEach(() => jest.useRealTimers());
+
+    it.each([Number.MAX_SAFE_INTEGER, 2 ** 31])('a deadline beyond what a timer can hold (%d ms) is a very long one, not 1 ms', async (ms) => {
+      let settled: unknown;
+      const call = callWithin(() => new Promise<string>((resolve) => setTimeout(() => resolve('answered'), 60_000)), ms, systemClock, timeout);
+      void call.then((v) => (settled = v), (e: unknown) => (settled = e));
+      await jest.advanceTimersByTimeAsync(60_000);
+      expect(settled).toBe('answered');
+    });
   });
 });

@@ -1,4 +1,4 @@
-import type { Clock } from './clock.js';
+import { MAX_TIMER_MS, type Clock } from './clock.js';
 
 /**
  * Runs `fn` with a deadline of `ms` on `clock` (0, Infinity or NaN: none) and the caller's
@@ -24,7 +24,8 @@ export async function callWithin<T>(
   const racers: Promise<T>[] = [work];
   if (timed) {
     racers.push(
-      clock.sleep(ms, done.signal, { unref: true }).then(() => {
+      // Beyond a timer's range the deadline is that range (a longer timer would fire at once).
+      clock.sleep(Math.min(ms, MAX_TIMER_MS), done.signal, { unref: true }).then(() => {
         const error = onTimeout();
         own.abort(error);
         throw error;

@@ -10,6 +10,9 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal, options?: { unref?: boolean }): Promise<void>;
 }
 
+/** Longest delay a Node timer holds, ms: a longer one fires at once (after 1 ms), so waits are capped here. */
+export const MAX_TIMER_MS = 2_147_483_647;
+
 /** The real clock. Uses the global timers at call time, so jest fake timers drive it. */
 export const systemClock: Clock = {
   now: () => Date.now(),

@@ -51,6 +51,15 @@ describe('fallback strategy with a route fallbackChain', () => {
     expect(outcome.steps[0].message).toMatch(/fallback chain "quotes" failed: .*main: error/);
   });
 
+  it('a provider that answers undefined has served nothing: a failed step, never an empty 200', async () => {
+    const { chains, fallback } = strategy();
+    chains.define('quotes', { providers: [{ name: 'main', call: () => undefined }] });
+    const outcome = await run(fallback, { fallbackChain: 'quotes' });
+    expect(outcome.resolved).toBe(false);
+    expect(outcome.steps[0]).toMatchObject({ success: false, details: { source: 'chain', chain: 'quotes', tier: 1, provider: 'main' } });
+    expect(outcome.steps[0].message).toMatch(/answered nothing \(undefined\)/);
+  });
+
   it('an unknown chain name is a failed step saying how to define it (never a thrown strategy)', async () => {
     const { fallback } = strategy();
     const outcome = await run(fallback, { fallbackChain: 'nope' });

@@ -18,6 +18,7 @@ export class CircuitBreakerExplorer implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
+    const found: { instance: object; declared: DeclaredMethodBreaker[] }[] = [];
     for (const wrapper of [...this.discovery.getProviders(), ...this.discovery.getControllers()]) {
       const instance: unknown = wrapper.instance;
       if (typeof instance !== 'object' || instance === null) continue;
@@ -27,10 +28,12 @@ export class CircuitBreakerExplorer implements OnModuleInit {
         this.logger.warn(`${String(wrapper.name)} is request-scoped; its @CircuitBreaker() methods run unguarded. Make it a singleton.`);
         continue;
       }
-      // The options form declares; the name form declares with the module's policy unless declared already.
-      for (const d of declared) if (d.options) this.breakers.define(d.name, d.options);
-      for (const d of declared) if (!d.options) this.breakers.define(d.name);
-      bindCircuitBreakers(instance, this.breakers);
+      found.push({ instance, declared });
     }
+    // The options form declares; the name form declares with the module's policy unless declared
+    // already — in any class, whatever the order the classes are found in.
+    for (const { declared } of found) for (const d of declared) if (d.options) this.breakers.define(d.name, d.options);
+    for (const { declared } of found) for (const d of declared) if (!d.options) this.breakers.define(d.name);
+    for (const { instance } of found) bindCircuitBreakers(instance, this.breakers);
   }
 }

@@ -9,7 +9,7 @@ import { toCircuitPolicy, type ResolvedErrorRecoveryOptions } from '../../error-
 import { CircuitOpenError } from '../../errors/circuit-open.error.js';
 import { UnknownCircuitBreakerError } from '../../errors/unknown-circuit-breaker.error.js';
 import type { CircuitOutcome, CircuitPolicy } from '../../resilience/circuit-state.js';
-import { CircuitBreakerRegistry, type BreakerCall } from '../../state/circuit-breaker.registry.js';
+import { CircuitBreakerRegistry, type BreakerAdmission, type BreakerCall } from '../../state/circuit-breaker.registry.js';
 import type { CircuitBreakerSpec } from './call-breaker-options.interface.js';
 import { CIRCUIT_BREAKER_PRESETS, isCircuitBreakerPreset } from './circuit-breaker-presets.js';
 import type { CircuitBreakerStatus } from './circuit-breaker-status.js';
@@ -38,6 +38,8 @@ export type CallEnd = { ok: true } | { ok: false; error: unknown; force?: boolea
 export class CircuitBreakers {
   private readonly logger = new ModuleLogger();
   private readonly entries = new Map<string, Entry>();
+  /** Breakers whose store failed and was not heard from since (logged once). */
+  private readonly faulted = new Set<string>();
 
   constructor(
     private readonly registry: CircuitBreakerRegistry,
@@ -122,7 +124,7 @@ export class CircuitBreakers {
    */
   canExecute(name: string): boolean {
     const entry = this.entry(name);
-    const admission = this.registry.admit(name);
+    const admission = this.admit(name);
     if (!admission.allow) {
       entry.counts.rejected++;
       return false;
@@ -171,7 +173,7 @@ export class CircuitBreakers {
   /** Admits a call of breaker `name` or throws `CircuitOpenError` (counted as rejected). @internal For the toolkit (fallback chains). */
   enter(name: string): BreakerCall {
     const entry = this.entry(name);
-    const admission = this.registry.admit(name);
+    const admission = this.admit(name);
     if (admission.allow) return admission.call;
     entry.counts.rejected++;
     throw new CircuitOpenError(name, admission.retryAfterMs);
@@ -182,7 +184,13 @@ export class CircuitBreakers {
     const entry = this.entry(call.name);
     if (call.settled) return;
     const outcome = this.outcomeOf(entry, end);
-    this.registry.settle(call, outcome);
+    try {
+      this.registry.settle(call, outcome);
+    } catch (fault) {
+      // The call's own value or error goes back all the same: counting it is the breaker's business.
+      this.storeFault(call.name, fault);
+      call.settled = true;
+    }
     if (outcome === 'success') entry.counts.successes++;
     else if (outcome === 'neutral') entry.counts.ignored++;
     else {
@@ -194,7 +202,33 @@ export class CircuitBreakers {
 
   /** An admitted call that never reached the dependency (the caller gave up): a probe frees its slot. @internal */
   release(call: BreakerCall): void {
-    this.registry.release(call);
+    try {
+      this.registry.release(call);
+    } catch (fault) {
+      this.storeFault(call.name, fault);
+    }
+  }
+
+  /**
+   * The registry's decision; a breaker store that cannot answer (a shared store that is down) lets
+   * the call through: a broken breaker must not fail the calls it protects (as on the route path).
+   */
+  private admit(name: string): BreakerAdmission {
+    try {
+      const admission = this.registry.admit(name);
+      this.faulted.delete(name);
+      return admission;
+    } catch (fault) {
+      this.storeFault(name, fault);
+      return { allow: true, call: this.registry.unadmitted(name) };
+    }
+  }
+
+  /** Logged once per breaker until its store answers again, not once per call. */
+  private storeFault(name: string, fault: unknown): void {
+    if (this.faulted.has(name)) return;
+    this.faulted.add(name);
+    this.logger.error(`circuit breaker "${name}": its state store failed (${messageOf(fault, 300)}); calls go through unguarded until it answers`);
   }
 
   private outcomeOf(entry: Entry, end: CallEnd): CircuitOutcome {

@@ -2,6 +2,11 @@ import 'reflect-metadata';
 import { isCircuitOpenError } from '../../errors/circuit-open.error.js';
 import { isUnknownCircuitBreakerError } from '../../errors/unknown-circuit-breaker.error.js';
 import type { CircuitBreakers } from './circuit-breakers.service.js';
+import { resolveOptions } from '../../error-recovery-options.js';
+import { RecoveryEvents } from '../../events/recovery-events.js';
+import { CircuitBreakerRegistry } from '../../state/circuit-breaker.registry.js';
+import type { CircuitStateStore } from '../../state/circuit-state.store.js';
+import { CircuitBreakers as Breakers } from './circuit-breakers.service.js';
 import { breakersSetup } from './breakers.spec-helper.js';
 
 const reset = (): Error => Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
@@ -117,5 +122,19 @@ describe('CircuitBreakers', () => {
     expect(registry.reset('search')).toBe(true);
     expect(registry.reset('never-declared')).toBe(false);
     expect(registry.idle).toBe(true);
+  });
+
+  it('a breaker store that is down fails open: the call runs and its own value or error comes back', async () => {
+    const down = (): never => {
+      throw new Error('breaker store unreachable');
+    };
+    const store: CircuitStateStore = { get: down, set: down, delete: down, entries: down };
+    const options = resolveOptions({ breakers: { pay: {} } }, {});
+    const breakers = new Breakers(new CircuitBreakerRegistry(store, options, new RecoveryEvents()), options);
+    await expect(breakers.execute('pay', async () => 'paid')).resolves.toBe('paid');
+    await expect(breakers.execute('pay', () => Promise.reject(reset()))).rejects.toThrow('ECONNRESET');
+    expect(breakers.guard('pay', () => 42)).toBe(42);
+    expect(breakers.canExecute('pay')).toBe(true);
+    expect(() => breakers.recordFailure('pay', reset())).not.toThrow();
   });
 });
