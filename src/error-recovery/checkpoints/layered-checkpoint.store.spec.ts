@@ -69,6 +69,28 @@ describe('LayeredCheckpointStore', () => {
     expect(await store.restore('k')).toBe('durable');
   });
 
+  it('a restore that read PostgreSQL before a concurrent save does not put its older copy over the new one', async () => {
+    const { store, postgres, redisClient, memory, clock } = setup();
+    postgres.rows.set('k', { json: '"v1"', expiresAt: clock.now() + HOUR });
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const read = postgres.read.bind(postgres);
+    postgres.read = async (key, now) => {
+      const row = await read(key, now);
+      await gate;
+      return row;
+    };
+    const restoring = store.restore('k');
+    while (postgres.reads === 0) await new Promise(setImmediate);
+    await store.save('k', 'v2');
+    release();
+    expect(await restoring).toBe('v1');
+    expect(await store.restore('k')).toBe('v2');
+    memory.clear();
+    expect(redisClient.data.get('t:svc:checkpoint:k')).toContain('"v2"');
+    expect(await store.restore('k')).toBe('v2');
+  });
+
   it('honours the TTL in every layer (fake clock)', async () => {
     const { store, postgres, clock } = setup();
     await store.save('short', 'x', { ttl: 1000 });

@@ -71,7 +71,7 @@ export class LayeredCheckpointStore implements CheckpointStore {
 
   private async fromRedis(key: string, now: number): Promise<StoredCheckpoint | undefined> {
     const entry = await this.layers.redis?.read(key, now);
-    if (entry) this.layers.memory.set(key, entry, now);
+    if (entry) this.layers.memory.fill(key, entry, now);
     return entry;
   }
 
@@ -84,8 +84,9 @@ export class LayeredCheckpointStore implements CheckpointStore {
       throw new CheckpointStoreUnavailableError(key, 'restore', messageOf(error, 300));
     }
     if (!entry) return undefined;
-    this.layers.memory.set(key, entry, now);
-    await this.layers.redis?.write(key, entry, now);
+    // Fills never replace a copy a concurrent save put there: it is newer than this read.
+    this.layers.memory.fill(key, entry, now);
+    await this.layers.redis?.fill(key, entry, now);
     return entry;
   }
 

@@ -51,6 +51,18 @@ export class RedisCheckpointLayer {
     await this.settled(key, result.ok);
   }
 
+  /**
+   * Puts a copy read from PostgreSQL, only where Redis has none (`NX`): a save (of any instance)
+   * that reached Redis while that read was under way holds a newer state, which must not be
+   * overwritten. A key this process knows to be stale is overwritten: that is its repair.
+   */
+  async fill(key: string, entry: StoredCheckpoint, now: number): Promise<void> {
+    if (this.stale.has(key)) return this.write(key, entry, now);
+    const ttl = Math.ceil(entry.expiresAt - now);
+    if (ttl <= 0) return;
+    await this.redis.run('SET', (client) => client.set(this.redisKey(key), encode(entry), 'PX', ttl, 'NX'));
+  }
+
   async remove(key: string): Promise<void> {
     const result = await this.redis.run('DEL', (client) => client.del(this.redisKey(key)));
     await this.settled(key, result.ok);
