@@ -27,7 +27,10 @@ export class RetryPolicies implements OnModuleInit, OnModuleDestroy {
   constructor(
     @Inject(ERROR_RECOVERY_OPTIONS) private readonly options: ResolvedErrorRecoveryOptions,
     private readonly events: RecoveryEvents,
-  ) {}
+  ) {
+    // Already here, not only in onModuleInit: other providers' start-up hooks may run before ours.
+    RetryPolicies.active = this;
+  }
 
   /** The registry of the running app; `@Retry()` and `runInTransaction` report to it. */
   static current(): RetryPolicies | undefined {

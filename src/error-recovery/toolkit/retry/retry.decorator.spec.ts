@@ -139,6 +139,18 @@ describe('@Retry()', () => {
     });
   });
 
+  it('a configured policy works from the start-up hooks of other providers (before the registry\'s own)', async () => {
+    // Nest builds every provider first, then runs the onModuleInit hooks, another module's maybe first.
+    const clock = new FakeClock();
+    const registry = new RetryPolicies(resolveOptions({ clock, retryPolicies: { payments: { maxAttempts: 2, baseDelayMs: 5, jitter: false } } }, {}), new RecoveryEvents());
+    try {
+      await expect(new Quotes(1).configured()).resolves.toBe('paid');
+      expect(registry.get('payments').stats()).toMatchObject({ attempts: 2, successes: 1 });
+    } finally {
+      registry.onModuleDestroy();
+    }
+  });
+
   it('a bad retryPolicies option stops the start-up with its message', () => {
     expect(() => resolveOptions({ retryPolicies: { x: { preset: 'fast' as never } } }, {})).toThrow(/Unknown retry policy "fast"/);
     expect(() => resolveOptions({ retryPolicies: { x: { maxAttempts: -2 } } }, {})).toThrow(/maxAttempts/);
