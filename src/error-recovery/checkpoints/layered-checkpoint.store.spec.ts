@@ -69,7 +69,34 @@ describe('LayeredCheckpointStore', () => {
     expect(await store.restore('k')).toBe('durable');
   });
 
-  it('a restore that read PostgreSQL before a concurrent save does not put its older copy over the new one', async () => {
+  it('a restore that read PostgreSQL before another instance\'s save does not put its older copy over the new one', async () => {
+    const { store, postgres, redisClient, memory, clock, connection } = setup();
+    const other = new LayeredCheckpointStore(
+      { memory: new MemoryCheckpointLayer(10, 1024, HOUR), postgres: postgres.asLayer(), redis: new RedisCheckpointLayer(connection, 'svc') },
+      resolveCheckpointsOptions({ defaultTtl: HOUR }),
+      clock,
+      quiet,
+    );
+    postgres.rows.set('k', { json: '"v1"', expiresAt: clock.now() + HOUR });
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const read = postgres.read.bind(postgres);
+    postgres.read = async (key, now) => {
+      const row = await read(key, now);
+      await gate;
+      return row;
+    };
+    const restoring = store.restore('k');
+    while (postgres.reads === 0) await new Promise(setImmediate);
+    await other.save('k', 'v2');
+    release();
+    expect(await restoring).toBe('v1');
+    memory.clear();
+    expect(redisClient.data.get('t:svc:checkpoint:k')).toContain('"v2"');
+    expect(await store.restore('k')).toBe('v2');
+  });
+
+  it('a restore that read PostgreSQL before a concurrent delete does not bring the checkpoint back', async () => {
     const { store, postgres, redisClient, memory, clock } = setup();
     postgres.rows.set('k', { json: '"v1"', expiresAt: clock.now() + HOUR });
     let release!: () => void;
@@ -82,13 +109,13 @@ describe('LayeredCheckpointStore', () => {
     };
     const restoring = store.restore('k');
     while (postgres.reads === 0) await new Promise(setImmediate);
-    await store.save('k', 'v2');
+    expect(await store.delete('k')).toBe(true);
     release();
-    expect(await restoring).toBe('v1');
-    expect(await store.restore('k')).toBe('v2');
+    await restoring;
+    expect(await store.restore('k')).toBeUndefined();
     memory.clear();
-    expect(redisClient.data.get('t:svc:checkpoint:k')).toContain('"v2"');
-    expect(await store.restore('k')).toBe('v2');
+    expect(redisClient.data.has('t:svc:checkpoint:k')).toBe(false);
+    expect(await store.restore('k')).toBeUndefined();
   });
 
   it('honours the TTL in every layer (fake clock)', async () => {
