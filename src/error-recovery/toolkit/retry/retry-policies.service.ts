@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { ERROR_RECOVERY_OPTIONS } from '../../error-recovery.constants.js';
 import type { ResolvedErrorRecoveryOptions } from '../../error-recovery-options.js';
 import { UnknownRetryPresetError } from '../../errors/unknown-retry-preset.error.js';
@@ -20,7 +20,7 @@ import { isRetryPresetName, RETRY_PRESET_NAMES } from './retry-presets.js';
  * ```
  */
 @Injectable()
-export class RetryPolicies implements OnModuleInit, OnModuleDestroy {
+export class RetryPolicies implements OnModuleInit, OnApplicationShutdown {
   private static active: RetryPolicies | undefined;
   private readonly policies = new Map<string, RetryPolicy>();
 
@@ -41,7 +41,12 @@ export class RetryPolicies implements OnModuleInit, OnModuleDestroy {
     RetryPolicies.active = this;
   }
 
-  onModuleDestroy(): void {
+  /**
+   * Stays the active registry until the very last hook: Nest runs the app's
+   * `beforeApplicationShutdown` / `onApplicationShutdown` (draining work, maybe through `@Retry`)
+   * after every `onModuleDestroy`.
+   */
+  onApplicationShutdown(): void {
     if (RetryPolicies.active === this) RetryPolicies.active = undefined;
   }
 
