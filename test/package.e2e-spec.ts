@@ -28,7 +28,7 @@ const PUBLIC_RUNTIME_NAMES = [
   'RETRY_PRESETS', 'Retry', 'RetryPolicies', 'RetryPolicy', 'UnknownRetryPresetError', 'isSerializationFailure', 'isUnknownRetryPresetError', 'runInTransaction',
   // The toolkit: checkpoints.
   'CheckpointNotSerializableError', 'CheckpointStoreUnavailableError', 'CheckpointTooLargeError', 'InjectCheckpointStore', 'InvalidCheckpointArgumentError',
-  'isCheckpointNotSerializableError', 'isCheckpointStoreUnavailableError', 'isCheckpointTooLargeError', 'isInvalidCheckpointArgumentError',
+  'isCheckpointNotSerializableError', 'isCheckpointStoreUnavailableError', 'isCheckpointTooLargeError', 'isInvalidCheckpointArgumentError', 'runResumable',
   // The toolkit: call breakers and fallback chains.
   'CIRCUIT_BREAKER_PRESETS', 'CallTimeoutError', 'CircuitBreaker', 'CircuitBreakers', 'FallbackChainExhaustedError', 'FallbackChains',
   'UnknownCircuitBreakerError', 'UnknownFallbackChainError', 'isCallTimeoutError', 'isFallbackChainExhaustedError',
