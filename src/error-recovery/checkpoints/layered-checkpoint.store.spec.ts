@@ -24,6 +24,21 @@ function setup(options: { memoryEntries?: number; redis?: boolean } = {}) {
   return { clock, postgres, redisClient, connection, memory, store };
 }
 
+/** Starts a restore of `key` and holds it after its PostgreSQL read (the row is read) until `release()`. */
+async function restoreHeldAfterRead(store: LayeredCheckpointStore, postgres: FakePostgresLayer, key: string) {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const read = postgres.read.bind(postgres);
+  postgres.read = async (k, now) => {
+    const row = await read(k, now);
+    await gate;
+    return row;
+  };
+  const restoring = store.restore(key);
+  while (postgres.reads === 0) await new Promise(setImmediate);
+  return { release, restoring };
+}
+
 describe('LayeredCheckpointStore', () => {
   it('saves to PostgreSQL, memory and Redis, and restores a fresh copy', async () => {
     const { store, postgres, redisClient } = setup();
@@ -78,16 +93,7 @@ describe('LayeredCheckpointStore', () => {
       quiet,
     );
     postgres.rows.set('k', { json: '"v1"', expiresAt: clock.now() + HOUR });
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const read = postgres.read.bind(postgres);
-    postgres.read = async (key, now) => {
-      const row = await read(key, now);
-      await gate;
-      return row;
-    };
-    const restoring = store.restore('k');
-    while (postgres.reads === 0) await new Promise(setImmediate);
+    const { release, restoring } = await restoreHeldAfterRead(store, postgres, 'k');
     await other.save('k', 'v2');
     release();
     expect(await restoring).toBe('v1');
@@ -99,16 +105,7 @@ describe('LayeredCheckpointStore', () => {
   it('a restore that read PostgreSQL before a concurrent delete does not bring the checkpoint back', async () => {
     const { store, postgres, redisClient, memory, clock } = setup();
     postgres.rows.set('k', { json: '"v1"', expiresAt: clock.now() + HOUR });
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const read = postgres.read.bind(postgres);
-    postgres.read = async (key, now) => {
-      const row = await read(key, now);
-      await gate;
-      return row;
-    };
-    const restoring = store.restore('k');
-    while (postgres.reads === 0) await new Promise(setImmediate);
+    const { release, restoring } = await restoreHeldAfterRead(store, postgres, 'k');
     expect(await store.delete('k')).toBe(true);
     release();
     await restoring;
