@@ -39,6 +39,15 @@ async function restoreHeldAfterRead(store: LayeredCheckpointStore, postgres: Fak
   return { release, restoring };
 }
 
+/** A second instance of the service: its own memory, the same PostgreSQL and Redis. */
+const otherInstance = (postgres: FakePostgresLayer, connection: RedisConnection, clock: FakeClock): LayeredCheckpointStore =>
+  new LayeredCheckpointStore(
+    { memory: new MemoryCheckpointLayer(10, 1024, HOUR), postgres: postgres.asLayer(), redis: new RedisCheckpointLayer(connection, 'svc') },
+    resolveCheckpointsOptions({ defaultTtl: HOUR }),
+    clock,
+    quiet,
+  );
+
 describe('LayeredCheckpointStore', () => {
   it('saves to PostgreSQL, memory and Redis, and restores a fresh copy', async () => {
     const { store, postgres, redisClient } = setup();
@@ -86,12 +95,7 @@ describe('LayeredCheckpointStore', () => {
 
   it('a restore that read PostgreSQL before another instance\'s save does not put its older copy over the new one', async () => {
     const { store, postgres, redisClient, memory, clock, connection } = setup();
-    const other = new LayeredCheckpointStore(
-      { memory: new MemoryCheckpointLayer(10, 1024, HOUR), postgres: postgres.asLayer(), redis: new RedisCheckpointLayer(connection, 'svc') },
-      resolveCheckpointsOptions({ defaultTtl: HOUR }),
-      clock,
-      quiet,
-    );
+    const other = otherInstance(postgres, connection, clock);
     postgres.rows.set('k', { json: '"v1"', expiresAt: clock.now() + HOUR });
     const { release, restoring } = await restoreHeldAfterRead(store, postgres, 'k');
     await other.save('k', 'v2');
@@ -111,8 +115,21 @@ describe('LayeredCheckpointStore', () => {
     await restoring;
     expect(await store.restore('k')).toBeUndefined();
     memory.clear();
-    expect(redisClient.data.has('t:svc:checkpoint:k')).toBe(false);
+    expect(redisClient.data.get('t:svc:checkpoint:k')).toBe('deleted');
     expect(await store.restore('k')).toBeUndefined();
+  });
+
+  it('a restore that read PostgreSQL before another instance\'s delete does not bring the checkpoint back', async () => {
+    const { store, postgres, memory, clock, connection } = setup();
+    const other = otherInstance(postgres, connection, clock);
+    postgres.rows.set('k', { json: '"v1"', expiresAt: clock.now() + HOUR });
+    const { release, restoring } = await restoreHeldAfterRead(store, postgres, 'k');
+    expect(await other.delete('k')).toBe(true);
+    release();
+    await restoring;
+    memory.clear();
+    expect(await store.restore('k')).toBeUndefined();
+    expect(await other.restore('k')).toBeUndefined();
   });
 
   it('honours the TTL in every layer (fake clock)', async () => {
@@ -130,11 +147,14 @@ describe('LayeredCheckpointStore', () => {
   });
 
   it('delete forgets the key in every layer and says whether it was there', async () => {
-    const { store, postgres, redisClient } = setup();
+    const { store, postgres, redisClient, connection, clock } = setup();
     await store.save('k', 1);
     expect(await store.delete('k')).toBe(true);
     expect(await store.restore('k')).toBeUndefined();
-    expect(postgres.rows.size + redisClient.data.size).toBe(0);
+    expect(postgres.rows.size).toBe(0);
+    // Redis keeps a short-lived tombstone, no checkpoint: another instance reads nothing either.
+    expect(redisClient.data.get('t:svc:checkpoint:k')).toBe('deleted');
+    expect(await otherInstance(postgres, connection, clock).restore('k')).toBeUndefined();
     expect(await store.delete('k')).toBe(false);
   });
 

@@ -4,6 +4,14 @@ import type { StoredCheckpoint } from './stored-checkpoint.js';
 /** Keys remembered as stale at most; beyond, a stale copy lives until its own expiry. */
 const MAX_STALE = 10_000;
 
+/**
+ * What a delete leaves under the key for a while instead of nothing: a fill (`SET NX`) of a copy
+ * another instance read from PostgreSQL before the delete then finds the key taken. Not a checkpoint
+ * (no expiry line): a read takes it for a miss.
+ */
+const TOMBSTONE = 'deleted';
+const TOMBSTONE_MS = 60_000;
+
 const encode = (entry: StoredCheckpoint): string => `${entry.expiresAt}\n${entry.json}`;
 
 function decode(raw: string): StoredCheckpoint | undefined {
@@ -64,7 +72,7 @@ export class RedisCheckpointLayer {
   }
 
   async remove(key: string): Promise<void> {
-    const result = await this.redis.run('DEL', (client) => client.del(this.redisKey(key)));
+    const result = await this.redis.run('SET', (client) => client.set(this.redisKey(key), TOMBSTONE, 'PX', TOMBSTONE_MS));
     await this.settled(key, result.ok);
   }
 
