@@ -6,6 +6,8 @@ import type { INestApplication } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import type { Clock, ErrorRecoveryDatabaseOptions, ErrorRecoveryModuleOptions } from '../src/error-recovery/index.js';
 import { RedisConnection } from '../src/error-recovery/redis/redis-connection.js';
+import { resolveRedisOptions } from '../src/error-recovery/redis/resolve-redis-options.js';
+import { systemClock } from '../src/error-recovery/resilience/clock.js';
 import { CheckpointsFixtureModule, CheckpointUser } from './fixtures/checkpoints.module.js';
 import { rawQuery, startApp } from './support/app.js';
 import { testDatabase, uniqueService, usingPostgres } from './support/database.js';
@@ -116,7 +118,9 @@ describe('checkpoints (e2e: real PostgreSQL or the embedded one, real Redis)', (
     await rawQuery(`DELETE FROM checkpoints WHERE service = $1`, [service]);
     expect(await b.user.checkpoints.restore('job:7')).toEqual({ step: 'two' });
     await a.user.checkpoints.delete('job:7');
-    expect(await redis.exists(`${prefix}${service}:checkpoint:job:7`)).toBe(0);
+    // A short-lived tombstone, no checkpoint: a copy B read before the delete cannot be put back.
+    expect(await redis.get(`${prefix}${service}:checkpoint:job:7`)).toBe('deleted');
+    expect(await redis.pttl(`${prefix}${service}:checkpoint:job:7`)).toBeLessThanOrEqual(60_000);
   });
 
   it('Redis unreachable (a closed loopback port): saves and restores work from memory and PostgreSQL', async () => {
@@ -144,5 +148,16 @@ describe('checkpoints (e2e: real PostgreSQL or the embedded one, real Redis)', (
     await stop(app);
     const { eventually } = await import('./support/polling.js');
     await eventually(clients, (list) => list.length === 0);
+  });
+
+  it('a command still opening the connection at shutdown leaves no connection open after it', async () => {
+    const name = `er-test-${uniqueService('cp-race')}`;
+    const quiet = { log: () => undefined, warn: () => undefined } as unknown as ConstructorParameters<typeof RedisConnection>[2];
+    const connection = new RedisConnection(resolveRedisOptions({ url: `${REDIS_URL}/0?connectionName=${name}`, keyPrefix: prefix }), systemClock, quiet);
+    const pending = connection.run('GET', (client) => client.get(connection.key('race')));
+    await connection.onApplicationShutdown();
+    expect(await pending).toEqual({ ok: false });
+    const clients = async () => ((await redis.call('CLIENT', 'LIST')) as string).split('\n').filter((line) => line.includes(`name=${name}`));
+    expect(await clients()).toEqual([]);
   });
 });

@@ -100,8 +100,8 @@ export class FakeRedis implements RedisClient {
     return this.answer(() => this.data.get(key) ?? null);
   }
 
-  set(key: string, value: string): Promise<unknown> {
-    return this.answer(() => this.data.set(key, value) && 'OK');
+  set(key: string, value: string, _mode?: 'PX', _ms?: number, condition?: 'NX'): Promise<unknown> {
+    return this.answer(() => (condition === 'NX' && this.data.has(key) ? null : this.data.set(key, value) && 'OK'));
   }
 
   del(...keys: string[]): Promise<number> {

@@ -30,4 +30,10 @@ describe('createCheckpointStore', () => {
     });
     expect(options.redis).toBeUndefined();
   });
+
+  it('a memory bound that is not a number falls back to its default, never to "unbounded" or "forever"', () => {
+    const { checkpoints } = resolveOptions({ checkpoints: { memoryEntries: Number.NaN, memoryMaxAge: Number.NaN } }, {});
+    expect([checkpoints.memoryEntries, checkpoints.memoryMaxAge]).toEqual([500, 1000]);
+    expect(resolveOptions({ checkpoints: { memoryEntries: 0, memoryMaxAge: 0 } }, {}).checkpoints).toMatchObject({ memoryEntries: 0, memoryMaxAge: 0 });
+  });
 });

@@ -24,6 +24,30 @@ function setup(options: { memoryEntries?: number; redis?: boolean } = {}) {
   return { clock, postgres, redisClient, connection, memory, store };
 }
 
+/** Starts a restore of `key` and holds it after its PostgreSQL read (the row is read) until `release()`. */
+async function restoreHeldAfterRead(store: LayeredCheckpointStore, postgres: FakePostgresLayer, key: string) {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const read = postgres.read.bind(postgres);
+  postgres.read = async (k, now) => {
+    const row = await read(k, now);
+    await gate;
+    return row;
+  };
+  const restoring = store.restore(key);
+  while (postgres.reads === 0) await new Promise(setImmediate);
+  return { release, restoring };
+}
+
+/** A second instance of the service: its own memory, the same PostgreSQL and Redis. */
+const otherInstance = (postgres: FakePostgresLayer, connection: RedisConnection, clock: FakeClock): LayeredCheckpointStore =>
+  new LayeredCheckpointStore(
+    { memory: new MemoryCheckpointLayer(10, 1024, HOUR), postgres: postgres.asLayer(), redis: new RedisCheckpointLayer(connection, 'svc') },
+    resolveCheckpointsOptions({ defaultTtl: HOUR }),
+    clock,
+    quiet,
+  );
+
 describe('LayeredCheckpointStore', () => {
   it('saves to PostgreSQL, memory and Redis, and restores a fresh copy', async () => {
     const { store, postgres, redisClient } = setup();
@@ -69,6 +93,45 @@ describe('LayeredCheckpointStore', () => {
     expect(await store.restore('k')).toBe('durable');
   });
 
+  it('a restore that read PostgreSQL before another instance\'s save does not put its older copy over the new one', async () => {
+    const { store, postgres, redisClient, memory, clock, connection } = setup();
+    const other = otherInstance(postgres, connection, clock);
+    postgres.rows.set('k', { json: '"v1"', expiresAt: clock.now() + HOUR });
+    const { release, restoring } = await restoreHeldAfterRead(store, postgres, 'k');
+    await other.save('k', 'v2');
+    release();
+    expect(await restoring).toBe('v1');
+    memory.clear();
+    expect(redisClient.data.get('t:svc:checkpoint:k')).toContain('"v2"');
+    expect(await store.restore('k')).toBe('v2');
+  });
+
+  it('a restore that read PostgreSQL before a concurrent delete does not bring the checkpoint back', async () => {
+    const { store, postgres, redisClient, memory, clock } = setup();
+    postgres.rows.set('k', { json: '"v1"', expiresAt: clock.now() + HOUR });
+    const { release, restoring } = await restoreHeldAfterRead(store, postgres, 'k');
+    expect(await store.delete('k')).toBe(true);
+    release();
+    await restoring;
+    expect(await store.restore('k')).toBeUndefined();
+    memory.clear();
+    expect(redisClient.data.get('t:svc:checkpoint:k')).toBe('deleted');
+    expect(await store.restore('k')).toBeUndefined();
+  });
+
+  it('a restore that read PostgreSQL before another instance\'s delete does not bring the checkpoint back', async () => {
+    const { store, postgres, memory, clock, connection } = setup();
+    const other = otherInstance(postgres, connection, clock);
+    postgres.rows.set('k', { json: '"v1"', expiresAt: clock.now() + HOUR });
+    const { release, restoring } = await restoreHeldAfterRead(store, postgres, 'k');
+    expect(await other.delete('k')).toBe(true);
+    release();
+    await restoring;
+    memory.clear();
+    expect(await store.restore('k')).toBeUndefined();
+    expect(await other.restore('k')).toBeUndefined();
+  });
+
   it('honours the TTL in every layer (fake clock)', async () => {
     const { store, postgres, clock } = setup();
     await store.save('short', 'x', { ttl: 1000 });
@@ -84,11 +147,14 @@ describe('LayeredCheckpointStore', () => {
   });
 
   it('delete forgets the key in every layer and says whether it was there', async () => {
-    const { store, postgres, redisClient } = setup();
+    const { store, postgres, redisClient, connection, clock } = setup();
     await store.save('k', 1);
     expect(await store.delete('k')).toBe(true);
     expect(await store.restore('k')).toBeUndefined();
-    expect(postgres.rows.size + redisClient.data.size).toBe(0);
+    expect(postgres.rows.size).toBe(0);
+    // Redis keeps a short-lived tombstone, no checkpoint: another instance reads nothing either.
+    expect(redisClient.data.get('t:svc:checkpoint:k')).toBe('deleted');
+    expect(await otherInstance(postgres, connection, clock).restore('k')).toBeUndefined();
     expect(await store.delete('k')).toBe(false);
   });
 

@@ -26,6 +26,8 @@ export interface CheckpointLayers {
  */
 export class LayeredCheckpointStore implements CheckpointStore {
   private lastPurge = Number.NEGATIVE_INFINITY;
+  /** Reads of PostgreSQL under way, by key: a save or delete meanwhile makes what they found too old to copy up. */
+  private readonly reading = new Map<string, Set<{ overtaken: boolean }>>();
 
   constructor(
     private readonly layers: CheckpointLayers,
@@ -40,6 +42,7 @@ export class LayeredCheckpointStore implements CheckpointStore {
     const json = checkpointJson(key, state, this.options.maxBytes);
     const now = this.clock.now();
     const entry: StoredCheckpoint = { json, expiresAt: now + ttl };
+    this.overtake(key);
     try {
       await this.layers.postgres.write(key, entry, now);
     } catch (error) {
@@ -47,6 +50,7 @@ export class LayeredCheckpointStore implements CheckpointStore {
     }
     this.layers.memory.set(key, entry, now);
     await this.layers.redis?.write(key, entry, now);
+    this.overtake(key);
     this.purgeIfDue(now);
   }
 
@@ -60,33 +64,48 @@ export class LayeredCheckpointStore implements CheckpointStore {
   async delete(key: string): Promise<boolean> {
     assertCheckpointKey(key);
     // The layers above first: should PostgreSQL fail, they hold nothing it does not.
+    this.overtake(key);
     this.layers.memory.delete(key);
     await this.layers.redis?.remove(key);
     try {
       return await this.layers.postgres.remove(key, this.clock.now());
     } catch (error) {
       throw new CheckpointStoreUnavailableError(key, 'delete', messageOf(error, 300));
+    } finally {
+      this.overtake(key);
     }
   }
 
   private async fromRedis(key: string, now: number): Promise<StoredCheckpoint | undefined> {
     const entry = await this.layers.redis?.read(key, now);
-    if (entry) this.layers.memory.set(key, entry, now);
+    if (entry) this.layers.memory.fill(key, entry, now);
     return entry;
   }
 
   private async fromPostgres(key: string, now: number): Promise<StoredCheckpoint | undefined> {
     let entry: StoredCheckpoint | undefined;
+    const read = { overtaken: false };
+    const reads = this.reading.get(key) ?? new Set();
+    this.reading.set(key, reads.add(read));
     try {
       entry = await this.layers.postgres.read(key, now);
     } catch (error) {
       // Not "no checkpoint": a job must not start over because the database blinked.
       throw new CheckpointStoreUnavailableError(key, 'restore', messageOf(error, 300));
+    } finally {
+      reads.delete(read);
+      if (reads.size === 0 && this.reading.get(key) === reads) this.reading.delete(key);
     }
-    if (!entry) return undefined;
-    this.layers.memory.set(key, entry, now);
-    await this.layers.redis?.write(key, entry, now);
+    // A save or delete of this process overtook the read: copying what it found up would undo it.
+    if (!entry || read.overtaken) return entry;
+    // Nor replace a copy another instance's save put there meanwhile: it is newer than this read.
+    this.layers.memory.fill(key, entry, now);
+    await this.layers.redis?.fill(key, entry, now);
     return entry;
+  }
+
+  private overtake(key: string): void {
+    for (const read of this.reading.get(key) ?? []) read.overtaken = true;
   }
 
   private purgeIfDue(now: number): void {

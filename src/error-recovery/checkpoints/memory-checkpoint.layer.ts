@@ -40,6 +40,14 @@ export class MemoryCheckpointLayer {
     else this.entries.set(key, { entry, until: Math.min(entry.expiresAt, now + this.maxAge) });
   }
 
+  /**
+   * Keeps a copy read from a layer below, unless a live entry is already here: one a save put here
+   * while that read was under way is newer than what the read found.
+   */
+  fill(key: string, entry: StoredCheckpoint, now: number): void {
+    if (this.get(key, now) === undefined) this.set(key, entry, now);
+  }
+
   delete(key: string): void {
     this.entries.delete(key);
   }

@@ -4,6 +4,14 @@ import type { StoredCheckpoint } from './stored-checkpoint.js';
 /** Keys remembered as stale at most; beyond, a stale copy lives until its own expiry. */
 const MAX_STALE = 10_000;
 
+/**
+ * What a delete leaves under the key for a while instead of nothing: a fill (`SET NX`) of a copy
+ * another instance read from PostgreSQL before the delete then finds the key taken. Not a checkpoint
+ * (no expiry line): a read takes it for a miss.
+ */
+const TOMBSTONE = 'deleted';
+const TOMBSTONE_MS = 60_000;
+
 const encode = (entry: StoredCheckpoint): string => `${entry.expiresAt}\n${entry.json}`;
 
 function decode(raw: string): StoredCheckpoint | undefined {
@@ -51,8 +59,20 @@ export class RedisCheckpointLayer {
     await this.settled(key, result.ok);
   }
 
+  /**
+   * Puts a copy read from PostgreSQL, only where Redis has none (`NX`): a save (of any instance)
+   * that reached Redis while that read was under way holds a newer state, which must not be
+   * overwritten. A key this process knows to be stale is overwritten: that is its repair.
+   */
+  async fill(key: string, entry: StoredCheckpoint, now: number): Promise<void> {
+    if (this.stale.has(key)) return this.write(key, entry, now);
+    const ttl = Math.ceil(entry.expiresAt - now);
+    if (ttl <= 0) return;
+    await this.redis.run('SET', (client) => client.set(this.redisKey(key), encode(entry), 'PX', ttl, 'NX'));
+  }
+
   async remove(key: string): Promise<void> {
-    const result = await this.redis.run('DEL', (client) => client.del(this.redisKey(key)));
+    const result = await this.redis.run('SET', (client) => client.set(this.redisKey(key), TOMBSTONE, 'PX', TOMBSTONE_MS));
     await this.settled(key, result.ok);
   }
 

@@ -52,7 +52,8 @@ export class RedisConnection implements OnApplicationShutdown {
       }
       return { ok: true, value };
     } catch (error) {
-      this.fault(what, error);
+      // A command cut short by shutdown is no outage worth a warning.
+      if (!this.closed) this.fault(what, error);
       return { ok: false };
     }
   }
@@ -100,6 +101,8 @@ export class RedisConnection implements OnApplicationShutdown {
     } catch {
       throw new Error('the option `redis.url` needs the package ioredis: npm install ioredis');
     }
+    // Shut down while the package loaded: a client made now would connect and hold the process up.
+    if (this.closed) throw new Error('the module is shutting down');
     const client = new Redis(url, {
       lazyConnect: true,
       // A command waits for at most one reconnect; ours are also bounded by `bounded()`.

@@ -6,7 +6,8 @@ export interface RedisClient {
   /** ioredis's connection status (`ready` when commands are sent at once). */
   readonly status: string;
   get(key: string): Promise<string | null>;
-  set(key: string, value: string, mode: 'PX', milliseconds: number): Promise<unknown>;
+  /** `NX`: only when the key does not exist (the answer is then null). */
+  set(key: string, value: string, mode: 'PX', milliseconds: number, condition?: 'NX'): Promise<unknown>;
   del(...keys: string[]): Promise<number>;
   ping(): Promise<string>;
 }

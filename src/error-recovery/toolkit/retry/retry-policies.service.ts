@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { ERROR_RECOVERY_OPTIONS } from '../../error-recovery.constants.js';
 import type { ResolvedErrorRecoveryOptions } from '../../error-recovery-options.js';
 import { UnknownRetryPresetError } from '../../errors/unknown-retry-preset.error.js';
@@ -20,14 +20,17 @@ import { isRetryPresetName, RETRY_PRESET_NAMES } from './retry-presets.js';
  * ```
  */
 @Injectable()
-export class RetryPolicies implements OnModuleInit, OnModuleDestroy {
+export class RetryPolicies implements OnModuleInit, OnApplicationShutdown {
   private static active: RetryPolicies | undefined;
   private readonly policies = new Map<string, RetryPolicy>();
 
   constructor(
     @Inject(ERROR_RECOVERY_OPTIONS) private readonly options: ResolvedErrorRecoveryOptions,
     private readonly events: RecoveryEvents,
-  ) {}
+  ) {
+    // Already here, not only in onModuleInit: other providers' start-up hooks may run before ours.
+    RetryPolicies.active = this;
+  }
 
   /** The registry of the running app; `@Retry()` and `runInTransaction` report to it. */
   static current(): RetryPolicies | undefined {
@@ -38,7 +41,12 @@ export class RetryPolicies implements OnModuleInit, OnModuleDestroy {
     RetryPolicies.active = this;
   }
 
-  onModuleDestroy(): void {
+  /**
+   * Stays the active registry until the very last hook: Nest runs the app's
+   * `beforeApplicationShutdown` / `onApplicationShutdown` (draining work, maybe through `@Retry`)
+   * after every `onModuleDestroy`.
+   */
+  onApplicationShutdown(): void {
     if (RetryPolicies.active === this) RetryPolicies.active = undefined;
   }
 

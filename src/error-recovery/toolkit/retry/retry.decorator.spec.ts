@@ -108,7 +108,7 @@ describe('@Retry()', () => {
       registry = new RetryPolicies(resolveOptions({ clock, retryPolicies: { payments: { preset: 'external_api', maxAttempts: 2, baseDelayMs: 40, jitter: false } } }, {}), events);
       registry.onModuleInit();
     });
-    afterEach(() => registry.onModuleDestroy());
+    afterEach(() => registry.onApplicationShutdown());
 
     it('reports to the module: named stats, events, the module clock', async () => {
       const quotes = new Quotes(1);
@@ -137,6 +137,27 @@ describe('@Retry()', () => {
       expect(registry.names()).toEqual(['ai_model', 'database', 'network', 'external_api', 'payments']);
       expect(registry.get('database')).toBe(registry.get('database'));
     });
+  });
+
+  it('a configured policy works from the start-up hooks of other providers (before the registry\'s own)', async () => {
+    // Nest builds every provider first, then runs the onModuleInit hooks, another module's maybe first.
+    const clock = new FakeClock();
+    const registry = new RetryPolicies(resolveOptions({ clock, retryPolicies: { payments: { maxAttempts: 2, baseDelayMs: 5, jitter: false } } }, {}), new RecoveryEvents());
+    try {
+      await expect(new Quotes(1).configured()).resolves.toBe('paid');
+      expect(registry.get('payments').stats()).toMatchObject({ attempts: 2, successes: 1 });
+    } finally {
+      registry.onApplicationShutdown();
+    }
+  });
+
+  it('a configured policy still works in the shutdown hooks Nest runs after onModuleDestroy', async () => {
+    const registry = new RetryPolicies(resolveOptions({ clock: new FakeClock(), retryPolicies: { payments: { maxAttempts: 2, baseDelayMs: 5, jitter: false } } }, {}), new RecoveryEvents());
+    registry.onModuleInit();
+    // beforeApplicationShutdown / onApplicationShutdown of the app's providers: draining work.
+    await expect(new Quotes(1).configured()).resolves.toBe('paid');
+    registry.onApplicationShutdown();
+    expect(RetryPolicies.current()).toBeUndefined();
   });
 
   it('a bad retryPolicies option stops the start-up with its message', () => {

@@ -40,11 +40,12 @@ export interface RunInTransactionOptions {
  * });
  * ```
  */
-export function runInTransaction<T>(
+export async function runInTransaction<T>(
   dataSource: DataSource,
   work: (manager: EntityManager, attempt: number) => Promise<T>,
   options: RunInTransactionOptions = {},
 ): Promise<T> {
+  // async: an unknown policy name rejects the returned promise like every other failure.
   const policy = options.policy instanceof RetryPolicy ? options.policy : namedRetryPolicy(options.policy ?? 'database');
   const isolation = options.isolation ?? 'SERIALIZABLE';
   return policy.execute(({ attempt }) => dataSource.transaction(isolation, (manager) => work(manager, attempt)), {
