@@ -13,8 +13,8 @@ import { settlesWithin } from '../resilience/settles-within.js';
 import { DeadLetterHandlers } from './dead-letter-handlers.registry.js';
 import type { DeadLetterRecord, DeadLetterSettlement, DeadLetterStore } from './dead-letter-store.interface.js';
 
-/** A handler run that outlived its lease: counted as failed (another instance may reclaim the item). */
-const LEASE_ENDED = Symbol('lease ended');
+/** A handler run still going at half its lease. */
+const LEASE_HALF = Symbol('half the lease');
 
 /**
  * Runs due dead-letter items: every `pollIntervalMs` it reclaims items whose lease ran out (their
@@ -33,6 +33,8 @@ export class DeadLetterProcessor implements OnApplicationBootstrap, BeforeApplic
   private loop: Promise<void> | undefined;
   private recovery: DeadLetterRecoveredEvent | undefined;
   private aboveThreshold = false;
+  /** Runs that outlived half their lease, still going; shutdown waits for them too. */
+  private readonly late = new Set<Promise<void>>();
   /** Injected randomness of the backoff's jitter (tests pin it). */
   random: () => number = Math.random;
 
@@ -51,7 +53,7 @@ export class DeadLetterProcessor implements OnApplicationBootstrap, BeforeApplic
   /** Stops polling and waits (at most the writer's shutdown timeout) for the runs in flight to settle. */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping.abort();
-    if (this.loop) await settlesWithin(this.loop, this.options.writer.shutdownTimeoutMs);
+    if (this.loop) await settlesWithin(Promise.all([this.loop, ...this.late]), this.options.writer.shutdownTimeoutMs);
   }
 
   /** The start-up crash recovery, once it ran; undefined while the store was unreachable. */
@@ -117,9 +119,28 @@ export class DeadLetterProcessor implements OnApplicationBootstrap, BeforeApplic
     return items.length;
   }
 
-  /** Runs one claimed item and settles it. Never throws: a failed settle leaves the lease to expire and the item to be reclaimed. */
+  /**
+   * Runs one claimed item and settles it. Never throws: a failed settle leaves the lease to expire and
+   * the item to be reclaimed. The run gets half the lease: with no outcome by then the item stays
+   * claimed (nobody else runs it while the lease lasts) and its late outcome is recorded when it comes,
+   * unless the lease ran out and the item was reclaimed first (then it runs again: at most one repeat per lease).
+   */
   private async runOne(item: DeadLetterRecord): Promise<void> {
-    const outcome = await this.attempt(item);
+    const settling = this.attempt(item).then((outcome) => this.settle(item, outcome));
+    const waitMs = this.options.deadLetters.leaseMs / 2;
+    const timer = new AbortController();
+    const late = this.options.clock.sleep(waitMs, timer.signal, { unref: true }).then(
+      () => LEASE_HALF,
+      () => undefined,
+    );
+    const first = await Promise.race([settling, late]).finally(() => timer.abort());
+    if (first !== LEASE_HALF) return;
+    this.late.add(settling);
+    void settling.finally(() => this.late.delete(settling));
+    this.logger.warn(`dead letter ${item.id} (${item.operation}): its handler did not settle within ${waitMs} ms; left claimed until its lease ends`);
+  }
+
+  private async settle(item: DeadLetterRecord, outcome: DeadLetterSettlement): Promise<void> {
     try {
       const settled = await this.store.settle(item.id, this.owner, outcome, this.now());
       if (settled && outcome.kind === 'exhausted') this.exhausted(item, item.attempts + 1, outcome.errorMessage);
@@ -128,25 +149,19 @@ export class DeadLetterProcessor implements OnApplicationBootstrap, BeforeApplic
     }
   }
 
+  /** Runs the handler; how the run ended. Never throws. */
   private async attempt(item: DeadLetterRecord): Promise<DeadLetterSettlement> {
     const handler = this.handlers.get(item.handler);
-    let failure: unknown;
     try {
       if (!handler) throw new Error(`no @DeadLetterHandler('${item.handler}') in this process`);
-      const lease = new AbortController();
-      const result = await Promise.race([
-        Promise.resolve().then(() => handler.run(item.payload, item)),
-        this.options.clock.sleep(this.options.deadLetters.leaseMs, lease.signal, { unref: true }).then(() => LEASE_ENDED),
-      ]).finally(() => lease.abort());
-      if (result !== LEASE_ENDED) return { kind: 'succeeded' };
-      failure = new Error(`the handler did not settle within the ${this.options.deadLetters.leaseMs} ms lease`);
-    } catch (error) {
-      failure = error;
+      await handler.run(item.payload, item);
+      return { kind: 'succeeded' };
+    } catch (failure) {
+      const errorMessage = scrubString(messageOf(failure, this.options.capture.maxMessageLength));
+      const attempts = item.attempts + 1;
+      if (attempts >= item.maxAttempts) return { kind: 'exhausted', errorMessage };
+      return { kind: 'failed', errorMessage, nextAttemptAt: new Date(this.now().getTime() + this.delayAfter(attempts)) };
     }
-    const errorMessage = scrubString(messageOf(failure, this.options.capture.maxMessageLength));
-    const attempts = item.attempts + 1;
-    if (attempts >= item.maxAttempts) return { kind: 'exhausted', errorMessage };
-    return { kind: 'failed', errorMessage, nextAttemptAt: new Date(this.now().getTime() + this.delayAfter(attempts)) };
   }
 
   /** Backoff after the item's `attempts`-th run in all: exponential from `baseDelayMs`, capped, full jitter. */
