@@ -197,6 +197,26 @@ describe('DeadLetterProcessor', () => {
     expect(store.rows.get('a')).toMatchObject({ status: 'retrying', attempts: 1 });
   });
 
+  it('a late run never settles the item its own process claimed again after the lease', async () => {
+    const finish: (() => void)[] = [];
+    const { processor, store, advance } = setup(
+      () => new Promise<void>((resolve) => finish.push(resolve)),
+      () => Promise.resolve(),
+    );
+    store.rows.set('a', item('a'));
+    await processor.poll();
+    advance(300_000);
+    await processor.poll();
+    expect(finish).toHaveLength(2);
+    // The first run ends while the second holds the item: its outcome is not the item's.
+    finish[0]();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(store.rows.get('a')).toMatchObject({ status: 'retrying', attempts: 1 });
+    finish[1]();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(store.rows.get('a')).toMatchObject({ status: 'succeeded', attempts: 2 });
+  });
+
   it('tells once when waiting items reach the threshold, again only after they fell below', async () => {
     const { processor, store, seen } = setup(() => undefined);
     store.rows.set('x', item('x', { handler: 'other' }));

@@ -28,8 +28,9 @@ const LEASE_HALF = Symbol('half the lease');
 export class DeadLetterProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new ModuleLogger();
   private readonly stopping = new AbortController();
-  /** Identifies this process's leases. */
+  /** Identifies this process's leases; each claim adds its own number (see {@link runDue}). */
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private claims = 0;
   private loop: Promise<void> | undefined;
   private recovery: DeadLetterRecoveredEvent | undefined;
   private aboveThreshold = false;
@@ -114,8 +115,11 @@ export class DeadLetterProcessor implements OnApplicationBootstrap, BeforeApplic
     if (names.length === 0) return 0;
     const now = this.now();
     const { batchSize, leaseMs } = this.options.deadLetters;
-    const items = await this.store.claimDue(this.options.service, names, this.owner, now, new Date(now.getTime() + leaseMs), batchSize);
-    await Promise.all(items.map((item) => this.runOne(item)));
+    // One lease owner per claim: a run still going after its lease ran out (and the item was claimed
+    // again, by this process too) can then no longer settle the item in place of the run that holds it.
+    const owner = `${this.owner}#${++this.claims}`;
+    const items = await this.store.claimDue(this.options.service, names, owner, now, new Date(now.getTime() + leaseMs), batchSize);
+    await Promise.all(items.map((item) => this.runOne(item, owner)));
     return items.length;
   }
 
@@ -125,8 +129,8 @@ export class DeadLetterProcessor implements OnApplicationBootstrap, BeforeApplic
    * claimed (nobody else runs it while the lease lasts) and its late outcome is recorded when it comes,
    * unless the lease ran out and the item was reclaimed first (then it runs again: at most one repeat per lease).
    */
-  private async runOne(item: DeadLetterRecord): Promise<void> {
-    const settling = this.attempt(item).then((outcome) => this.settle(item, outcome));
+  private async runOne(item: DeadLetterRecord, owner: string): Promise<void> {
+    const settling = this.attempt(item).then((outcome) => this.settle(item, owner, outcome));
     const waitMs = this.options.deadLetters.leaseMs / 2;
     const timer = new AbortController();
     const late = this.options.clock.sleep(waitMs, timer.signal, { unref: true }).then(
@@ -140,9 +144,9 @@ export class DeadLetterProcessor implements OnApplicationBootstrap, BeforeApplic
     this.logger.warn(`dead letter ${item.id} (${item.operation}): its handler did not settle within ${waitMs} ms; left claimed until its lease ends`);
   }
 
-  private async settle(item: DeadLetterRecord, outcome: DeadLetterSettlement): Promise<void> {
+  private async settle(item: DeadLetterRecord, owner: string, outcome: DeadLetterSettlement): Promise<void> {
     try {
-      const settled = await this.store.settle(item.id, this.owner, outcome, this.now());
+      const settled = await this.store.settle(item.id, owner, outcome, this.now());
       if (settled && outcome.kind === 'exhausted') this.exhausted(item, item.attempts + 1, outcome.errorMessage);
     } catch (error) {
       this.stats.fault('operation', error);
