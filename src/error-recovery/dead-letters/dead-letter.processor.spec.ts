@@ -217,6 +217,18 @@ describe('DeadLetterProcessor', () => {
     expect(store.rows.get('a')).toMatchObject({ status: 'succeeded', attempts: 2 });
   });
 
+  it('a start-up recovery cut short after its reclaim still reports and tells what that reclaim did', async () => {
+    const { processor, store, seen } = setup(() => new Promise(() => undefined));
+    store.rows.set('b', item('b', { status: 'retrying', attempts: 2, leaseOwner: 'dead:1', leaseExpiresAt: new Date(T0 - 1) }));
+    const counts = store.counts.bind(store);
+    store.counts = () => Promise.reject(new Error('connection terminated'));
+    await processor.poll();
+    store.counts = counts;
+    await processor.poll();
+    expect(seen.recovered).toEqual([{ reclaimed: 0, exhausted: 1, pending: 0 }]);
+    expect(seen.exhausted.map((e) => e.id)).toEqual(['b']);
+  });
+
   it('tells once when waiting items reach the threshold, again only after they fell below', async () => {
     const { processor, store, seen } = setup(() => undefined);
     store.rows.set('x', item('x', { handler: 'other' }));

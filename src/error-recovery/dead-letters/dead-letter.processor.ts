@@ -31,6 +31,8 @@ export class DeadLetterProcessor implements OnApplicationBootstrap, BeforeApplic
   /** Identifies this process's leases; each claim adds its own number (see {@link runDue}). */
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private claims = 0;
+  /** What the start-up recovery reclaimed so far (it is tried again until it completes once). */
+  private readonly reclaimedAtStart = { reclaimed: 0, exhausted: 0 };
   private loop: Promise<void> | undefined;
   private recovery: DeadLetterRecoveredEvent | undefined;
   private aboveThreshold = false;
@@ -96,11 +98,15 @@ export class DeadLetterProcessor implements OnApplicationBootstrap, BeforeApplic
 
   private async recover(): Promise<void> {
     const result = await this.store.reclaimExpired(this.options.service, this.now());
-    const counts = await this.store.counts(this.options.service);
-    this.recovery = { reclaimed: result.reclaimed, exhausted: result.exhausted.length, pending: counts.pending };
-    this.logger.log(`dead-letter queue: ${result.reclaimed} item(s) left running by a stopped process reclaimed, ${result.exhausted.length} exhausted by it; ${counts.pending} pending`);
-    this.events.emit('dead_letter.recovered', this.recovery);
+    // Counted and told before anything else can fail: a retry of the recovery finds those rows reclaimed already.
+    this.reclaimedAtStart.reclaimed += result.reclaimed;
+    this.reclaimedAtStart.exhausted += result.exhausted.length;
     await this.announceExhausted(result.exhausted);
+    const counts = await this.store.counts(this.options.service);
+    const { reclaimed, exhausted } = this.reclaimedAtStart;
+    this.recovery = { reclaimed, exhausted, pending: counts.pending };
+    this.logger.log(`dead-letter queue: ${reclaimed} item(s) left running by a stopped process reclaimed, ${exhausted} exhausted by it; ${counts.pending} pending`);
+    this.events.emit('dead_letter.recovered', this.recovery);
   }
 
   private async reclaim(): Promise<void> {
