@@ -35,6 +35,8 @@ import { DATABASE_URL, usingPostgres } from './support/database.js';
       [id],
     );
     await new DeadLetterQueue1765100000000().up(runner);
+    // Run twice (two instances starting at once, a re-run by hand): nothing changes, nothing fails.
+    await new DeadLetterQueue1765100000000().up(runner);
     const [row] = (await client.query(`SELECT * FROM dead_letters WHERE id = $1`, [id])).rows as Record<string, unknown>[];
     expect(row).toMatchObject({ status: 'exhausted', handler: 'orders.created', attempts: 3, max_attempts: 3, next_attempt_at: null, lease_owner: null });
     expect((row.updated_at as Date).toISOString()).toBe('2026-12-01T10:00:00.000Z');

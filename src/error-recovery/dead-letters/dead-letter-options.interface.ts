@@ -8,8 +8,8 @@ export interface DeadLetterQueueOptions {
   batchSize?: number;
   /**
    * How long a claimed item is held by this process, ms. An item still `retrying` after its lease is
-   * presumed left by a dead process and is reclaimed. Also the longest a handler run is waited for
-   * (it then counts as failed). Default 300000 (5 min).
+   * presumed left by a dead process (or a hung run) and is reclaimed, the run counted. A run still
+   * going at half the lease stays claimed; its outcome is recorded when it comes. Default 300000 (5 min).
    */
   leaseMs?: number;
   /** Runs the queue gives an item (on top of the runs before it was kept). Default 5; an enqueue may say otherwise. */

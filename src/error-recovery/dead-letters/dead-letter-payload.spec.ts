@@ -13,6 +13,11 @@ describe('storedPayload', () => {
     expect(stored).toEqual({ card_token: 'tok_1', customer: { session_id: 's1', password: '[Filtered]' }, token: '[Filtered]' });
   });
 
+  it('keeps a declared field under a parent whose name looks secret, and only that field of it', () => {
+    const stored = storedPayload({ auth: { user_id: 'u1', token: 't' }, session: { id: 's1', cookie: 'c' } }, ['auth.user_id', 'session.id'], LIMITS);
+    expect(stored).toEqual({ auth: { user_id: 'u1' }, session: { id: 's1' } });
+  });
+
   it('does not change the caller’s object', () => {
     const payload = { password: 'pw' };
     storedPayload(payload, [], LIMITS);

@@ -11,15 +11,21 @@ function at(root: JsonValue, path: string[]): JsonValue | undefined {
   return node;
 }
 
+/** Puts `value` back at `path`; a parent filtered as a whole (its name looked secret) comes back holding only the kept fields. */
 function put(root: JsonValue, path: string[], value: JsonValue): void {
-  const parent = at(root, path.slice(0, -1));
-  if (isObject(parent)) parent[path[path.length - 1]] = value;
+  if (!isObject(root)) return;
+  let parent = root;
+  for (const key of path.slice(0, -1)) {
+    const next = parent[key];
+    parent = parent[key] = isObject(next) ? next : {};
+  }
+  parent[path[path.length - 1]] = value;
 }
 
 /**
  * The payload as a dead letter stores it: serialised within `limits`, then scrubbed by the error
  * rows' rules, except the values at `keepFields` (dotted paths from the root), which are put back
- * as they were.
+ * as they were (under a parent filtered as a whole, that parent keeps only them).
  */
 export function storedPayload(payload: unknown, keepFields: readonly string[], limits: SafeSerializeOptions): JsonValue {
   const json = safeSerialize(payload, limits);

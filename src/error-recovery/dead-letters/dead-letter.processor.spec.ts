@@ -163,15 +163,70 @@ describe('DeadLetterProcessor', () => {
     expect(seen.recovered).toHaveLength(1);
   });
 
-  it('counts a run that outlives its lease as failed', async () => {
+  it('leaves a run that outlives half its lease claimed, and records its late outcome instead of running it again', async () => {
+    let finish: () => void = () => undefined;
+    let runs = 0;
     const { processor, store } = setup(
+      () => {
+        runs++;
+        return new Promise<void>((resolve) => (finish = resolve));
+      },
+      () => Promise.resolve(),
+    );
+    store.rows.set('a', item('a'));
+    await processor.poll();
+    // Not given up while this process holds the lease: nobody else may run it yet.
+    expect(store.rows.get('a')).toMatchObject({ status: 'retrying', attempts: 0, leaseExpiresAt: new Date(T0 + 300_000) });
+    await processor.poll();
+    finish();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(store.rows.get('a')).toMatchObject({ status: 'succeeded', attempts: 1 });
+    expect(runs).toBe(1);
+  });
+
+  it('a run that never ends is reclaimed once its lease ran out, the run counted', async () => {
+    const { processor, store, advance } = setup(
       () => new Promise(() => undefined),
       () => Promise.resolve(),
     );
     store.rows.set('a', item('a'));
     await processor.poll();
-    expect(store.rows.get('a')).toMatchObject({ status: 'pending', attempts: 1 });
-    expect(store.rows.get('a')!.errorMessage).toContain('did not settle within the 300000 ms lease');
+    expect(store.rows.get('a')).toMatchObject({ status: 'retrying', attempts: 0 });
+    advance(300_000);
+    await processor.poll();
+    expect(store.rows.get('a')).toMatchObject({ status: 'retrying', attempts: 1 });
+  });
+
+  it('a late run never settles the item its own process claimed again after the lease', async () => {
+    const finish: (() => void)[] = [];
+    const { processor, store, advance } = setup(
+      () => new Promise<void>((resolve) => finish.push(resolve)),
+      () => Promise.resolve(),
+    );
+    store.rows.set('a', item('a'));
+    await processor.poll();
+    advance(300_000);
+    await processor.poll();
+    expect(finish).toHaveLength(2);
+    // The first run ends while the second holds the item: its outcome is not the item's.
+    finish[0]();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(store.rows.get('a')).toMatchObject({ status: 'retrying', attempts: 1 });
+    finish[1]();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(store.rows.get('a')).toMatchObject({ status: 'succeeded', attempts: 2 });
+  });
+
+  it('a start-up recovery cut short after its reclaim still reports and tells what that reclaim did', async () => {
+    const { processor, store, seen } = setup(() => new Promise(() => undefined));
+    store.rows.set('b', item('b', { status: 'retrying', attempts: 2, leaseOwner: 'dead:1', leaseExpiresAt: new Date(T0 - 1) }));
+    const counts = store.counts.bind(store);
+    store.counts = () => Promise.reject(new Error('connection terminated'));
+    await processor.poll();
+    store.counts = counts;
+    await processor.poll();
+    expect(seen.recovered).toEqual([{ reclaimed: 0, exhausted: 1, pending: 0 }]);
+    expect(seen.exhausted.map((e) => e.id)).toEqual(['b']);
   });
 
   it('tells once when waiting items reach the threshold, again only after they fell below', async () => {

@@ -13,8 +13,8 @@ import { settlesWithin } from '../resilience/settles-within.js';
 import { DeadLetterHandlers } from './dead-letter-handlers.registry.js';
 import type { DeadLetterRecord, DeadLetterSettlement, DeadLetterStore } from './dead-letter-store.interface.js';
 
-/** A handler run that outlived its lease: counted as failed (another instance may reclaim the item). */
-const LEASE_ENDED = Symbol('lease ended');
+/** A handler run still going at half its lease. */
+const LEASE_HALF = Symbol('half the lease');
 
 /**
  * Runs due dead-letter items: every `pollIntervalMs` it reclaims items whose lease ran out (their
@@ -28,11 +28,16 @@ const LEASE_ENDED = Symbol('lease ended');
 export class DeadLetterProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new ModuleLogger();
   private readonly stopping = new AbortController();
-  /** Identifies this process's leases. */
+  /** Identifies this process's leases; each claim adds its own number (see {@link runDue}). */
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private claims = 0;
+  /** What the start-up recovery reclaimed so far (it is tried again until it completes once). */
+  private readonly reclaimedAtStart = { reclaimed: 0, exhausted: 0 };
   private loop: Promise<void> | undefined;
   private recovery: DeadLetterRecoveredEvent | undefined;
   private aboveThreshold = false;
+  /** Runs that outlived half their lease, still going; shutdown waits for them too. */
+  private readonly late = new Set<Promise<void>>();
   /** Injected randomness of the backoff's jitter (tests pin it). */
   random: () => number = Math.random;
 
@@ -51,7 +56,7 @@ export class DeadLetterProcessor implements OnApplicationBootstrap, BeforeApplic
   /** Stops polling and waits (at most the writer's shutdown timeout) for the runs in flight to settle. */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping.abort();
-    if (this.loop) await settlesWithin(this.loop, this.options.writer.shutdownTimeoutMs);
+    if (this.loop) await settlesWithin(Promise.all([this.loop, ...this.late]), this.options.writer.shutdownTimeoutMs);
   }
 
   /** The start-up crash recovery, once it ran; undefined while the store was unreachable. */
@@ -93,11 +98,15 @@ export class DeadLetterProcessor implements OnApplicationBootstrap, BeforeApplic
 
   private async recover(): Promise<void> {
     const result = await this.store.reclaimExpired(this.options.service, this.now());
-    const counts = await this.store.counts(this.options.service);
-    this.recovery = { reclaimed: result.reclaimed, exhausted: result.exhausted.length, pending: counts.pending };
-    this.logger.log(`dead-letter queue: ${result.reclaimed} item(s) left running by a stopped process reclaimed, ${result.exhausted.length} exhausted by it; ${counts.pending} pending`);
-    this.events.emit('dead_letter.recovered', this.recovery);
+    // Counted and told before anything else can fail: a retry of the recovery finds those rows reclaimed already.
+    this.reclaimedAtStart.reclaimed += result.reclaimed;
+    this.reclaimedAtStart.exhausted += result.exhausted.length;
     await this.announceExhausted(result.exhausted);
+    const counts = await this.store.counts(this.options.service);
+    const { reclaimed, exhausted } = this.reclaimedAtStart;
+    this.recovery = { reclaimed, exhausted, pending: counts.pending };
+    this.logger.log(`dead-letter queue: ${reclaimed} item(s) left running by a stopped process reclaimed, ${exhausted} exhausted by it; ${counts.pending} pending`);
+    this.events.emit('dead_letter.recovered', this.recovery);
   }
 
   private async reclaim(): Promise<void> {
@@ -112,41 +121,57 @@ export class DeadLetterProcessor implements OnApplicationBootstrap, BeforeApplic
     if (names.length === 0) return 0;
     const now = this.now();
     const { batchSize, leaseMs } = this.options.deadLetters;
-    const items = await this.store.claimDue(this.options.service, names, this.owner, now, new Date(now.getTime() + leaseMs), batchSize);
-    await Promise.all(items.map((item) => this.runOne(item)));
+    // One lease owner per claim: a run still going after its lease ran out (and the item was claimed
+    // again, by this process too) can then no longer settle the item in place of the run that holds it.
+    const owner = `${this.owner}#${++this.claims}`;
+    const items = await this.store.claimDue(this.options.service, names, owner, now, new Date(now.getTime() + leaseMs), batchSize);
+    await Promise.all(items.map((item) => this.runOne(item, owner)));
     return items.length;
   }
 
-  /** Runs one claimed item and settles it. Never throws: a failed settle leaves the lease to expire and the item to be reclaimed. */
-  private async runOne(item: DeadLetterRecord): Promise<void> {
-    const outcome = await this.attempt(item);
+  /**
+   * Runs one claimed item and settles it. Never throws: a failed settle leaves the lease to expire and
+   * the item to be reclaimed. The run gets half the lease: with no outcome by then the item stays
+   * claimed (nobody else runs it while the lease lasts) and its late outcome is recorded when it comes,
+   * unless the lease ran out and the item was reclaimed first (then it runs again: at most one repeat per lease).
+   */
+  private async runOne(item: DeadLetterRecord, owner: string): Promise<void> {
+    const settling = this.attempt(item).then((outcome) => this.settle(item, owner, outcome));
+    const waitMs = this.options.deadLetters.leaseMs / 2;
+    const timer = new AbortController();
+    const late = this.options.clock.sleep(waitMs, timer.signal, { unref: true }).then(
+      () => LEASE_HALF,
+      () => undefined,
+    );
+    const first = await Promise.race([settling, late]).finally(() => timer.abort());
+    if (first !== LEASE_HALF) return;
+    this.late.add(settling);
+    void settling.finally(() => this.late.delete(settling));
+    this.logger.warn(`dead letter ${item.id} (${item.operation}): its handler did not settle within ${waitMs} ms; left claimed until its lease ends`);
+  }
+
+  private async settle(item: DeadLetterRecord, owner: string, outcome: DeadLetterSettlement): Promise<void> {
     try {
-      const settled = await this.store.settle(item.id, this.owner, outcome, this.now());
+      const settled = await this.store.settle(item.id, owner, outcome, this.now());
       if (settled && outcome.kind === 'exhausted') this.exhausted(item, item.attempts + 1, outcome.errorMessage);
     } catch (error) {
       this.stats.fault('operation', error);
     }
   }
 
+  /** Runs the handler; how the run ended. Never throws. */
   private async attempt(item: DeadLetterRecord): Promise<DeadLetterSettlement> {
     const handler = this.handlers.get(item.handler);
-    let failure: unknown;
     try {
       if (!handler) throw new Error(`no @DeadLetterHandler('${item.handler}') in this process`);
-      const lease = new AbortController();
-      const result = await Promise.race([
-        Promise.resolve().then(() => handler.run(item.payload, item)),
-        this.options.clock.sleep(this.options.deadLetters.leaseMs, lease.signal, { unref: true }).then(() => LEASE_ENDED),
-      ]).finally(() => lease.abort());
-      if (result !== LEASE_ENDED) return { kind: 'succeeded' };
-      failure = new Error(`the handler did not settle within the ${this.options.deadLetters.leaseMs} ms lease`);
-    } catch (error) {
-      failure = error;
+      await handler.run(item.payload, item);
+      return { kind: 'succeeded' };
+    } catch (failure) {
+      const errorMessage = scrubString(messageOf(failure, this.options.capture.maxMessageLength));
+      const attempts = item.attempts + 1;
+      if (attempts >= item.maxAttempts) return { kind: 'exhausted', errorMessage };
+      return { kind: 'failed', errorMessage, nextAttemptAt: new Date(this.now().getTime() + this.delayAfter(attempts)) };
     }
-    const errorMessage = scrubString(messageOf(failure, this.options.capture.maxMessageLength));
-    const attempts = item.attempts + 1;
-    if (attempts >= item.maxAttempts) return { kind: 'exhausted', errorMessage };
-    return { kind: 'failed', errorMessage, nextAttemptAt: new Date(this.now().getTime() + this.delayAfter(attempts)) };
   }
 
   /** Backoff after the item's `attempts`-th run in all: exponential from `baseDelayMs`, capped, full jitter. */
