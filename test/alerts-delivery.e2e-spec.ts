@@ -154,7 +154,10 @@ describe('storms', () => {
     expect(digest).toHaveLength(1);
     expect(digest[0].parsed.subject).toContain('4 alerts');
     const rows = await outbox();
-    expect(rows.filter((r) => r.status === 'folded')).toHaveLength(4);
+    // The four held-back alerts are folded. When they are held back over two worker rounds, the first
+    // round's digest (never sent) is folded into the second's too: one digest mail either way.
+    expect(rows.filter((r) => r.status === 'folded' && r.kind === 'error')).toHaveLength(4);
+    expect(rows.filter((r) => r.kind === 'digest' && r.status !== 'folded')).toHaveLength(1);
   });
 });
 
